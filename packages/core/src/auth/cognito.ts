@@ -1,0 +1,89 @@
+import {
+  AdminAddUserToGroupCommand,
+  AdminCreateUserCommand,
+  AdminDeleteUserCommand,
+  AdminGetUserCommand,
+  AdminInitiateAuthCommand,
+  AdminSetUserPasswordCommand,
+  AdminUpdateUserAttributesCommand,
+  type AuthenticationResultType,
+} from "@aws-sdk/client-cognito-identity-provider";
+import { cognito } from "../aws.ts";
+import { Config } from "../config.ts";
+
+/**
+ * The Cognito user pool, as the domain uses it. Users are created by an administrator call with
+ * Cognito's own invitation suppressed: activation is this service's job.
+ */
+const pool = () => Config.auth.userPoolId;
+
+export const createUser = async (email: string, password: string): Promise<{ sub: string }> => {
+  const { User } = await cognito().send(
+    new AdminCreateUserCommand({
+      UserPoolId: pool(),
+      Username: email,
+      MessageAction: "SUPPRESS",
+      UserAttributes: [
+        { Name: "email", Value: email },
+        { Name: "email_verified", Value: "false" },
+      ],
+    }),
+  );
+  const sub = User?.Attributes?.find((a) => a.Name === "sub")?.Value;
+  if (!sub) throw new Error("Cognito AdminCreateUser returned no sub");
+  await cognito().send(
+    new AdminSetUserPasswordCommand({ UserPoolId: pool(), Username: email, Password: password, Permanent: true }),
+  );
+  return { sub };
+};
+
+export const addToGroup = async (email: string, group: string): Promise<void> => {
+  await cognito().send(new AdminAddUserToGroupCommand({ UserPoolId: pool(), Username: email, GroupName: group }));
+};
+
+/** Deletes the Cognito user; an already-absent user counts as deleted. */
+export const deleteUser = async (username: string): Promise<void> => {
+  try {
+    await cognito().send(new AdminDeleteUserCommand({ UserPoolId: pool(), Username: username }));
+  } catch (e) {
+    if ((e as Error).name !== "UserNotFoundException") throw e;
+  }
+};
+
+/** The pool's record of a user, or null; used to recognise an orphan left by a crashed registration. */
+export const findUser = async (username: string): Promise<{ createdAt: Date | undefined } | null> => {
+  try {
+    const user = await cognito().send(new AdminGetUserCommand({ UserPoolId: pool(), Username: username }));
+    return { createdAt: user.UserCreateDate };
+  } catch (e) {
+    if ((e as Error).name === "UserNotFoundException") return null;
+    throw e;
+  }
+};
+
+export const passwordAuth = async (email: string, password: string): Promise<AuthenticationResultType> => {
+  const { AuthenticationResult } = await cognito().send(
+    new AdminInitiateAuthCommand({
+      UserPoolId: pool(),
+      ClientId: Config.auth.clientId,
+      AuthFlow: "ADMIN_USER_PASSWORD_AUTH",
+      AuthParameters: { USERNAME: email, PASSWORD: password },
+    }),
+  );
+  if (!AuthenticationResult?.AccessToken) throw new Error("Cognito returned no tokens (unexpected challenge)");
+  return AuthenticationResult;
+};
+
+/** Sets `email_verified`; the address is sent along, as cognito-local requires (AWS accepts both forms). */
+export const markEmailVerified = async (email: string): Promise<void> => {
+  await cognito().send(
+    new AdminUpdateUserAttributesCommand({
+      UserPoolId: pool(),
+      Username: email,
+      UserAttributes: [
+        { Name: "email", Value: email },
+        { Name: "email_verified", Value: "true" },
+      ],
+    }),
+  );
+};

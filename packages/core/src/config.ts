@@ -1,0 +1,32 @@
+import { Resource } from "sst/resource";
+
+/**
+ * Everything the service needs to know about its environment, read through SST's `Resource`
+ * (linked resources in Lambda, `SST_RESOURCE_*` variables set by the local stack). The AWS SDK
+ * reads its own endpoint overrides (`AWS_ENDPOINT_URL_*`) and region; nothing here knows
+ * whether it runs on AWS or against emulators.
+ */
+export const Config = {
+  get tableName(): string {
+    return Resource.Table.name;
+  },
+  get bucketName(): string {
+    return Resource.Assets.name;
+  },
+  /** Base URL under which the assets bucket's public objects are served (no trailing slash). */
+  get assetsBaseUrl(): string {
+    return Resource.AssetsUrl.url.replace(/\/+$/, "");
+  },
+  get auth(): { userPoolId: string; clientId: string; issuer: string } {
+    const { userPoolId, clientId, issuer } = Resource.Auth;
+    return { userPoolId, clientId, issuer };
+  },
+  /** Lifetime of an activation code (a tunable, not a resource: a plain function environment variable). */
+  get activationTtlSeconds(): number {
+    const value = Number(process.env.IAM_ACTIVATION_TTL_SECONDS);
+    return Number.isFinite(value) && value > 0 ? value : 72 * 3600;
+  },
+  get bootstrapApiKey(): string {
+    return Resource.IamApiKey.value;
+  },
+};

@@ -1,0 +1,53 @@
+import { Entity } from "electrodb";
+import { TableDefinition } from "../table.ts";
+
+export const ROLES = ["USER", "MODERATOR", "ADMIN"] as const;
+export const STATUSES = ["UNCONFIRMED", "CONFIRMED", "SUSPENDED"] as const;
+
+const { primaryIndex: p, globalIndexes: g } = TableDefinition;
+
+/** The user profile, keyed by the Cognito `sub`. */
+export const UserEntity = new Entity({
+  model: { entity: "user", version: "1", service: "iam" },
+  attributes: {
+    id: { type: "string", required: true, readOnly: true },
+    name: { type: "string", required: true },
+    handle: { type: "string", required: true },
+    email: { type: "string", required: true },
+    role: { type: ROLES, required: true, default: "USER" },
+    status: { type: STATUSES, required: true, default: "UNCONFIRMED" },
+    sourceSystem: { type: "string" },
+    sourceIp: { type: "string" },
+    lang: { type: "string", required: true, default: "en_us" },
+    currency: { type: "string", required: true, default: "USD" },
+    avatarUrl: { type: "string", required: true, default: "" },
+    badges: { type: "set", items: "string" },
+    data: { type: "any" },
+    /** Bumped by every read-modify-write of `data`; the condition that makes merges safe. */
+    version: { type: "number", required: true, default: 0 },
+    lastLoginAt: { type: "string" },
+    createdAt: {
+      type: "string",
+      required: true,
+      readOnly: true,
+      default: () => new Date().toISOString(),
+    },
+    updatedAt: {
+      type: "string",
+      readOnly: true,
+      watch: "*",
+      set: () => new Date().toISOString(),
+    },
+  },
+  indexes: {
+    byId: {
+      pk: { field: p.hashKey, composite: ["id"] },
+      sk: { field: p.rangeKey, composite: [] },
+    },
+    byStatus: {
+      index: "gsi1",
+      pk: { field: g.gsi1.hashKey, composite: ["status"] },
+      sk: { field: g.gsi1.rangeKey, composite: ["createdAt", "id"] },
+    },
+  },
+});

@@ -1,0 +1,14 @@
+import { Service } from "electrodb";
+import { documentClient } from "../aws.ts";
+import { Config } from "../config.ts";
+import { ActivationEntity } from "./entities/activation.ts";
+import { UniqueEntity } from "./entities/unique.ts";
+import { UserEntity } from "./entities/user.ts";
+
+const entities = { user: UserEntity, unique: UniqueEntity, activation: ActivationEntity };
+
+const make = () => new Service(entities, { client: documentClient(), table: Config.tableName });
+let service: ReturnType<typeof make> | undefined;
+
+/** The ElectroDB service over the single table, bound on first use to the configured table. */
+export const db = () => (service ??= make());

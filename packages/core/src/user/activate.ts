@@ -1,0 +1,41 @@
+import * as Cognito from "../auth/cognito.ts";
+import { db } from "../dynamo/service.ts";
+import { retryTransaction } from "../dynamo/transaction.ts";
+import { AppError } from "../errors.ts";
+import { hashCode } from "./codes.ts";
+import { toInfo } from "./mapper.ts";
+import type { Info } from "./schema.ts";
+import { getById } from "./store.ts";
+
+const unknownCode = () => new AppError("NOT_FOUND", "Unknown or already used activation code");
+
+/**
+ * Consumes an activation code: marks the e-mail verified in Cognito (idempotent, so first), then in
+ * one transaction deletes the code — on condition that it still exists, so a code works once
+ * even when two requests race — and confirms the user if still UNCONFIRMED.
+ */
+export const activate = async (code: string): Promise<Info> => {
+  const codeHash = hashCode(code);
+  const { data: pending } = await db().entities.activation.get({ codeHash }).go({ consistent: true });
+  if (!pending) throw unknownCode();
+  if (pending.expiresAt * 1000 < Date.now()) throw new AppError("GONE", "Activation code has expired");
+  const user = await getById(pending.userId, { consistent: true });
+  await Cognito.markEmailVerified(user.email);
+  const result = await retryTransaction(() =>
+    db()
+      .transaction.write(({ activation, user: users }) => [
+        activation.delete({ codeHash }).where((a, { exists }) => exists(a.userId)).commit(),
+        users
+          .patch({ id: pending.userId })
+          .set({ status: user.status === "UNCONFIRMED" ? "CONFIRMED" : user.status })
+          .where((u, { eq }) => eq(u.status, user.status))
+          .commit(),
+      ])
+      .go(),
+  );
+  if (result.canceled) {
+    if (result.data[0]?.code === "ConditionalCheckFailed") throw unknownCode();
+    throw new AppError("CONFLICT", "The user changed meanwhile; retry");
+  }
+  return toInfo(await getById(pending.userId, { consistent: true }));
+};

@@ -1,0 +1,8 @@
+import { createHash } from "node:crypto";
+import { nanoid } from "nanoid";
+
+/** A fresh single-use code: 21 URL-safe random characters (126 bits). */
+export const newCode = (): string => nanoid();
+
+/** Codes are stored only as hashes, so a table dump does not hand out activations. */
+export const hashCode = (code: string): string => createHash("sha256").update(code).digest("base64url");

@@ -1,0 +1,1 @@
+export * as User from "./user.ts";

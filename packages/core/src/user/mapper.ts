@@ -1,0 +1,25 @@
+import type { EntityItem } from "electrodb";
+import { assetUrl } from "../assets/url.ts";
+import { badgeIconKey } from "../badge/catalog.ts";
+import type { UserEntity } from "../dynamo/entities/user.ts";
+import type { Info } from "./schema.ts";
+
+export type UserItem = EntityItem<typeof UserEntity>;
+
+/** Stored item → the API's user shape. Internal attributes (version, sourceIp, keys) stay behind. */
+export const toInfo = (item: UserItem): Info => ({
+  id: item.id,
+  name: item.name,
+  handle: item.handle,
+  email: item.email,
+  createdAt: item.createdAt,
+  lastLoginAt: item.lastLoginAt ?? null,
+  role: item.role,
+  status: item.status,
+  sourceSystem: item.sourceSystem ?? null,
+  profile: {
+    profileData: { lang: item.lang, avatarUrl: item.avatarUrl, currency: item.currency },
+    badges: [...(item.badges ?? [])].sort().map((name) => ({ name, iconUrl: assetUrl(badgeIconKey(name)) })),
+    data: (item.data ?? {}) as Record<string, unknown>,
+  },
+});

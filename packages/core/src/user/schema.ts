@@ -1,0 +1,75 @@
+import { z } from "zod";
+import { ROLES, STATUSES } from "../dynamo/entities/user.ts";
+
+export const Role = z.enum(ROLES);
+export const Status = z.enum(STATUSES);
+
+export const Id = z.uuid().describe("The user id: the Cognito `sub`");
+export const Email = z
+  .email()
+  .max(254)
+  .transform((e) => e.toLowerCase())
+  .describe("E-mail address; unique, case-insensitively");
+export const Name = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{2,31}$/, "3-32 letters, digits, '_', '.', '-'; starting with a letter or digit")
+  .describe("User name; unique, case-insensitively");
+export const Handle = z
+  .string()
+  .regex(/^@?[A-Za-z0-9]{1,32}$/, "'@' followed by letters and digits")
+  .describe("`@` + PascalCase of the name, e.g. `@SomePerson`");
+/** Matches the Cognito pool's password policy (infra/auth.ts and the local provisioning). */
+export const Password = z
+  .string()
+  .min(8)
+  .max(256)
+  .regex(/[a-z]/, "must contain a lower-case letter")
+  .regex(/[A-Z]/, "must contain an upper-case letter")
+  .regex(/[0-9]/, "must contain a digit");
+export const PasswordPolicy = {
+  MinimumLength: 8,
+  RequireLowercase: true,
+  RequireUppercase: true,
+  RequireNumbers: true,
+  RequireSymbols: false,
+} as const;
+
+export const Lang = z.string().regex(/^[a-z]{2,3}([_-][A-Za-z0-9]{2,8})*$/, "a language tag such as en_us");
+export const Currency = z.string().regex(/^[A-Z]{3}$/, "an ISO-4217 code such as USD");
+
+export const Badge = z.object({ name: z.string(), iconUrl: z.string() });
+
+/** The user as the API returns it. Explicit, so no internal attribute can leak. */
+export const Info = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    handle: z.string(),
+    email: z.string(),
+    createdAt: z.string(),
+    lastLoginAt: z.string().nullable(),
+    role: Role,
+    status: Status,
+    sourceSystem: z.string().nullable(),
+    profile: z.object({
+      profileData: z.object({ lang: z.string(), avatarUrl: z.string(), currency: z.string() }),
+      badges: z.array(Badge),
+      data: z.record(z.string(), z.unknown()),
+    }),
+  })
+  .meta({ id: "User" });
+export type Info = z.infer<typeof Info>;
+
+export const RegisterInput = z.strictObject({
+  email: Email,
+  name: Name,
+  password: Password,
+  sourceSystem: z.string().min(1).max(64).optional(),
+  lang: Lang.optional(),
+  currency: Currency.optional(),
+});
+export type RegisterInput = z.infer<typeof RegisterInput>;
+
+export const Registered = Info.extend({
+  activationCode: z.string().describe("Single-use activation code; returned only here"),
+}).meta({ id: "RegisteredUser" });

@@ -1,0 +1,88 @@
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { Hono, type Context as HonoContext } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { requestId } from "hono/request-id";
+import { createOpenApiFetchHandler } from "trpc-to-openapi";
+import type { TRPCError } from "@trpc/server";
+import { contextFromRequest } from "./context.ts";
+import { mountDocs } from "./docs.ts";
+import { errorResponseMeta } from "./errors.ts";
+import { log } from "./log.ts";
+import { openApiDocument } from "./openapi.ts";
+import { appRouter } from "./router.ts";
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export type AppOptions = {
+  /** The caller's IP as the runtime sees it (API Gateway event or Node socket). */
+  sourceIp?: (c: HonoContext) => string | undefined;
+};
+
+/** Path for logs: tokens and codes travel in some paths and must not reach the log. */
+const safePath = (path: string) =>
+  path.replace(/(\/verify\/|\/activate\/)[^/]+/i, "$1[redacted]");
+
+/**
+ * The one HTTP app: tRPC at /trpc, the same procedures as REST at the root (trpc-to-openapi),
+ * /openapi.json, /docs and /health. The Lambda handler and the local server both serve it.
+ */
+export const createApp = (options: AppOptions = {}) => {
+  const app = new Hono();
+  const context = (c: HonoContext) =>
+    contextFromRequest(c.req.raw, { requestId: c.get("requestId"), sourceIp: options.sourceIp?.(c) });
+  const onError = (c: HonoContext) => ({ error, path }: { error: TRPCError; path?: string }) => {
+    if (error.code === "INTERNAL_SERVER_ERROR")
+      log.error({ requestId: c.get("requestId"), procedure: path, err: error.cause ?? error }, "internal error");
+  };
+  const responseMeta = ({ errors }: { errors: readonly TRPCError[] }) => errorResponseMeta(errors);
+
+  app.use(requestId());
+  app.use(async (c, next) => {
+    const started = performance.now();
+    await next();
+    log.info({
+      requestId: c.get("requestId"),
+      method: c.req.method,
+      path: safePath(c.req.path),
+      status: c.res.status,
+      ms: Math.round(performance.now() - started),
+    });
+  });
+  app.use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => c.json({ message: "Request body exceeds 1 MiB", code: "PAYLOAD_TOO_LARGE" }, 413),
+    }),
+  );
+
+  app.get("/health", (c) => c.json({ status: "ok" }));
+  app.get("/openapi.json", (c) => c.json(openApiDocument()));
+  mountDocs(app);
+
+  app.all("/trpc/*", (c) =>
+    fetchRequestHandler({
+      endpoint: "/trpc",
+      req: c.req.raw,
+      router: appRouter,
+      createContext: () => context(c),
+      onError: onError(c),
+      responseMeta,
+    }),
+  );
+  app.all("*", (c) =>
+    createOpenApiFetchHandler({
+      endpoint: "/",
+      req: c.req.raw,
+      router: appRouter,
+      createContext: () => context(c),
+      onError: onError(c),
+      responseMeta,
+    }),
+  );
+
+  app.onError((err, c) => {
+    log.error({ requestId: c.get("requestId"), err }, "unhandled error");
+    return c.json({ message: "Internal server error", code: "INTERNAL_SERVER_ERROR" }, 500);
+  });
+  return app;
+};

@@ -1,0 +1,61 @@
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import type { Hono } from "hono";
+
+/**
+ * `/docs`: Swagger UI over `/openapi.json`, its script and styles served from the
+ * `swagger-ui-dist` package, so the page renders with no internet access.
+ */
+const ASSETS = {
+  "swagger-ui.css": "text/css; charset=utf-8",
+  "swagger-ui-bundle.js": "text/javascript; charset=utf-8",
+} as const;
+
+const distDir = () => dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
+const cache = new Map<string, Promise<Buffer>>();
+const asset = (file: keyof typeof ASSETS) => {
+  let p = cache.get(file);
+  if (!p) cache.set(file, (p = readFile(join(distDir(), file))));
+  return p;
+};
+
+const page = `<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>User IAM API reference</title>
+  <link rel="stylesheet" href="docs/assets/swagger-ui.css">
+  <style>body{margin:0} .topbar{display:none}</style>
+</head>
+<body>
+  <div id="swagger-ui"></div>
+  <script src="docs/assets/swagger-ui-bundle.js"></script>
+  <script src="docs/init.js"></script>
+</body>
+</html>`;
+
+const init = `window.ui = SwaggerUIBundle({
+  url: new URL("openapi.json", document.baseURI).href,
+  dom_id: "#swagger-ui",
+  deepLinking: true,
+  validatorUrl: null,
+  persistAuthorization: true,
+  tryItOutEnabled: true,
+});`;
+
+export const mountDocs = (app: Hono) => {
+  app.get("/docs", (c) => c.html(page));
+  app.get("/docs/init.js", (c) => c.body(init, 200, { "content-type": "text/javascript; charset=utf-8" }));
+  app.get("/docs/assets/:file", async (c) => {
+    const file = c.req.param("file");
+    if (!Object.hasOwn(ASSETS, file)) return c.json({ message: "Not found", code: "NOT_FOUND" }, 404);
+    const name = file as keyof typeof ASSETS;
+    const body = await asset(name);
+    return c.body(new Uint8Array(body), 200, {
+      "content-type": ASSETS[name],
+      "cache-control": "public, max-age=86400",
+    });
+  });
+};

@@ -1,0 +1,57 @@
+import { TRPCError } from "@trpc/server";
+import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
+import { AppError, isAppError, type ErrorCode } from "@iam/core";
+
+/** Domain code → tRPC code. HTTP statuses tRPC has no code for are set in `statusOverride`. */
+const CODES: Record<ErrorCode, TRPC_ERROR_CODE_KEY> = {
+  BAD_REQUEST: "BAD_REQUEST",
+  UNAUTHORIZED: "UNAUTHORIZED",
+  FORBIDDEN: "FORBIDDEN",
+  NOT_FOUND: "NOT_FOUND",
+  CONFLICT: "CONFLICT",
+  GONE: "NOT_FOUND",
+  PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
+  TOO_MANY_REQUESTS: "TOO_MANY_REQUESTS",
+  SERVICE_UNAVAILABLE: "SERVICE_UNAVAILABLE",
+};
+
+/** AWS SDK error names that mean "slow down / try again", whatever the service. */
+const THROTTLED = new Set([
+  "TooManyRequestsException",
+  "ThrottlingException",
+  "ProvisionedThroughputExceededException",
+  "RequestLimitExceeded",
+  "LimitExceededException",
+]);
+const UNAVAILABLE = new Set(["InternalServerError", "InternalErrorException", "ServiceUnavailable", "TimeoutError"]);
+
+const causes = function* (e: unknown): Generator<unknown> {
+  for (let c = e, depth = 0; c && depth < 6; c = (c as { cause?: unknown }).cause, depth++) yield c;
+};
+
+/** Turns what a resolver threw into the error the caller sees; unknown errors stay 500. */
+export const toTRPCError = (error: TRPCError): TRPCError => {
+  if (error.code !== "INTERNAL_SERVER_ERROR") return error;
+  for (const c of causes(error.cause)) {
+    if (isAppError(c)) return new TRPCError({ code: CODES[c.code], message: c.message, cause: c });
+    const name = (c as { name?: unknown }).name;
+    if (typeof name === "string" && THROTTLED.has(name)) {
+      const app = new AppError("TOO_MANY_REQUESTS", "Too many requests, retry later", { retryAfterSeconds: 1 }, { cause: c });
+      return new TRPCError({ code: "TOO_MANY_REQUESTS", message: app.message, cause: app });
+    }
+    if (typeof name === "string" && UNAVAILABLE.has(name)) {
+      const app = new AppError("SERVICE_UNAVAILABLE", "A dependency is unavailable, retry later", { retryAfterSeconds: 2 }, { cause: c });
+      return new TRPCError({ code: "SERVICE_UNAVAILABLE", message: app.message, cause: app });
+    }
+  }
+  return error;
+};
+
+/** Status and headers that tRPC's code table cannot express (410, Retry-After). */
+export const errorResponseMeta = (errors: readonly TRPCError[]): { status?: number; headers?: Record<string, string> } => {
+  const app = errors.map((e) => e.cause).find(isAppError);
+  if (!app) return {};
+  const headers: Record<string, string> = {};
+  if (app.details.retryAfterSeconds !== undefined) headers["retry-after"] = String(app.details.retryAfterSeconds);
+  return { status: app.code === "GONE" ? 410 : undefined, headers };
+};

@@ -1,0 +1,46 @@
+import { initTRPC } from "@trpc/server";
+import type { OpenApiMeta } from "trpc-to-openapi";
+import { checkApiKey, authenticate, bearerToken } from "./auth.ts";
+import type { Context } from "./context.ts";
+import { toTRPCError } from "./errors.ts";
+
+/**
+ * `access` says which credential a procedure takes. The base procedures below set it, so it
+ * follows from the procedure a route is built on; the OpenAPI document and the auth tests read it.
+ */
+export type Access = "public" | "apiKey" | "bearer";
+export type Meta = OpenApiMeta<{ access?: Access }>;
+
+const t = initTRPC
+  .context<Context>()
+  .meta<Meta>()
+  .create({
+    // Only the code, a message meant for the caller and the HTTP status leave the service:
+    // no stack, no internal message, whatever NODE_ENV says.
+    errorFormatter: ({ shape, error }) => ({
+      code: shape.code,
+      message: error.code === "INTERNAL_SERVER_ERROR" ? "Internal server error" : shape.message,
+      data: { code: shape.data.code, httpStatus: shape.data.httpStatus },
+    }),
+  });
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+const mapErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok) throw toTRPCError(result.error);
+  return result;
+});
+
+export const publicProcedure = t.procedure.meta({ access: "public" }).use(mapErrors);
+
+export const apiKeyProcedure = publicProcedure.meta({ access: "apiKey" }).use(({ ctx, next }) => {
+  checkApiKey(ctx.apiKey);
+  return next();
+});
+
+export const bearerProcedure = publicProcedure.meta({ access: "bearer" }).use(async ({ ctx, next }) => {
+  const caller = await authenticate(bearerToken(ctx.authorization));
+  return next({ ctx: { caller } });
+});

@@ -1,0 +1,55 @@
+import { fileURLToPath } from "node:url";
+import { StartError } from "./emulators.ts";
+import { startServer } from "./server.ts";
+import { startStack, type Stack } from "./stack.ts";
+
+/** `npm start`: the whole service on this machine, on real AWS-API emulators. */
+const root = fileURLToPath(new URL("../../../", import.meta.url));
+const dataDir = `${root}.iam-local`;
+const fresh = process.argv.includes("--fresh");
+const port = Number(process.env.PORT ?? 3000);
+const started = performance.now();
+// The SDK warns on Node 20 that future releases need Node 22; the Lambda runtime is Node 22.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+let stack: Stack | undefined;
+let close: (() => Promise<void>) | undefined;
+let stopping = false;
+const shutdown = async (code: number) => {
+  if (stopping) return;
+  stopping = true;
+  say("\nStopping…");
+  await close?.().catch(() => undefined);
+  await stack?.stop();
+  process.exit(code);
+};
+process.on("SIGINT", () => void shutdown(0));
+process.on("SIGTERM", () => void shutdown(0));
+
+try {
+  say(`Starting the local stack${fresh ? " (fresh)" : ""} in ${dataDir}`);
+  stack = await startStack({
+    dataDir,
+    fresh,
+    apiKey: process.env.IAM_API_KEY || undefined,
+    progress: (step, ms) => say(`  ✓ ${step.padEnd(16)} ${(ms / 1000).toFixed(1)}s`),
+  });
+  Object.assign(process.env, stack.env);
+  const server = await startServer(port).catch((e: NodeJS.ErrnoException) => {
+    throw e.code === "EADDRINUSE" ? new StartError(`Port ${port} is taken: stop what uses it or run PORT=3001 npm start.`) : e;
+  });
+  close = server.close;
+  const url = server.url;
+  say(`\nReady in ${((performance.now() - started) / 1000).toFixed(1)}s\n`);
+  say(`  API        ${url}`);
+  say(`  Docs       ${url}/docs`);
+  say(`  OpenAPI    ${url}/openapi.json`);
+  say(`  API key    ${stack.apiKey}`);
+  say(`\nTry:\n  curl -s -X POST ${url}/user -H 'x-api-key: ${stack.apiKey}' -H 'content-type: application/json' \\`);
+  say(`    -d '{"email":"ada@example.com","name":"ada_lovelace","password":"Analytical1"}'`);
+  say(`\nCtrl-C stops everything.`);
+} catch (e) {
+  process.stderr.write(`\n✗ ${e instanceof StartError ? e.message : `Could not start: ${(e as Error).message}`}\n`);
+  await shutdown(1);
+}

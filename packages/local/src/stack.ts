@@ -1,0 +1,108 @@
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import getPort from "get-port";
+import { startCognito, startDynamo, startS3 } from "./emulators.ts";
+import { waitUntil } from "./process.ts";
+import { credentials, provisionBucket, provisionTable, provisionUserPool } from "./provision.ts";
+
+export type StackOptions = {
+  /** Where emulator data and logs live. */
+  dataDir: string;
+  /** Start empty: delete `dataDir` first. */
+  fresh?: boolean;
+  /** Keep DynamoDB in memory (tests). */
+  inMemory?: boolean;
+  /** The machine API key; generated and remembered in `dataDir` when absent. */
+  apiKey?: string;
+  progress?: (step: string, ms: number) => void;
+};
+
+export type Stack = {
+  /** The configuration the app reads: exactly the variables production sets (SST links + SDK endpoints). */
+  env: Record<string, string>;
+  apiKey: string;
+  stop: () => Promise<void>;
+};
+
+const TABLE = "iam-local";
+const BUCKET = "iam-assets";
+const POOL = "iam-local";
+
+const timed = async <T>(step: string, progress: StackOptions["progress"], run: () => Promise<T>): Promise<T> => {
+  const started = performance.now();
+  const result = await run();
+  progress?.(step, performance.now() - started);
+  return result;
+};
+
+const rememberedApiKey = async (dataDir: string, given?: string) => {
+  if (given) return given;
+  const file = join(dataDir, "api-key");
+  if (existsSync(file)) return (await readFile(file, "utf8")).trim();
+  const key = `iam_${randomBytes(32).toString("base64url")}`;
+  await writeFile(file, key, { mode: 0o600 });
+  return key;
+};
+
+/**
+ * Starts DynamoDB Local, cognito-local and s3rver on free ports, provisions table, pool and
+ * bucket, and returns the environment that points the app at them. `stop()` ends every child.
+ */
+export const startStack = async (options: StackOptions): Promise<Stack> => {
+  const { dataDir, progress } = options;
+  if (options.fresh) await rm(dataDir, { recursive: true, force: true });
+  await mkdir(dataDir, { recursive: true });
+  const stoppers: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    await Promise.allSettled(stoppers.reverse().map((s) => s()));
+  };
+  try {
+    const [dynamoPort, cognitoPort, s3Port] = await Promise.all([getPort(), getPort(), getPort()]);
+    const dynamoUrl = `http://127.0.0.1:${dynamoPort}`;
+    const cognitoUrl = `http://127.0.0.1:${cognitoPort}`;
+    const s3Url = `http://127.0.0.1:${s3Port}`;
+
+    const dynamo = await startDynamo({
+      port: dynamoPort,
+      dataDir: options.inMemory ? undefined : join(dataDir, "dynamodb"),
+      logFile: join(dataDir, "dynamodb.log"),
+    });
+    stoppers.push(dynamo.stop);
+    const [auth] = await Promise.all([
+      timed("cognito-local", progress, async () => {
+        const cognito = await startCognito({ port: cognitoPort, dataDir: join(dataDir, "cognito"), logFile: join(dataDir, "cognito.log") });
+        stoppers.push(cognito.stop);
+        return provisionUserPool(cognitoUrl, POOL);
+      }),
+      timed("s3rver", progress, async () => {
+        const s3 = await startS3({ port: s3Port, dataDir: join(dataDir, "s3") });
+        stoppers.push(s3.stop);
+        await provisionBucket(s3Url, BUCKET);
+      }),
+      timed("DynamoDB Local", progress, () =>
+        waitUntil("DynamoDB Local", () => provisionTable(dynamoUrl, TABLE), dynamo),
+      ),
+    ]);
+    const apiKey = await rememberedApiKey(dataDir, options.apiKey);
+    const env = {
+      AWS_REGION: "us-east-1",
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamoUrl,
+      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognitoUrl,
+      AWS_ENDPOINT_URL_S3: s3Url,
+      SST_RESOURCE_App: JSON.stringify({ name: "iam", stage: "local" }),
+      SST_RESOURCE_Table: JSON.stringify({ name: TABLE, type: "sst.aws.Dynamo" }),
+      SST_RESOURCE_Assets: JSON.stringify({ name: BUCKET, type: "sst.aws.Bucket" }),
+      SST_RESOURCE_AssetsUrl: JSON.stringify({ url: `${s3Url}/${BUCKET}`, type: "sst.sst.Linkable" }),
+      SST_RESOURCE_Auth: JSON.stringify({ ...auth, type: "sst.sst.Linkable" }),
+      SST_RESOURCE_IamApiKey: JSON.stringify({ value: apiKey, type: "sst.sst.Secret" }),
+    };
+    return { env, apiKey, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+};

@@ -1,0 +1,33 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import getPort from "get-port";
+import type { TestProject } from "vitest/node";
+import { startServer } from "../packages/local/src/server.ts";
+import { startStack } from "../packages/local/src/stack.ts";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    stackEnv: Record<string, string>;
+    baseUrl: string;
+    apiKey: string;
+  }
+}
+
+/** Starts the local stack on free ports in a temp folder, and the HTTP app on it, for all test files. */
+export default async function setup(project: TestProject) {
+  process.env.LOG_LEVEL ??= "error";
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+  const dataDir = await mkdtemp(join(tmpdir(), "iam-test-"));
+  const stack = await startStack({ dataDir, inMemory: true, apiKey: `iam_test_${Date.now()}` });
+  Object.assign(process.env, stack.env);
+  const server = await startServer(await getPort());
+  project.provide("stackEnv", stack.env);
+  project.provide("baseUrl", server.url);
+  project.provide("apiKey", stack.apiKey);
+  return async () => {
+    await server.close();
+    await stack.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  };
+}
