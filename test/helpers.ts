@@ -41,3 +41,41 @@ export const rest = async (path: string, init: Init = {}) => {
 /** Typed tRPC client over HTTP (the same transport a TS frontend uses). */
 export const trpc = (headers: Record<string, string> = { "x-api-key": apiKey() }) =>
   createTRPCClient<AppRouter>({ links: [httpLink({ url: `${baseUrl()}/trpc`, headers })] });
+
+/** Registers (REST) and returns the body sent plus the API's answer. */
+export const registered = async (overrides: Record<string, unknown> = {}) => {
+  const body = newUser(overrides);
+  const res = await rest("/user", { method: "POST", body });
+  if (res.status !== 200) throw new Error(`register failed: ${res.status} ${JSON.stringify(res.json)}`);
+  return { body, user: res.json as { id: string; activationCode: string; [k: string]: any } };
+};
+
+/** Registered, activated and logged in: the user, its password and tokens. */
+export const activeUser = async (overrides: Record<string, unknown> = {}) => {
+  const { body, user } = await registered(overrides);
+  const activated = await rest(`/user/activate/${user.activationCode}`);
+  if (activated.status !== 200) throw new Error(`activate failed: ${activated.status}`);
+  const login = await rest("/auth/login", { method: "POST", body: { email: body.email, password: body.password } });
+  if (login.status !== 200) throw new Error(`login failed: ${login.status} ${JSON.stringify(login.json)}`);
+  return { body, user, tokens: login.json as { accessToken: string; idToken: string; refreshToken: string } };
+};
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}`, "x-api-key": "" });
+
+/**
+ * Every table item whose keys or attributes contain `value`. A Scan: test-only, to prove that
+ * nothing of a user is left behind (the service itself never scans).
+ */
+export const itemsMentioning = async (value: string) => {
+  const { ScanCommand } = await import("@aws-sdk/lib-dynamodb");
+  const { documentClient } = await import("../packages/core/src/aws.ts");
+  const { Config } = await import("@iam/core");
+  const found: Record<string, unknown>[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await documentClient().send(new ScanCommand({ TableName: Config.tableName, ConsistentRead: true, ExclusiveStartKey }));
+    for (const item of page.Items ?? []) if (JSON.stringify(item).toLowerCase().includes(value.toLowerCase())) found.push(item);
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return found;
+};

@@ -3,4 +3,5 @@ export { Auth } from "./auth/index.ts";
 export { AppError, isAppError, type ErrorCode } from "./errors.ts";
 export { Config } from "./config.ts";
 export { TableDefinition } from "./dynamo/table.ts";
+export { Badge } from "./badge/index.ts";
 export { BADGES, badgeIconKey, badgeIconsDir } from "./badge/catalog.ts";

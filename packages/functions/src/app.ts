@@ -9,6 +9,7 @@ import { mountDocs } from "./docs.ts";
 import { errorResponseMeta } from "./errors.ts";
 import { log } from "./log.ts";
 import { openApiDocument } from "./openapi.ts";
+import { normalizeRestRequest } from "./rest-request.ts";
 import { appRouter } from "./router.ts";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -69,16 +70,18 @@ export const createApp = (options: AppOptions = {}) => {
       responseMeta,
     }),
   );
-  app.all("*", (c) =>
-    createOpenApiFetchHandler({
+  app.all("*", async (c) => {
+    const req = await normalizeRestRequest(c.req.raw);
+    if (!(req instanceof Request)) return c.json(req.body, req.status);
+    return createOpenApiFetchHandler({
       endpoint: "/",
-      req: c.req.raw,
+      req,
       router: appRouter,
       createContext: () => context(c),
       onError: onError(c),
       responseMeta,
-    }),
-  );
+    });
+  });
 
   app.onError((err, c) => {
     log.error({ requestId: c.get("requestId"), err }, "unhandled error");

@@ -51,10 +51,10 @@ export const deleteUser = async (username: string): Promise<void> => {
 };
 
 /** The pool's record of a user, or null; used to recognise an orphan left by a crashed registration. */
-export const findUser = async (username: string): Promise<{ createdAt: Date | undefined } | null> => {
+export const findUser = async (username: string): Promise<{ sub?: string; createdAt?: Date } | null> => {
   try {
     const user = await cognito().send(new AdminGetUserCommand({ UserPoolId: pool(), Username: username }));
-    return { createdAt: user.UserCreateDate };
+    return { sub: user.UserAttributes?.find((a) => a.Name === "sub")?.Value, createdAt: user.UserCreateDate };
   } catch (e) {
     if ((e as Error).name === "UserNotFoundException") return null;
     throw e;

@@ -28,6 +28,7 @@ export const activate = async (code: string): Promise<Info> => {
         users
           .patch({ id: pending.userId })
           .set({ status: user.status === "UNCONFIRMED" ? "CONFIRMED" : user.status })
+          .remove(["activationHash"])
           .where((u, { eq }) => eq(u.status, user.status))
           .commit(),
       ])

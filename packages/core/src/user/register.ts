@@ -6,6 +6,7 @@ import { AppError } from "../errors.ts";
 import { hashCode, newCode } from "./codes.ts";
 import { handleFromName } from "./handle.ts";
 import { toInfo } from "./mapper.ts";
+import { pendingDeletionOf } from "./store.ts";
 import type { Info, RegisterInput } from "./schema.ts";
 import { retryTransaction } from "../dynamo/transaction.ts";
 
@@ -40,6 +41,7 @@ export const register = async (
   try {
     await Cognito.addToGroup(input.email, "USER");
     const activationCode = newCode();
+    const activationHash = hashCode(activationCode);
     const item = {
       id: sub,
       name: input.name,
@@ -51,6 +53,7 @@ export const register = async (
       currency: input.currency,
       badges: ["NEW_MEMBER"],
       data: {},
+      activationHash,
     };
     const result = await retryTransaction(() =>
       db()
@@ -59,7 +62,7 @@ export const register = async (
           ...UNIQUE_KINDS.map((kind) => unique.create({ kind, value: values[kind], userId: sub }).commit()),
           activation
             .create({
-              codeHash: hashCode(activationCode),
+              codeHash: activationHash,
               userId: sub,
               expiresAt: Math.floor(Date.now() / 1000) + Config.activationTtlSeconds,
             })
@@ -83,8 +86,8 @@ export const register = async (
 
 /**
  * AdminCreateUser, mapping "username exists" to a 409 on the email — unless the pool's user is an
- * orphan (no email guard in the table, older than a running registration could be), which is
- * removed so that the address can be registered again.
+ * orphan: no email guard in the table, and either a deletion of it is pending or it is older than
+ * a running registration could be. An orphan is removed so that the address can register again.
  */
 const createCognitoUser = async (email: string, password: string, values: Record<UniqueKind, string>) => {
   try {
@@ -92,11 +95,11 @@ const createCognitoUser = async (email: string, password: string, values: Record
   } catch (e) {
     if ((e as Error).name !== "UsernameExistsException") throw e;
     const existing = await Cognito.findUser(email);
-    const orphan =
-      existing?.createdAt &&
-      Date.now() - existing.createdAt.getTime() > ORPHAN_AGE_MS &&
-      !(await db().entities.unique.get({ kind: "email", value: values.email }).go({ consistent: true })).data;
-    if (!orphan) throw conflict("email");
+    const guarded = (await db().entities.unique.get({ kind: "email", value: values.email }).go({ consistent: true })).data;
+    const stale =
+      (existing?.sub !== undefined && (await pendingDeletionOf(email, existing.sub))) ||
+      (existing?.createdAt !== undefined && Date.now() - existing.createdAt.getTime() > ORPHAN_AGE_MS);
+    if (!existing || guarded || !stale) throw conflict("email");
     await Cognito.deleteUser(email);
     return Cognito.createUser(email, password);
   }

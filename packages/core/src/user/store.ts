@@ -22,3 +22,9 @@ export const getByUnique = async (kind: UniqueKind, value: string): Promise<User
   if (!user) throw new AppError("NOT_FOUND", "User not found");
   return user;
 };
+
+/** A deletion that has not finished: its Cognito user may still exist. */
+export const pendingDeletionOf = async (email: string, userId: string): Promise<boolean> => {
+  const { data } = await db().entities.deletion.get({ userId }).go({ consistent: true });
+  return data?.email === email;
+};

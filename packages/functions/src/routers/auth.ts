@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { Auth, User } from "@iam/core";
+import { authenticate } from "../auth.ts";
 import { apiKeyProcedure, router } from "../trpc.ts";
 
 const tags = ["auth"];
@@ -18,4 +19,34 @@ export const authRouter = router({
       }),
     )
     .mutation(({ input }) => Auth.login(input.email, input.password)),
+
+  verify: apiKeyProcedure
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/auth/token/{tokenType}/verify/{token}",
+        tags,
+        summary: "Verify an access or id token (signature, issuer, client, expiry, and the user's current state)",
+      },
+    })
+    .input(z.object({ tokenType: z.enum(["access", "id"]), token: z.string().min(1).max(8192) }))
+    .output(
+      z.object({
+        valid: z.literal(true),
+        tokenType: z.enum(["access", "id"]),
+        sub: z.string(),
+        groups: z.array(z.string()),
+        expiresAt: z.string().describe("ISO-8601 expiry of the token"),
+      }),
+    )
+    .query(async ({ input }) => {
+      const { token } = await authenticate(input.token, input.tokenType);
+      return {
+        valid: true as const,
+        tokenType: token.tokenUse,
+        sub: token.sub,
+        groups: token.groups,
+        expiresAt: new Date(token.expiresAt * 1000).toISOString(),
+      };
+    }),
 });

@@ -1,8 +1,13 @@
 import { z } from "zod";
-import { User } from "@iam/core";
+import { Badge, User } from "@iam/core";
 import { apiKeyProcedure, router } from "../trpc.ts";
 
 const tags = ["user"];
+const ById = z.object({ id: User.Id });
+const BadgeInput = ById.extend({ name: Badge.BadgeNameFormat.describe("Badge name from the catalog") });
+/** The blob is the request body itself; `id` (the path parameter) is the one reserved top-level key. */
+const DataInput = ById.catchall(z.unknown()).describe("The data blob: any JSON object (the top-level key `id` is reserved)");
+const blobOf = ({ id: _id, ...blob }: z.infer<typeof DataInput>): User.Blob => blob;
 
 export const userRouter = router({
   register: apiKeyProcedure
@@ -23,7 +28,83 @@ export const userRouter = router({
 
   byId: apiKeyProcedure
     .meta({ openapi: { method: "GET", path: "/user/{id}", tags, summary: "Get a user by id" } })
-    .input(z.object({ id: User.Id }))
+    .input(ById)
     .output(User.Info)
     .query(async ({ input }) => User.toInfo(await User.getById(input.id))),
+
+  byName: apiKeyProcedure
+    .meta({ openapi: { method: "GET", path: "/user/name/{name}", tags, summary: "Get a user by name (any case)" } })
+    .input(z.object({ name: User.Name }))
+    .output(User.Info)
+    .query(async ({ input }) => User.toInfo(await User.getByUnique("name", input.name))),
+
+  byEmail: apiKeyProcedure
+    .meta({ openapi: { method: "GET", path: "/user/email/{email}", tags, summary: "Get a user by e-mail (any case)" } })
+    .input(z.object({ email: User.Email }))
+    .output(User.Info)
+    .query(async ({ input }) => User.toInfo(await User.getByUnique("email", input.email))),
+
+  byHandle: apiKeyProcedure
+    .meta({
+      openapi: { method: "GET", path: "/user/handle/{handle}", tags, summary: "Get a user by handle, e.g. @SomePerson (any case)" },
+    })
+    .input(z.object({ handle: User.Handle }))
+    .output(User.Info)
+    .query(async ({ input }) => User.toInfo(await User.getByUnique("handle", User.handleKey(input.handle)))),
+
+  setStatus: apiKeyProcedure
+    .meta({ openapi: { method: "PATCH", path: "/user/{id}/status/{status}", tags, summary: "Set a user's status" } })
+    .input(ById.extend({ status: User.Status }))
+    .output(User.Info)
+    .mutation(({ input }) => User.setStatus(input.id, input.status)),
+
+  replaceData: apiKeyProcedure
+    .meta({
+      openapi: { method: "PUT", path: "/user/{id}/data/update", tags, summary: "Replace the user's data blob (at most 32 KiB of JSON)" },
+    })
+    .input(DataInput)
+    .output(User.Info)
+    .mutation(({ input }) => User.replaceData(input.id, blobOf(input))),
+
+  mergeData: apiKeyProcedure
+    .meta({
+      openapi: {
+        method: "PATCH",
+        path: "/user/{id}/data/update",
+        tags,
+        summary: "Merge into the user's data blob (JSON Merge Patch, RFC 7396: null deletes a key)",
+      },
+    })
+    .input(DataInput)
+    .output(User.Info)
+    .mutation(({ input }) => User.mergeData(input.id, blobOf(input))),
+
+  issueBadge: apiKeyProcedure
+    .meta({ openapi: { method: "POST", path: "/user/{id}/badge/{name}", tags, summary: "Issue a badge (idempotent)" } })
+    .input(BadgeInput)
+    .output(User.Info)
+    .mutation(({ input }) => Badge.issue(input.id, input.name)),
+
+  revokeBadge: apiKeyProcedure
+    .meta({ openapi: { method: "DELETE", path: "/user/{id}/badge/{name}", tags, summary: "Revoke a badge (idempotent)" } })
+    .input(BadgeInput)
+    .output(User.Info)
+    .mutation(({ input }) => Badge.revoke(input.id, input.name)),
+
+  delete: apiKeyProcedure
+    .meta({
+      openapi: {
+        method: "DELETE",
+        path: "/user/{id}",
+        tags,
+        summary: "Delete a user everywhere: Cognito, every DynamoDB item, S3 objects",
+        successDescription: "Deleted",
+      },
+    })
+    .input(ById)
+    .output(z.object({ deleted: z.literal(true), id: z.string() }))
+    .mutation(async ({ input }) => {
+      await User.remove(input.id);
+      return { deleted: true as const, id: input.id };
+    }),
 });

@@ -26,6 +26,8 @@ export const UserEntity = new Entity({
     /** Bumped by every read-modify-write of `data`; the condition that makes merges safe. */
     version: { type: "number", required: true, default: 0 },
     lastLoginAt: { type: "string" },
+    /** Hash of the pending activation code, so that a hard delete can remove the code's item too. */
+    activationHash: { type: "string" },
     createdAt: {
       type: "string",
       required: true,

@@ -1,0 +1,1 @@
+export * as Badge from "./badge.ts";

@@ -1,0 +1,46 @@
+import { deleteUserObjects } from "../assets/objects.ts";
+import * as Cognito from "../auth/cognito.ts";
+import { UNIQUE_KINDS } from "../dynamo/entities/unique.ts";
+import { db } from "../dynamo/service.ts";
+import { retryTransaction } from "../dynamo/transaction.ts";
+import { AppError } from "../errors.ts";
+import { handleFromName } from "./handle.ts";
+import { findById } from "./store.ts";
+
+const TOMBSTONE_TTL_SECONDS = 30 * 24 * 3600;
+
+/**
+ * Hard delete, in an order that a failure at any step cannot wedge:
+ * 1. one transaction removes the profile, its guards and pending code, and writes a tombstone —
+ *    from here the user is gone for every read, login and token check;
+ * 2. the user's S3 objects, 3. the Cognito user, 4. the tombstone.
+ * If 2–4 fail, the tombstone remains and a retried DELETE resumes at step 2.
+ */
+export const remove = async (id: string): Promise<void> => {
+  const user = await findById(id, { consistent: true });
+  let email: string;
+  if (user) {
+    email = user.email;
+    const values = { email: user.email, name: user.name.toLowerCase(), handle: handleFromName(user.name).toLowerCase() };
+    const result = await retryTransaction(() =>
+      db()
+        .transaction.write(({ user: users, unique, activation, deletion }) => [
+          users.delete({ id }).where((u, { exists }) => exists(u.id)).commit(),
+          ...UNIQUE_KINDS.map((kind) => unique.delete({ kind, value: values[kind] }).commit()),
+          ...(user.activationHash ? [activation.delete({ codeHash: user.activationHash }).commit()] : []),
+          deletion
+            .put({ userId: id, email: user.email, expiresAt: Math.floor(Date.now() / 1000) + TOMBSTONE_TTL_SECONDS })
+            .commit(),
+        ])
+        .go(),
+    );
+    if (result.canceled) throw new AppError("CONFLICT", "The user changed during deletion; retry");
+  } else {
+    const { data: tombstone } = await db().entities.deletion.get({ userId: id }).go({ consistent: true });
+    if (!tombstone) throw new AppError("NOT_FOUND", "User not found");
+    email = tombstone.email;
+  }
+  await deleteUserObjects(id);
+  await Cognito.deleteUser(email);
+  await db().entities.deletion.delete({ userId: id }).go();
+};

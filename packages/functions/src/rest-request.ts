@@ -1,0 +1,44 @@
+/**
+ * What the REST adapter (trpc-to-openapi) leaves to its host, done once before it runs:
+ * - path parameters arrive percent-decoded (`/user/handle/%40Ada` is `@Ada`), keeping `%2F` encoded
+ *   so a parameter cannot grow extra path segments;
+ * - a POST/PUT/PATCH without a body means `{}` (e.g. `POST /user/{id}/badge/{name}`);
+ * - a JSON body must be an object, the only input shape a procedure accepts: an array or a scalar
+ *   would otherwise be spread into an object and reach the procedure. It is a 400 here instead.
+ */
+export type Rejection = { status: 400; body: { message: string; code: "PARSE_ERROR" | "BAD_REQUEST" } };
+
+const decodeSegment = (segment: string) => {
+  try {
+    const decoded = decodeURIComponent(segment);
+    return decoded.includes("/") ? segment : decoded;
+  } catch {
+    return segment;
+  }
+};
+
+export const normalizeRestRequest = async (req: Request): Promise<Request | Rejection> => {
+  const url = new URL(req.url);
+  const path = url.pathname.split("/").map(decodeSegment).join("/");
+  const pathChanged = path !== url.pathname;
+  if (pathChanged) url.pathname = path;
+
+  if (!["POST", "PUT", "PATCH"].includes(req.method)) return pathChanged ? new Request(url, req) : req;
+  const text = await req.clone().text();
+  const headers = new Headers(req.headers);
+  if (text.trim() === "") {
+    headers.set("content-type", "application/json");
+    return new Request(url, { method: req.method, headers, body: "{}" });
+  }
+  if (headers.get("content-type")?.includes("application/json")) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      return { status: 400, body: { message: "Request body is not valid JSON", code: "PARSE_ERROR" } };
+    }
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+      return { status: 400, body: { message: "Request body must be a JSON object", code: "BAD_REQUEST" } };
+  }
+  return new Request(url, { method: req.method, headers, body: text });
+};
