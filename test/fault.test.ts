@@ -1,10 +1,11 @@
 import { AdminGetUserCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { cognito, documentClient } from "../packages/core/src/aws.ts";
+import { cognito, documentClient, s3 } from "../packages/core/src/aws.ts";
+import { db } from "../packages/core/src/dynamo/service.ts";
 import * as CognitoAdapter from "../packages/core/src/auth/cognito.ts";
 import { Config, User } from "@iam/core";
-import { newUser } from "./helpers.ts";
+import { itemsMentioning, newUser } from "./helpers.ts";
 
 const cognitoHas = async (email: string) => {
   try {
@@ -52,5 +53,62 @@ describe("register under injected faults", () => {
     expect(res.status).toBe(429);
     expect(res.headers.get("retry-after")).toBe("1");
     expect(await res.json()).toMatchObject({ code: "TOO_MANY_REQUESTS" });
+  });
+});
+
+/** Delete spans three stores; a failure at any step must leave a state a retried DELETE finishes. */
+describe("delete under injected faults", () => {
+  const register = async () => User.register(User.RegisterInput.parse(newUser()));
+  const tombstone = async (id: string) => (await db().entities.deletion.get({ userId: id }).go({ consistent: true })).data;
+
+  it("keeps the user whole when the DynamoDB transaction fails, and a retry deletes it", async () => {
+    const user = await register();
+    const client = documentClient();
+    const send = client.send.bind(client);
+    vi.spyOn(client, "send").mockImplementation(((command: unknown, ...rest: unknown[]) => {
+      if (command instanceof TransactWriteCommand) return Promise.reject(Object.assign(new Error("injected"), { name: "InternalServerError" }));
+      return (send as (...a: unknown[]) => Promise<unknown>)(command, ...rest);
+    }) as typeof client.send);
+    await expect(User.remove(user.id)).rejects.toThrow("injected");
+    vi.restoreAllMocks();
+    expect((await User.getById(user.id)).email).toBe(user.email);
+    expect(await cognitoHas(user.email)).toBe(true);
+    await User.remove(user.id);
+    expect(await cognitoHas(user.email)).toBe(false);
+    expect(await itemsMentioning(user.id)).toEqual([]);
+  });
+
+  it("hides the user at once when Cognito's delete fails; a retry or a new registration finishes the job", async () => {
+    const user = await register();
+    vi.spyOn(CognitoAdapter, "deleteUser").mockRejectedValueOnce(Object.assign(new Error("injected"), { name: "InternalErrorException" }));
+    await expect(User.remove(user.id)).rejects.toThrow("injected");
+    expect(await User.findById(user.id, { consistent: true })).toBeNull();
+    expect(await tombstone(user.id)).toMatchObject({ email: user.email });
+    expect(await cognitoHas(user.email)).toBe(true);
+    // Still deletable: the retry resumes from the tombstone.
+    await User.remove(user.id);
+    expect(await cognitoHas(user.email)).toBe(false);
+    expect(await itemsMentioning(user.id)).toEqual([]);
+
+    const other = await register();
+    vi.spyOn(CognitoAdapter, "deleteUser").mockRejectedValueOnce(new Error("injected again"));
+    await expect(User.remove(other.id)).rejects.toThrow("injected again");
+    vi.restoreAllMocks();
+    // The address registers again: the pending deletion's Cognito user is reclaimed.
+    const again = await User.register(User.RegisterInput.parse({ ...newUser(), email: other.email }));
+    expect(again.id).not.toBe(other.id);
+    expect(await User.findById(other.id, { consistent: true })).toBeNull();
+    expect(await tombstone(other.id)).toBeNull();
+  });
+
+  it("leaves a resumable tombstone when S3 fails, and a retry deletes everything", async () => {
+    const user = await register();
+    vi.spyOn(s3(), "send").mockRejectedValueOnce(Object.assign(new Error("injected s3"), { name: "ServiceUnavailable" }));
+    await expect(User.remove(user.id)).rejects.toThrow("injected s3");
+    vi.restoreAllMocks();
+    expect(await tombstone(user.id)).not.toBeNull();
+    await User.remove(user.id);
+    expect(await tombstone(user.id)).toBeNull();
+    expect(await cognitoHas(user.email)).toBe(false);
   });
 });

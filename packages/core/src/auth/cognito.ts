@@ -32,13 +32,13 @@ export const createUser = async (email: string, password: string): Promise<{ sub
   const sub = User?.Attributes?.find((a) => a.Name === "sub")?.Value;
   if (!sub) throw new Error("Cognito AdminCreateUser returned no sub");
   await cognito().send(
-    new AdminSetUserPasswordCommand({ UserPoolId: pool(), Username: email, Password: password, Permanent: true }),
+    new AdminSetUserPasswordCommand({ UserPoolId: pool(), Username: sub, Password: password, Permanent: true }),
   );
   return { sub };
 };
 
-export const addToGroup = async (email: string, group: string): Promise<void> => {
-  await cognito().send(new AdminAddUserToGroupCommand({ UserPoolId: pool(), Username: email, GroupName: group }));
+export const addToGroup = async (username: string, group: string): Promise<void> => {
+  await cognito().send(new AdminAddUserToGroupCommand({ UserPoolId: pool(), Username: username, GroupName: group }));
 };
 
 /** Deletes the Cognito user; an already-absent user counts as deleted. */

@@ -18,9 +18,7 @@ const TOMBSTONE_TTL_SECONDS = 30 * 24 * 3600;
  */
 export const remove = async (id: string): Promise<void> => {
   const user = await findById(id, { consistent: true });
-  let email: string;
   if (user) {
-    email = user.email;
     const values = { email: user.email, name: user.name.toLowerCase(), handle: handleFromName(user.name).toLowerCase() };
     const result = await retryTransaction(() =>
       db()
@@ -38,9 +36,8 @@ export const remove = async (id: string): Promise<void> => {
   } else {
     const { data: tombstone } = await db().entities.deletion.get({ userId: id }).go({ consistent: true });
     if (!tombstone) throw new AppError("NOT_FOUND", "User not found");
-    email = tombstone.email;
   }
   await deleteUserObjects(id);
-  await Cognito.deleteUser(email);
+  await Cognito.deleteUser(id);
   await db().entities.deletion.delete({ userId: id }).go();
 };

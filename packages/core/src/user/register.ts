@@ -6,6 +6,7 @@ import { AppError } from "../errors.ts";
 import { hashCode, newCode } from "./codes.ts";
 import { handleFromName } from "./handle.ts";
 import { toInfo } from "./mapper.ts";
+import { remove } from "./delete.ts";
 import { pendingDeletionOf } from "./store.ts";
 import type { Info, RegisterInput } from "./schema.ts";
 import { retryTransaction } from "../dynamo/transaction.ts";
@@ -39,7 +40,7 @@ export const register = async (
 
   const { sub } = await createCognitoUser(input.email, input.password, values);
   try {
-    await Cognito.addToGroup(input.email, "USER");
+    await Cognito.addToGroup(sub, "USER");
     const activationCode = newCode();
     const activationHash = hashCode(activationCode);
     const item = {
@@ -79,7 +80,8 @@ export const register = async (
     if (!stored) throw new Error("registered user not readable after commit");
     return { ...toInfo(stored), activationCode };
   } catch (e) {
-    await Cognito.deleteUser(input.email);
+    // By `sub`, the pool's real username: never another user that shares the address.
+    await Cognito.deleteUser(sub);
     throw e;
   }
 };
@@ -96,11 +98,14 @@ const createCognitoUser = async (email: string, password: string, values: Record
     if ((e as Error).name !== "UsernameExistsException") throw e;
     const existing = await Cognito.findUser(email);
     const guarded = (await db().entities.unique.get({ kind: "email", value: values.email }).go({ consistent: true })).data;
-    const stale =
-      (existing?.sub !== undefined && (await pendingDeletionOf(email, existing.sub))) ||
-      (existing?.createdAt !== undefined && Date.now() - existing.createdAt.getTime() > ORPHAN_AGE_MS);
-    if (!existing || guarded || !stale) throw conflict("email");
-    await Cognito.deleteUser(email);
+    if (!existing?.sub || guarded) throw conflict("email");
+    if (await pendingDeletionOf(email, existing.sub)) {
+      await remove(existing.sub); // finishes that deletion: S3, Cognito, tombstone
+    } else if (existing.createdAt !== undefined && Date.now() - existing.createdAt.getTime() > ORPHAN_AGE_MS) {
+      await Cognito.deleteUser(existing.sub);
+    } else {
+      throw conflict("email");
+    }
     return Cognito.createUser(email, password);
   }
 };

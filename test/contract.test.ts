@@ -1,0 +1,138 @@
+import { describe, expect, it } from "vitest";
+import { appRouter } from "../packages/functions/src/router.ts";
+import { activeUser, apiKey, baseUrl, registered, rest } from "./helpers.ts";
+
+/**
+ * Every procedure answers the same over REST and over tRPC (HTTP, /trpc). Each case returns the
+ * two results to compare; `mask` blanks what must differ between two runs (new ids, tokens).
+ */
+type Procedure = { _def: { type: "query" | "mutation"; meta?: { openapi?: { method: string; path: string } } } };
+const procedures = appRouter._def.procedures as unknown as Record<string, Procedure>;
+
+const viaTrpc = async (path: string, input: unknown, headers: Record<string, string> = { "x-api-key": apiKey() }) => {
+  const type = procedures[path]?._def.type;
+  const encoded = encodeURIComponent(JSON.stringify(input ?? null));
+  const res =
+    type === "query"
+      ? await fetch(`${baseUrl()}/trpc/${path}${input === undefined ? "" : `?input=${encoded}`}`, { headers })
+      : await fetch(`${baseUrl()}/trpc/${path}`, { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify(input ?? {}) });
+  const json = (await res.json()) as { result?: { data: unknown }; error?: unknown };
+  return { status: res.status, json: json.result ? json.result.data : json.error };
+};
+
+const mask = (value: unknown, keys: string[]): unknown =>
+  JSON.parse(JSON.stringify(value), (k, v) => (keys.includes(k) ? "<masked>" : v));
+const USER_KEYS = ["id", "email", "name", "handle", "createdAt", "lastLoginAt", "activationCode", "iconUrl"];
+
+type Case = () => Promise<{ rest: { status: number; json: unknown }; trpc: { status: number; json: unknown }; keys?: string[] }>;
+
+const cases: Record<string, Case> = {
+  "user.register": async () => ({
+    rest: await rest("/user", { method: "POST", body: (await import("./helpers.ts")).newUser() }),
+    trpc: await viaTrpc("user.register", (await import("./helpers.ts")).newUser()),
+    keys: USER_KEYS,
+  }),
+  "user.activate": async () => {
+    const [a, b] = [await registered(), await registered()];
+    return {
+      rest: await rest(`/user/activate/${a.user.activationCode}`),
+      trpc: await viaTrpc("user.activate", { activationCode: b.user.activationCode }),
+      keys: USER_KEYS,
+    };
+  },
+  "user.byId": async () => {
+    const { user } = await registered();
+    return { rest: await rest(`/user/${user.id}`), trpc: await viaTrpc("user.byId", { id: user.id }) };
+  },
+  "user.byName": async () => {
+    const { body } = await registered();
+    return { rest: await rest(`/user/name/${body.name}`), trpc: await viaTrpc("user.byName", { name: body.name }) };
+  },
+  "user.byEmail": async () => {
+    const { body } = await registered();
+    return { rest: await rest(`/user/email/${body.email}`), trpc: await viaTrpc("user.byEmail", { email: body.email }) };
+  },
+  "user.byHandle": async () => {
+    const { user } = await registered();
+    return { rest: await rest(`/user/handle/${encodeURIComponent(user.handle)}`), trpc: await viaTrpc("user.byHandle", { handle: user.handle }) };
+  },
+  "user.setStatus": async () => {
+    const { user } = await registered();
+    return {
+      rest: await rest(`/user/${user.id}/status/SUSPENDED`, { method: "PATCH" }),
+      trpc: await viaTrpc("user.setStatus", { id: user.id, status: "SUSPENDED" }),
+    };
+  },
+  "user.replaceData": async () => {
+    const { user } = await registered();
+    return {
+      rest: await rest(`/user/${user.id}/data/update`, { method: "PUT", body: { a: 1, b: [true] } }),
+      trpc: await viaTrpc("user.replaceData", { id: user.id, a: 1, b: [true] }),
+    };
+  },
+  "user.mergeData": async () => {
+    const { user } = await registered();
+    return {
+      rest: await rest(`/user/${user.id}/data/update`, { method: "PATCH", body: { a: { b: 1 } } }),
+      trpc: await viaTrpc("user.mergeData", { id: user.id, a: { b: 1 } }),
+    };
+  },
+  "user.issueBadge": async () => {
+    const { user } = await registered();
+    return {
+      rest: await rest(`/user/${user.id}/badge/HELPFUL`, { method: "POST" }),
+      trpc: await viaTrpc("user.issueBadge", { id: user.id, name: "HELPFUL" }),
+    };
+  },
+  "user.revokeBadge": async () => {
+    const { user } = await registered();
+    return {
+      rest: await rest(`/user/${user.id}/badge/NEW_MEMBER`, { method: "DELETE" }),
+      trpc: await viaTrpc("user.revokeBadge", { id: user.id, name: "NEW_MEMBER" }),
+    };
+  },
+  "user.delete": async () => {
+    const [a, b] = [await registered(), await registered()];
+    return {
+      rest: await rest(`/user/${a.user.id}`, { method: "DELETE" }),
+      trpc: await viaTrpc("user.delete", { id: b.user.id }),
+      keys: ["id"],
+    };
+  },
+  "auth.login": async () => {
+    const { body } = await activeUser();
+    const credentials = { email: body.email, password: body.password };
+    return {
+      rest: await rest("/auth/login", { method: "POST", body: credentials }),
+      trpc: await viaTrpc("auth.login", credentials),
+      keys: ["accessToken", "idToken", "refreshToken"],
+    };
+  },
+  "auth.verify": async () => {
+    const { tokens } = await activeUser();
+    return {
+      rest: await rest(`/auth/token/access/verify/${tokens.accessToken}`),
+      trpc: await viaTrpc("auth.verify", { tokenType: "access", token: tokens.accessToken }),
+    };
+  },
+  "public.me": async () => {
+    const { tokens } = await activeUser();
+    const headers = { authorization: `Bearer ${tokens.accessToken}` };
+    return { rest: await rest("/public/user/me", { headers }), trpc: await viaTrpc("public.me", undefined, headers) };
+  },
+};
+
+describe("REST and tRPC give the same answer", () => {
+  it("has a contract case for every procedure of the router", () => {
+    expect(Object.keys(cases).sort()).toEqual(Object.keys(procedures).sort());
+  });
+
+  for (const [name, run] of Object.entries(cases)) {
+    it(name, async () => {
+      const { rest: r, trpc: t, keys = [] } = await run();
+      expect(r.status, JSON.stringify(r.json)).toBe(200);
+      expect(t.status, JSON.stringify(t.json)).toBe(200);
+      expect(mask(r.json, keys)).toEqual(mask(t.json, keys));
+    });
+  }
+});
