@@ -5,6 +5,7 @@ import getPort from "get-port";
 import type { TestProject } from "vitest/node";
 import { startServer } from "../packages/local/src/server.ts";
 import { startStack } from "../packages/local/src/stack.ts";
+import { TEST_SETTINGS } from "./settings.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -17,6 +18,7 @@ declare module "vitest" {
 /** Starts the local stack on free ports in a temp folder, and the HTTP app on it, for all test files. */
 export default async function setup(project: TestProject) {
   process.env.LOG_LEVEL ??= "error";
+  Object.assign(process.env, TEST_SETTINGS);
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const dataDir = await mkdtemp(join(tmpdir(), "iam-test-"));
   const stack = await startStack({ dataDir, inMemory: true, apiKey: `iam_test_${Date.now()}` });

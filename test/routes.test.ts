@@ -86,8 +86,12 @@ describe("status and the tokens issued before it", () => {
     expect(login.status).toBe(403);
     expect(login.json.message).toMatch(/suspended/i);
 
+    // Reinstated: the tokens issued before the suspension stay dead; a new login works.
     expect((await rest(`/user/${user.id}/status/CONFIRMED`, { method: "PATCH" })).json.status).toBe("CONFIRMED");
-    expect((await rest("/public/user/me", { headers: bearer(tokens.accessToken) })).status).toBe(200);
+    expect((await rest("/public/user/me", { headers: bearer(tokens.accessToken) })).status).toBe(401);
+    await new Promise((r) => setTimeout(r, 1100)); // token iat has one-second resolution
+    const fresh = await rest("/auth/login", { method: "POST", body: { email: body.email, password: body.password } });
+    expect((await rest("/public/user/me", { headers: bearer(fresh.json.accessToken) })).status).toBe(200);
   });
 
   it("rejects an unknown status with 400 and an unknown user with 404", async () => {

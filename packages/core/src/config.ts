@@ -26,6 +26,21 @@ export const Config = {
     const value = Number(process.env.IAM_ACTIVATION_TTL_SECONDS);
     return Number.isFinite(value) && value > 0 ? value : 72 * 3600;
   },
+  /** Brute-force lockout: this many failed logins of one account within the window lock it for the window. */
+  get lockout(): { maxFailures: number; windowSeconds: number } {
+    const positive = (v: string | undefined, fallback: number) => (Number(v) > 0 ? Number(v) : fallback);
+    return {
+      maxFailures: positive(process.env.IAM_LOCKOUT_MAX_FAILURES, 5),
+      windowSeconds: positive(process.env.IAM_LOCKOUT_WINDOW_SECONDS, 15 * 60),
+    };
+  },
+  /** Browser origins allowed to call `/public/*` and `/trpc` (CORS); comma-separated `IAM_CORS_ORIGINS`. */
+  get corsOrigins(): string[] {
+    return (process.env.IAM_CORS_ORIGINS ?? "")
+      .split(",")
+      .map((o) => o.trim())
+      .filter(Boolean);
+  },
   get bootstrapApiKey(): string {
     return Resource.IamApiKey.value;
   },

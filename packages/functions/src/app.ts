@@ -1,6 +1,8 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { Hono, type Context as HonoContext } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
+import { Config } from "@iam/core";
 import { requestId } from "hono/request-id";
 import { createOpenApiFetchHandler } from "trpc-to-openapi";
 import type { TRPCError } from "@trpc/server";
@@ -55,6 +57,16 @@ export const createApp = (options: AppOptions = {}) => {
       onError: (c) => c.json({ message: "Request body exceeds 1 MiB", code: "PAYLOAD_TOO_LARGE" }, 413),
     }),
   );
+
+  // Browsers may call the user-facing routes from the configured origins only; S2S routes get no CORS.
+  const browserCors = cors({
+    origin: (origin) => (Config.corsOrigins.includes(origin) ? origin : null),
+    allowHeaders: ["authorization", "content-type", "x-request-id", "trpc-accept"],
+    allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+    maxAge: 600,
+  });
+  app.use("/public/*", browserCors);
+  app.use("/trpc/*", browserCors);
 
   app.get("/health", (c) => c.json({ status: "ok" }));
   app.get("/openapi.json", (c) => c.json(openApiDocument()));

@@ -1,14 +1,12 @@
-import { createHash, timingSafeEqual } from "node:crypto";
-import { AppError, Auth, Config, User } from "@iam/core";
+import { AppError, ApiKey, Auth, User, type Scope } from "@iam/core";
 import { decomposeUnverifiedJwt } from "aws-jwt-verify/jwt";
 
-const digest = (s: string) => createHash("sha256").update(s).digest();
-
-/** Constant-time: both sides are hashed to equal length before comparing. */
-export const checkApiKey = (presented: string | null): void => {
+/** The machine caller, if its key is valid and carries `scope` (401 without a valid key, 403 without the scope). */
+export const authorizeKey = async (presented: string | null, scope: Scope): Promise<ApiKey.Caller> => {
   if (!presented) throw new AppError("UNAUTHORIZED", "Missing x-api-key header");
-  if (!timingSafeEqual(digest(presented), digest(Config.bootstrapApiKey)))
-    throw new AppError("UNAUTHORIZED", "Invalid API key");
+  const caller = await ApiKey.authenticate(presented);
+  if (!caller.scopes.has(scope)) throw new AppError("FORBIDDEN", `This API key lacks the '${scope}' scope`);
+  return caller;
 };
 
 const tokenUse = (token: string): Auth.TokenUse => {
@@ -21,12 +19,14 @@ const tokenUse = (token: string): Auth.TokenUse => {
 
 /**
  * A Cognito access or id token, verified, and then the user's own state: a token of a deleted or
- * suspended user is refused even though Cognito's signature on it is still good. One GetItem.
+ * suspended user, or one issued before the user's sessions were revoked, is refused even though
+ * Cognito's signature on it is still good. One GetItem.
  */
 export const authenticate = async (token: string, use?: Auth.TokenUse) => {
   const verified = await Auth.verifyToken(token, use ?? tokenUse(token));
   const user = await User.findById(verified.sub);
-  if (!user || user.status === "SUSPENDED") throw new AppError("UNAUTHORIZED", "Invalid or expired token");
+  if (!user || user.status === "SUSPENDED" || User.isRevoked(user, verified.issuedAt))
+    throw new AppError("UNAUTHORIZED", "Invalid or expired token");
   return { token: verified, user };
 };
 

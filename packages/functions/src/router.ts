@@ -1,3 +1,4 @@
+import { adminRouter } from "./routers/admin.ts";
 import { authRouter } from "./routers/auth.ts";
 import { publicRouter } from "./routers/public.ts";
 import { userRouter } from "./routers/user.ts";
@@ -7,6 +8,7 @@ export const appRouter = router({
   auth: authRouter,
   user: userRouter,
   public: publicRouter,
+  admin: adminRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,6 +1,7 @@
 import { initTRPC } from "@trpc/server";
 import type { OpenApiMeta } from "trpc-to-openapi";
-import { checkApiKey, authenticate, bearerToken } from "./auth.ts";
+import type { Scope } from "@iam/core";
+import { authenticate, authorizeKey, bearerToken } from "./auth.ts";
 import type { Context } from "./context.ts";
 import { toTRPCError } from "./errors.ts";
 
@@ -9,7 +10,7 @@ import { toTRPCError } from "./errors.ts";
  * follows from the procedure a route is built on; the OpenAPI document and the auth tests read it.
  */
 export type Access = "public" | "apiKey" | "bearer";
-export type Meta = OpenApiMeta<{ access?: Access }>;
+export type Meta = OpenApiMeta<{ access?: Access; scope?: Scope }>;
 
 const t = initTRPC
   .context<Context>()
@@ -35,10 +36,12 @@ const mapErrors = t.middleware(async ({ next }) => {
 
 export const publicProcedure = t.procedure.meta({ access: "public" }).use(mapErrors);
 
-export const apiKeyProcedure = publicProcedure.meta({ access: "apiKey" }).use(({ ctx, next }) => {
-  checkApiKey(ctx.apiKey);
-  return next();
-});
+/** For machine callers: a valid `x-api-key` that carries `scope` (read, write, auth or admin). */
+export const apiKeyProcedure = (scope: Scope) =>
+  publicProcedure.meta({ access: "apiKey", scope }).use(async ({ ctx, next }) => {
+    const key = await authorizeKey(ctx.apiKey, scope);
+    return next({ ctx: { key } });
+  });
 
 export const bearerProcedure = publicProcedure.meta({ access: "bearer" }).use(async ({ ctx, next }) => {
   const caller = await authenticate(bearerToken(ctx.authorization));

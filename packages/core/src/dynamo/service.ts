@@ -2,11 +2,13 @@ import { Service } from "electrodb";
 import { documentClient } from "../aws.ts";
 import { Config } from "../config.ts";
 import { ActivationEntity } from "./entities/activation.ts";
+import { ApiKeyEntity } from "./entities/apikey.ts";
 import { DeletionEntity } from "./entities/deletion.ts";
+import { LoginFailureEntity } from "./entities/login-failure.ts";
 import { UniqueEntity } from "./entities/unique.ts";
 import { UserEntity } from "./entities/user.ts";
 
-const entities = { user: UserEntity, unique: UniqueEntity, activation: ActivationEntity, deletion: DeletionEntity };
+const entities = { user: UserEntity, unique: UniqueEntity, activation: ActivationEntity, deletion: DeletionEntity, apiKey: ApiKeyEntity, loginFailure: LoginFailureEntity };
 
 const make = () => new Service(entities, { client: documentClient(), table: Config.tableName });
 let service: ReturnType<typeof make> | undefined;

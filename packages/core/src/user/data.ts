@@ -12,21 +12,40 @@ const MAX_ATTEMPTS = 30;
 
 export type Blob = Record<string, unknown>;
 
-const checkSize = (data: Blob) => {
-  const bytes = Buffer.byteLength(JSON.stringify(data));
+/** Nesting deeper than this is refused (the merge is recursive; nothing sane needs more). */
+export const DATA_MAX_DEPTH = 32;
+
+const depthOf = (value: unknown): number => {
+  let max = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop() as [unknown, number];
+    if (d > max) max = d;
+    if (max > DATA_MAX_DEPTH) break;
+    if (v !== null && typeof v === "object") for (const child of Object.values(v)) stack.push([child, d + 1]);
+  }
+  return max;
+};
+
+/** Checks the input before any recursive work on it, returns the blob's JSON text within the size limit. */
+const serialize = (data: Blob): string => {
+  if (depthOf(data) > DATA_MAX_DEPTH) throw new AppError("BAD_REQUEST", `data may nest at most ${DATA_MAX_DEPTH} levels deep`);
+  const json = JSON.stringify(data);
+  const bytes = Buffer.byteLength(json);
   if (bytes > DATA_LIMIT_BYTES)
     throw new AppError("PAYLOAD_TOO_LARGE", `data would be ${bytes} bytes; the limit is ${DATA_LIMIT_BYTES} bytes of JSON`);
+  return json;
 };
 
 const notFound = () => new AppError("NOT_FOUND", "User not found");
 
 /** PUT: replaces the blob; bumps `version` so that a merge racing with it retries on the new value. */
 export const replaceData = async (id: string, data: Blob): Promise<Info> => {
-  checkSize(data);
+  const dataJson = serialize(data);
   try {
     const { data: updated } = await db()
       .entities.user.patch({ id })
-      .set({ data })
+      .set({ dataJson })
       .add({ version: 1 })
       .go({ response: "all_new" });
     return toInfo(updated as UserItem);
@@ -43,13 +62,14 @@ export const replaceData = async (id: string, data: Blob): Promise<Info> => {
  */
 export const mergeData = async (id: string, patch: Blob): Promise<Info> => {
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    serialize(patch);
     const user = await getById(id, { consistent: true });
-    const merged = jsonMergePatch.apply(structuredClone(user.data ?? {}), patch) as Blob;
-    checkSize(merged);
+    const merged = jsonMergePatch.apply(JSON.parse(user.dataJson), patch) as Blob;
+    const dataJson = serialize(merged);
     try {
       const { data: updated } = await db()
         .entities.user.patch({ id })
-        .set({ data: merged, version: user.version + 1 })
+        .set({ dataJson, version: user.version + 1 })
         .where((u, { eq }) => eq(u.version, user.version))
         .go({ response: "all_new" });
       return toInfo(updated as UserItem);

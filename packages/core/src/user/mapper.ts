@@ -20,6 +20,6 @@ export const toInfo = (item: UserItem): Info => ({
   profile: {
     profileData: { lang: item.lang, avatarUrl: item.avatarUrl, currency: item.currency },
     badges: [...(item.badges ?? [])].sort().map((name) => ({ name, iconUrl: assetUrl(badgeIconKey(name)) })),
-    data: (item.data ?? {}) as Record<string, unknown>,
+    data: JSON.parse(item.dataJson) as Record<string, unknown>,
   },
 });

@@ -53,7 +53,6 @@ export const register = async (
       lang: input.lang,
       currency: input.currency,
       badges: ["NEW_MEMBER"],
-      data: {},
       activationHash,
     };
     const result = await retryTransaction(() =>

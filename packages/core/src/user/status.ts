@@ -2,6 +2,7 @@ import { db } from "../dynamo/service.ts";
 import { isConditionFailure } from "../dynamo/errors.ts";
 import { AppError } from "../errors.ts";
 import { toInfo, type UserItem } from "./mapper.ts";
+import { revocationTime } from "./sessions.ts";
 import type { Info, Status } from "./schema.ts";
 import type { z } from "zod";
 
@@ -11,7 +12,10 @@ import type { z } from "zod";
  */
 export const setStatus = async (id: string, status: z.infer<typeof Status>): Promise<Info> => {
   try {
-    const { data } = await db().entities.user.patch({ id }).set({ status }).go({ response: "all_new" });
+    const update = db().entities.user.patch({ id }).set({ status });
+    // Suspension also ends every session: tokens issued before now stay refused after reinstatement.
+    if (status === "SUSPENDED") update.set({ tokensValidAfter: revocationTime() });
+    const { data } = await update.go({ response: "all_new" });
     return toInfo(data as UserItem);
   } catch (e) {
     if (isConditionFailure(e)) throw new AppError("NOT_FOUND", "User not found");

@@ -4,6 +4,7 @@ export { findById, getById, getByUnique } from "./store.ts";
 export { toInfo, type UserItem } from "./mapper.ts";
 export { handleFromName, handleKey } from "./handle.ts";
 export { activate } from "./activate.ts";
-export { replaceData, mergeData, DATA_LIMIT_BYTES, type Blob } from "./data.ts";
+export { replaceData, mergeData, DATA_LIMIT_BYTES, DATA_MAX_DEPTH, type Blob } from "./data.ts";
 export { setStatus } from "./status.ts";
 export { remove } from "./delete.ts";
+export { revocationTime, isRevoked } from "./sessions.ts";

@@ -6,7 +6,7 @@ import { apiKeyProcedure, router } from "../trpc.ts";
 const tags = ["auth"];
 
 export const authRouter = router({
-  login: apiKeyProcedure
+  login: apiKeyProcedure("auth")
     .meta({ openapi: { method: "POST", path: "/auth/login", tags, summary: "Log in with e-mail and password" } })
     .input(z.strictObject({ email: User.Email, password: z.string().min(1).max(256) }))
     .output(
@@ -20,7 +20,7 @@ export const authRouter = router({
     )
     .mutation(({ input }) => Auth.login(input.email, input.password)),
 
-  verify: apiKeyProcedure
+  verify: apiKeyProcedure("auth")
     .meta({
       openapi: {
         method: "GET",

@@ -10,7 +10,7 @@ const DataInput = ById.catchall(z.unknown()).describe("The data blob: any JSON o
 const blobOf = ({ id: _id, ...blob }: z.infer<typeof DataInput>): User.Blob => blob;
 
 export const userRouter = router({
-  register: apiKeyProcedure
+  register: apiKeyProcedure("write")
     .meta({
       openapi: { method: "POST", path: "/user", tags, summary: "Register a user", successDescription: "The new user and its activation code" },
     })
@@ -18,7 +18,7 @@ export const userRouter = router({
     .output(User.Registered)
     .mutation(({ input, ctx }) => User.register(input, { sourceIp: ctx.sourceIp })),
 
-  activate: apiKeyProcedure
+  activate: apiKeyProcedure("write")
     .meta({
       openapi: { method: "GET", path: "/user/activate/{activationCode}", tags, summary: "Activate a user with its single-use code" },
     })
@@ -26,25 +26,25 @@ export const userRouter = router({
     .output(User.Info)
     .query(({ input }) => User.activate(input.activationCode)),
 
-  byId: apiKeyProcedure
+  byId: apiKeyProcedure("read")
     .meta({ openapi: { method: "GET", path: "/user/{id}", tags, summary: "Get a user by id" } })
     .input(ById)
     .output(User.Info)
     .query(async ({ input }) => User.toInfo(await User.getById(input.id))),
 
-  byName: apiKeyProcedure
+  byName: apiKeyProcedure("read")
     .meta({ openapi: { method: "GET", path: "/user/name/{name}", tags, summary: "Get a user by name (any case)" } })
     .input(z.object({ name: User.Name }))
     .output(User.Info)
     .query(async ({ input }) => User.toInfo(await User.getByUnique("name", input.name))),
 
-  byEmail: apiKeyProcedure
+  byEmail: apiKeyProcedure("read")
     .meta({ openapi: { method: "GET", path: "/user/email/{email}", tags, summary: "Get a user by e-mail (any case)" } })
     .input(z.object({ email: User.Email }))
     .output(User.Info)
     .query(async ({ input }) => User.toInfo(await User.getByUnique("email", input.email))),
 
-  byHandle: apiKeyProcedure
+  byHandle: apiKeyProcedure("read")
     .meta({
       openapi: { method: "GET", path: "/user/handle/{handle}", tags, summary: "Get a user by handle, e.g. @SomePerson (any case)" },
     })
@@ -52,13 +52,13 @@ export const userRouter = router({
     .output(User.Info)
     .query(async ({ input }) => User.toInfo(await User.getByUnique("handle", User.handleKey(input.handle)))),
 
-  setStatus: apiKeyProcedure
+  setStatus: apiKeyProcedure("admin")
     .meta({ openapi: { method: "PATCH", path: "/user/{id}/status/{status}", tags, summary: "Set a user's status" } })
     .input(ById.extend({ status: User.Status }))
     .output(User.Info)
     .mutation(({ input }) => User.setStatus(input.id, input.status)),
 
-  replaceData: apiKeyProcedure
+  replaceData: apiKeyProcedure("write")
     .meta({
       openapi: { method: "PUT", path: "/user/{id}/data/update", tags, summary: "Replace the user's data blob (at most 32 KiB of JSON)" },
     })
@@ -66,7 +66,7 @@ export const userRouter = router({
     .output(User.Info)
     .mutation(({ input }) => User.replaceData(input.id, blobOf(input))),
 
-  mergeData: apiKeyProcedure
+  mergeData: apiKeyProcedure("write")
     .meta({
       openapi: {
         method: "PATCH",
@@ -79,19 +79,19 @@ export const userRouter = router({
     .output(User.Info)
     .mutation(({ input }) => User.mergeData(input.id, blobOf(input))),
 
-  issueBadge: apiKeyProcedure
+  issueBadge: apiKeyProcedure("write")
     .meta({ openapi: { method: "POST", path: "/user/{id}/badge/{name}", tags, summary: "Issue a badge (idempotent)" } })
     .input(BadgeInput)
     .output(User.Info)
     .mutation(({ input }) => Badge.issue(input.id, input.name)),
 
-  revokeBadge: apiKeyProcedure
+  revokeBadge: apiKeyProcedure("write")
     .meta({ openapi: { method: "DELETE", path: "/user/{id}/badge/{name}", tags, summary: "Revoke a badge (idempotent)" } })
     .input(BadgeInput)
     .output(User.Info)
     .mutation(({ input }) => Badge.revoke(input.id, input.name)),
 
-  delete: apiKeyProcedure
+  delete: apiKeyProcedure("admin")
     .meta({
       openapi: {
         method: "DELETE",

@@ -22,10 +22,16 @@ export const UserEntity = new Entity({
     currency: { type: "string", required: true, default: "USD" },
     avatarUrl: { type: "string", required: true, default: "" },
     badges: { type: "set", items: "string" },
-    data: { type: "any" },
+    /**
+     * The caller's `data` blob, stored as its JSON text: any JSON object round-trips exactly, free of
+     * DynamoDB's rules for native maps (empty keys, number range and precision, nesting depth).
+     */
+    dataJson: { type: "string", required: true, default: "{}" },
     /** Bumped by every read-modify-write of `data`; the condition that makes merges safe. */
     version: { type: "number", required: true, default: 0 },
     lastLoginAt: { type: "string" },
+    /** Epoch seconds: tokens issued before this are refused (suspension, logout, password change). */
+    tokensValidAfter: { type: "number" },
     /** Hash of the pending activation code, so that a hard delete can remove the code's item too. */
     activationHash: { type: "string" },
     createdAt: {

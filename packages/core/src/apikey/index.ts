@@ -1,0 +1,1 @@
+export * as ApiKey from "./keys.ts";

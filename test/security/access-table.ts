@@ -1,0 +1,29 @@
+/**
+ * Every procedure's required credential, written down by hand. The auth matrix checks that the
+ * router's procedures are exactly these and that each enforces what is written here, so a new
+ * procedure cannot ship without someone deciding who may call it.
+ *   "bearer"         — a user's Cognito token
+ *   "apiKey:<scope>" — a machine key carrying that scope
+ *   "public"         — anyone
+ */
+export const ACCESS: Record<string, "bearer" | "public" | `apiKey:${"read" | "write" | "auth" | "admin"}`> = {
+  "auth.login": "apiKey:auth",
+  "auth.verify": "apiKey:auth",
+  "user.register": "apiKey:write",
+  "user.activate": "apiKey:write",
+  "user.byId": "apiKey:read",
+  "user.byName": "apiKey:read",
+  "user.byEmail": "apiKey:read",
+  "user.byHandle": "apiKey:read",
+  "user.setStatus": "apiKey:admin",
+  "user.replaceData": "apiKey:write",
+  "user.mergeData": "apiKey:write",
+  "user.issueBadge": "apiKey:write",
+  "user.revokeBadge": "apiKey:write",
+  "user.delete": "apiKey:admin",
+  "public.me": "bearer",
+  "admin.createKey": "apiKey:admin",
+  "admin.listKeys": "apiKey:admin",
+  "admin.revokeKey": "apiKey:admin",
+  "admin.rotateKey": "apiKey:admin",
+};
