@@ -1,0 +1,50 @@
+import { readdirSync } from "node:fs";
+import { TableDefinition } from "../packages/core/src/dynamo/table.ts";
+import { isProduction } from "./stage.ts";
+
+const production = isProduction($app.stage);
+
+/**
+ * The single table, built from the same `TableDefinition` the ElectroDB entities and the local
+ * stack use, so keys and GSIs cannot drift. `pointInTimeRecovery` is set explicitly: SST turns it
+ * on for every table, it is worth paying for on production only.
+ */
+export const table = new sst.aws.Dynamo("Table", {
+  fields: TableDefinition.fields,
+  primaryIndex: TableDefinition.primaryIndex,
+  globalIndexes: TableDefinition.globalIndexes,
+  ttl: TableDefinition.ttl,
+  stream: "new-and-old-images",
+  deletionProtection: production,
+  transform: {
+    table: { pointInTimeRecovery: { enabled: production } },
+  },
+});
+
+/** Badge icons and avatars. Objects are publicly readable: the API returns their plain URLs. */
+export const assets = new sst.aws.Bucket("Assets", { access: "public" });
+
+/** Where the badge icons live in the repository; each is uploaded as `badges/<NAME>.svg`. */
+export const BADGE_ICON_DIR = "packages/core/assets/badges";
+
+export const badgeIcons = readdirSync(BADGE_ICON_DIR)
+  .filter((file) => file.endsWith(".svg"))
+  .sort()
+  .map(
+    (file) =>
+      new aws.s3.BucketObjectv2(`BadgeIcon${file.slice(0, -".svg".length)}`, {
+        bucket: assets.name,
+        key: `badges/${file}`,
+        source: $asset(`${BADGE_ICON_DIR}/${file}`),
+        contentType: "image/svg+xml",
+        cacheControl: "public, max-age=86400",
+      }),
+  );
+
+/**
+ * The public base URL of the bucket (`Resource.AssetsUrl.url`). The regional endpoint: the legacy
+ * global one (`bucket.domain`) redirects for buckets outside us-east-1 while DNS settles.
+ */
+export const assetsUrl = new sst.Linkable("AssetsUrl", {
+  properties: { url: $interpolate`https://${assets.nodes.bucket.bucketRegionalDomainName}` },
+});
