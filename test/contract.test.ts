@@ -24,6 +24,9 @@ const mask = (value: unknown, keys: string[]): unknown =>
   JSON.parse(JSON.stringify(value), (k, v) => (keys.includes(k) ? "<masked>" : v));
 const USER_KEYS = ["id", "email", "name", "handle", "createdAt", "lastLoginAt", "activationCode", "iconUrl"];
 
+const KEY_KEYS = ["keyId", "apiKey", "createdAt", "revokedAt", "lastUsedAt"];
+const newKey = async (): Promise<string> => (await rest("/admin/keys", { method: "POST", body: { name: "contract", scopes: ["read"] } })).json.keyId;
+
 type Case = () => Promise<{ rest: { status: number; json: unknown }; trpc: { status: number; json: unknown }; keys?: string[] }>;
 
 const cases: Record<string, Case> = {
@@ -113,6 +116,29 @@ const cases: Record<string, Case> = {
     return {
       rest: await rest(`/auth/token/access/verify/${tokens.accessToken}`),
       trpc: await viaTrpc("auth.verify", { tokenType: "access", token: tokens.accessToken }),
+    };
+  },
+  "admin.createKey": async () => ({
+    rest: await rest("/admin/keys", { method: "POST", body: { name: "contract", scopes: ["read"] } }),
+    trpc: await viaTrpc("admin.createKey", { name: "contract", scopes: ["read"] }),
+    keys: KEY_KEYS,
+  }),
+  "admin.listKeys": async () => {
+    // Other tests create keys meanwhile: compare what both transports say about one key.
+    const { keyId } = (await rest("/admin/keys", { method: "POST", body: { name: "listed", scopes: ["auth"] } })).json;
+    const pick = (r: { status: number; json: any }) => ({ status: r.status, json: r.json.keys.find((k: { keyId: string }) => k.keyId === keyId) });
+    return { rest: pick(await rest("/admin/keys")), trpc: pick(await viaTrpc("admin.listKeys", undefined)) };
+  },
+  "admin.revokeKey": async () => {
+    const [a, b] = [await newKey(), await newKey()];
+    return { rest: await rest(`/admin/keys/${a}`, { method: "DELETE" }), trpc: await viaTrpc("admin.revokeKey", { keyId: b }), keys: KEY_KEYS };
+  },
+  "admin.rotateKey": async () => {
+    const [a, b] = [await newKey(), await newKey()];
+    return {
+      rest: await rest(`/admin/keys/${a}/rotate`, { method: "POST", body: { graceSeconds: 60 } }),
+      trpc: await viaTrpc("admin.rotateKey", { keyId: b, graceSeconds: 60 }),
+      keys: KEY_KEYS,
     };
   },
   "public.me": async () => {

@@ -3,10 +3,14 @@
  * - path parameters arrive percent-decoded (`/user/handle/%40Ada` is `@Ada`), keeping `%2F` encoded
  *   so a parameter cannot grow extra path segments;
  * - a POST/PUT/PATCH without a body means `{}` (e.g. `POST /user/{id}/badge/{name}`);
+ * - query parameter names must not shadow Object.prototype members (`valueOf`, `__proto__`, …):
+ *   the adapter collects them in a plain object, where such a name breaks it (a 500 found by fuzzing);
  * - a JSON body must be an object, the only input shape a procedure accepts: an array or a scalar
  *   would otherwise be spread into an object and reach the procedure. It is a 400 here instead.
  */
 export type Rejection = { status: 400; body: { message: string; code: "PARSE_ERROR" | "BAD_REQUEST" } };
+
+const reservedName = (name: string) => name in Object.prototype;
 
 const decodeSegment = (segment: string) => {
   try {
@@ -21,6 +25,8 @@ export const normalizeRestRequest = async (req: Request): Promise<Request | Reje
   const url = new URL(req.url);
   const path = url.pathname.split("/").map(decodeSegment).join("/");
   const pathChanged = path !== url.pathname;
+  for (const name of url.searchParams.keys())
+    if (reservedName(name)) return { status: 400, body: { message: `Query parameter name '${name}' is not allowed`, code: "BAD_REQUEST" } };
   if (pathChanged) url.pathname = path;
 
   if (!["POST", "PUT", "PATCH"].includes(req.method)) return pathChanged ? new Request(url, req) : req;
