@@ -19,15 +19,20 @@ const cognitoHas = async (email: string) => {
 
 afterEach(() => vi.restoreAllMocks());
 
+/** Every DynamoDB TransactWrite fails (as a DynamoDB 500 would); other calls go through. */
+const failTransactions = () => {
+  const client = documentClient();
+  const send = client.send.bind(client);
+  vi.spyOn(client, "send").mockImplementation(((command: unknown, ...rest: unknown[]) => {
+    if (command instanceof TransactWriteCommand) return Promise.reject(Object.assign(new Error("injected"), { name: "InternalServerError" }));
+    return (send as (...a: unknown[]) => Promise<unknown>)(command, ...rest);
+  }) as typeof client.send);
+};
+
 /** Registration writes two stores; a failure after the Cognito create must leave neither an orphan. */
 describe("register under injected faults", () => {
   it("removes the Cognito user when the DynamoDB transaction fails", async () => {
-    const client = documentClient();
-    const send = client.send.bind(client);
-    vi.spyOn(client, "send").mockImplementation(((command: unknown, ...rest: unknown[]) => {
-      if (command instanceof TransactWriteCommand) return Promise.reject(Object.assign(new Error("injected"), { name: "InternalServerError" }));
-      return (send as (...a: unknown[]) => Promise<unknown>)(command, ...rest);
-    }) as typeof client.send);
+    failTransactions();
     const body = newUser();
     await expect(User.register(User.RegisterInput.parse(body))).rejects.toThrow("injected");
     vi.restoreAllMocks();
@@ -63,12 +68,7 @@ describe("delete under injected faults", () => {
 
   it("keeps the user whole when the DynamoDB transaction fails, and a retry deletes it", async () => {
     const user = await register();
-    const client = documentClient();
-    const send = client.send.bind(client);
-    vi.spyOn(client, "send").mockImplementation(((command: unknown, ...rest: unknown[]) => {
-      if (command instanceof TransactWriteCommand) return Promise.reject(Object.assign(new Error("injected"), { name: "InternalServerError" }));
-      return (send as (...a: unknown[]) => Promise<unknown>)(command, ...rest);
-    }) as typeof client.send);
+    failTransactions();
     await expect(User.remove(user.id)).rejects.toThrow("injected");
     vi.restoreAllMocks();
     expect((await User.getById(user.id)).email).toBe(user.email);
