@@ -87,6 +87,8 @@ export const startStack = async (options: StackOptions): Promise<Stack> => {
     ]);
     const apiKey = await rememberedApiKey(dataDir, options.apiKey);
     const env = {
+      // As the Lambda is configured (infra/api.ts).
+      NODE_ENV: "production",
       AWS_REGION: "us-east-1",
       AWS_ACCESS_KEY_ID: credentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,

@@ -1,0 +1,62 @@
+import { existsSync } from "node:fs";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
+
+const MARKER = "<!-- bench:runs · newest first · `npm run bench` inserts each new run below this line -->";
+
+/** What the figures mean; regenerated on every run, above the runs. */
+const INTRO = `# Benchmarks
+
+Written by \`npm run bench\` (bench/run.ts, 3 to 5 minutes). Every figure is a ratio against a
+baseline measured in the same run, on the same machine, interleaved with it, so that a slow or
+busy machine moves both alike; absolute times are given for reading, not for comparing machines.
+The newest run comes first; older runs are kept below it, so a regression shows as a jump between
+two sections.
+
+How each figure is made:
+
+1. **Service overhead.** \`handler\` from packages/functions/src/handler.ts (hono/aws-lambda) is
+   called in-process with API Gateway v2 events, against DynamoDB Local and cognito-local started by
+   the bench (\`startStack\`, in memory). The baseline is the bare AWS SDK request(s) the route cannot
+   do without, on a fresh client: the same \`GetItem\` (ElectroDB's own parameters) for the reads; for
+   login \`AdminInitiateAuth\` + \`GetItem\` + \`UpdateItem\`. Subject and baseline alternate call by call;
+   medians of 600 (login: 500) calls each after 50 warm-up rounds. The service logs at \`info\`, as in
+   production (to a file), with NODE_ENV=production as infra/api.ts sets it. For \`GET /user/{id}\` the
+   layers in between are timed in the same interleaving (ElectroDB alone, the Hono app without the
+   Lambda adapter), to show where the added time goes.
+2. **Requests per route.** Middleware on the service's own SDK clients (\`dynamo()\`, \`cognito()\`,
+   \`s3()\` of packages/core/src/aws.ts) records each command's name while every route of the route
+   table is called once through the handler. Machine calls use the bootstrap API key (no
+   DynamoDB lookup); a stored key adds one cached \`GetItem\` at most every 30 s.
+3. **Bundle and cold start.** esbuild with SST's settings for the \`Api\` function (bench/lib/esbuild.ts;
+   \`swagger-ui-dist\` stays outside, installed next to the bundle). The metafile says what fills it.
+   Cold start: a fresh \`node\` process imports the bundle and answers one event; baseline: the same
+   for a hello-world handler bundle (and, for a real read, a bare \`GetItem\` handler bundle). A
+   what-if bundle with the unneeded imports stubbed out (never shipped) shows what cutting them buys.
+4. **JWT.** The service's verifier (\`Auth.verifyToken\`, aws-jwt-verify with its JWKS cache) on a
+   real cognito-local access token, against \`crypto.verify("RSA-SHA256")\` of the same token with
+   the same key; batches of 25 tokens, interleaved. A wrapper on \`globalThis.fetch\` counts JWKS
+   downloads for the whole run.
+5. **Throughput.** The HTTP app \`npm start\` serves (\`startServer\` of packages/local/src/server.ts),
+   in the measuring process; autocannon runs as its own process (its CLI). Baseline: 10 concurrent
+   bare \`GetItem\` loops on one client, on the same emulator, for as long. Measured with NODE_ENV
+   as \`npm start\` leaves it (unset: the target applies here) and as Lambda sets it (production).
+
+Limits: DynamoDB Local and cognito-local are not DynamoDB and Cognito (round trips from Lambda
+to DynamoDB are longer, but a 1024 MB function also has only about half a vCPU); the machine is
+shared with other work (see the load average of each run); Node here may differ from Lambda's
+(nodejs22.x).
+`;
+
+/** Puts the run at the top of the runs, keeping every older run below it. */
+export const writeBenchmarks = async (path: string, run: string): Promise<void> => {
+  let older = "";
+  if (existsSync(path)) {
+    const text = await readFile(path, "utf8");
+    const at = text.indexOf(MARKER);
+    older = at >= 0 ? text.slice(at + MARKER.length).trim() : text.trim();
+  }
+  await mkdir(dirname(path), { recursive: true });
+  // An empty run only refreshes the text above the runs.
+  await writeFile(path, `${[INTRO.trim(), MARKER, run.trim(), older].filter(Boolean).join("\n\n")}\n`);
+};

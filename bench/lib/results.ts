@@ -1,0 +1,100 @@
+import type { Summary } from "./stats.ts";
+
+/** What the measuring child process hands back to `run.ts` (as JSON). */
+export type Comparison = {
+  name: string;
+  baseline: string;
+  subject: Summary;
+  base: Summary;
+  /** subject median ÷ baseline median */
+  ratio: number;
+  /** ratio target (≤), when the issue sets one */
+  target?: number;
+};
+
+/** One layer of GET /user/{id}, from the bare request up to the Lambda handler. */
+export type Layer = Summary & { name: string };
+
+export type RequestCount = {
+  route: string;
+  kind: "read by id" | "lookup" | "write" | "auth" | "other";
+  status: number;
+  dynamodb: string[];
+  cognito: string[];
+  s3: string[];
+};
+
+export type JwtResult = {
+  comparison: Comparison;
+  tokensPerSample: number;
+  jwksFetchesAfterWarmup: number;
+  jwksFetchesTotal: number;
+};
+
+export type LoadRun = {
+  name: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  requests: number;
+  failures: number;
+  /** CPU time of the process serving (or, for the raw loop, sending) the requests, in cores. */
+  serverCores: number;
+};
+
+export type ThroughputResult = {
+  durationS: number;
+  connections: number;
+  how: string;
+  raw: LoadRun;
+  routes: (LoadRun & { ratio: number; target?: number })[];
+};
+
+export type MeasureResults = {
+  /** The benchmark user's item, for the cold-start runs of `run.ts`. */
+  fixture: { userId: string; getItem: { TableName: string; Key: Record<string, { S: string }> } };
+  requests: RequestCount[];
+  overhead: Comparison[];
+  layers: Layer[];
+  /** variants measured in the same interleaving, for comparison with `layers` */
+  whatIf: Layer[];
+  jwt: JwtResult;
+  throughput: ThroughputResult;
+};
+
+export type BundleShare = { name: string; bytes: number };
+
+export type ColdStart = {
+  name: string;
+  baseline: string;
+  /** process start → handler answered, measured by the child's own clock */
+  subject: Summary;
+  base: Summary;
+  ratio: number;
+  target?: number;
+  /** import of the bundle alone, and spawn → exit seen from outside, medians */
+  subjectImportMs: number;
+  baseImportMs: number;
+  subjectWallMs: number;
+  baseWallMs: number;
+};
+
+export type BundleResult = {
+  bytes: number;
+  gzipBytes: number;
+  target: number;
+  inputs: number;
+  /** by package, with the import chain that first brings it in */
+  packages: (BundleShare & { via: string })[];
+  files: BundleShare[];
+  /** bytes that would leave the bundle if an import were cut */
+  cuts: { name: string; why: string; bytes: number }[];
+  cutAllBytes: number;
+  duplicates: { name: string; copies: string[]; extraBytes: number }[];
+  /** the what-if bundle with the cuts stubbed out (bench/lib/esbuild.ts `trimUnneeded`) */
+  trimmedBytes: number;
+  helloBytes: number;
+  getItemBytes: number;
+  coldStarts: ColdStart[];
+  rounds: number;
+};

@@ -1,0 +1,131 @@
+import { spawn } from "node:child_process";
+import { readFileSync, statSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { build, type Plugin } from "esbuild";
+import { lambdaBuildOptions, trimUnneeded } from "../lib/esbuild.ts";
+import { apiEvent } from "../lib/lambda.ts";
+import { analyze } from "../lib/metafile.ts";
+import type { BundleResult, ColdStart } from "../lib/results.ts";
+import { summarize } from "../lib/stats.ts";
+
+export const SIZE_TARGET = 1_500_000;
+export const COLD_TARGET = 3;
+
+const root = join(import.meta.dirname, "..", "..");
+
+/** Builds one bundle; its metafile is kept next to it (for esbuild's bundle analyzer). */
+const bundle = async (entry: string, outfile: string, plugins: Plugin[] = []) => {
+  const { metafile } = await build({ ...lambdaBuildOptions(entry, outfile), absWorkingDir: root, plugins });
+  await writeFile(outfile.replace(/\.mjs$/, ".meta.json"), JSON.stringify(metafile));
+  return { entry, outfile, metafile, bytes: statSync(outfile).size };
+};
+
+/** Imports the bundle and answers one event in this fresh process; prints its own timings. */
+const CHILD = `
+const t0 = performance.now();
+const { handler } = await import(process.env.BENCH_BUNDLE);
+const t1 = performance.now();
+const res = await handler(JSON.parse(process.env.BENCH_EVENT), {});
+const t2 = performance.now();
+process.stdout.write("\\nBENCH_RESULT " + JSON.stringify({ status: res.statusCode, importMs: t1 - t0, totalMs: t2 }) + "\\n");
+`;
+
+type ColdSample = { status: number; importMs: number; totalMs: number; wallMs: number };
+
+const coldOnce = (bundlePath: string, event: unknown, env: Record<string, string>): Promise<ColdSample> =>
+  new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, ["--input-type=module", "-e", CHILD], {
+      env: { ...process.env, ...env, BENCH_BUNDLE: `file://${bundlePath}`, BENCH_EVENT: JSON.stringify(event) },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d: Buffer) => (out += d));
+    child.stderr.on("data", (d: Buffer) => (err += d));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      const wallMs = performance.now() - started;
+      const line = out.split("\n").find((l) => l.startsWith("BENCH_RESULT "));
+      if (code !== 0 || !line) return reject(new Error(`cold start of ${bundlePath} failed (${code}): ${err.slice(0, 500)}`));
+      const r = JSON.parse(line.slice("BENCH_RESULT ".length)) as Omit<ColdSample, "wallMs">;
+      if (r.status !== 200) return reject(new Error(`cold start of ${bundlePath}: status ${r.status}`));
+      resolve({ ...r, wallMs });
+    });
+  });
+
+const median = (xs: number[]) => summarize(xs).median;
+
+/**
+ * Builds the production bundle (and two baselines: a hello-world handler, a bare GetItem
+ * handler), reports size and what fills it, and times fresh `node` processes importing each and
+ * serving one event, interleaved.
+ */
+export const measureBundle = async (options: {
+  outDir: string;
+  rounds: number;
+  env: Record<string, string>;
+  apiKey: string;
+  userId: string;
+  getItem: unknown;
+}): Promise<BundleResult> => {
+  await mkdir(options.outDir, { recursive: true });
+  const api = await bundle("packages/functions/src/handler.ts", join(options.outDir, "handler.mjs"));
+  const hello = await bundle("bench/handlers/hello.ts", join(options.outDir, "hello.mjs"));
+  const getItem = await bundle("bench/handlers/get-item.ts", join(options.outDir, "get-item.mjs"));
+  const trimmed = await bundle("packages/functions/src/handler.ts", join(options.outDir, "handler-trimmed.mjs"), [trimUnneeded]);
+  const env = { ...options.env, NODE_ENV: "production", LOG_LEVEL: "info", BENCH_GET_ITEM: JSON.stringify(options.getItem) };
+  const health = apiEvent("GET", "/health");
+  const byId = apiEvent("GET", `/user/${options.userId}`, { headers: { "x-api-key": options.apiKey } });
+  const variants = {
+    apiHealth: [api.outfile, health],
+    hello: [hello.outfile, health],
+    apiById: [api.outfile, byId],
+    getItem: [getItem.outfile, byId],
+    trimmedHealth: [trimmed.outfile, health],
+    trimmedById: [trimmed.outfile, byId],
+  } as const;
+  const samples: Record<keyof typeof variants, ColdSample[]> = { apiHealth: [], hello: [], apiById: [], getItem: [], trimmedHealth: [], trimmedById: [] };
+  const names = Object.keys(variants) as (keyof typeof variants)[];
+  for (let round = -1; round < options.rounds; round++) {
+    for (const name of round % 2 === 0 ? names : [...names].reverse()) {
+      const [file, event] = variants[name];
+      const sample = await coldOnce(file, event, env);
+      if (round >= 0) samples[name].push(sample);
+    }
+  }
+  const cold = (name: string, baseline: string, s: ColdSample[], b: ColdSample[], target?: number): ColdStart => {
+    const subject = summarize(s.map((x) => x.totalMs));
+    const base = summarize(b.map((x) => x.totalMs));
+    return {
+      name,
+      baseline,
+      subject,
+      base,
+      ratio: subject.median / base.median,
+      target,
+      subjectImportMs: median(s.map((x) => x.importMs)),
+      baseImportMs: median(b.map((x) => x.importMs)),
+      subjectWallMs: median(s.map((x) => x.wallMs)),
+      baseWallMs: median(b.map((x) => x.wallMs)),
+    };
+  };
+  return {
+    bytes: api.bytes,
+    gzipBytes: gzipSync(readFileSync(api.outfile)).length,
+    target: SIZE_TARGET,
+    ...analyze(api.metafile, api.outfile, api.entry),
+    helloBytes: hello.bytes,
+    getItemBytes: getItem.bytes,
+    coldStarts: [
+      cold("GET /health", "hello-world handler", samples.apiHealth, samples.hello, COLD_TARGET),
+      cold("GET /user/{id}", "bare GetItem handler", samples.apiById, samples.getItem),
+      cold("GET /health, what-if bundle without the unneeded imports", "hello-world handler", samples.trimmedHealth, samples.hello),
+      cold("GET /user/{id}, what-if bundle without the unneeded imports", "bare GetItem handler", samples.trimmedById, samples.getItem),
+    ],
+    trimmedBytes: trimmed.bytes,
+    rounds: options.rounds,
+  };
+};

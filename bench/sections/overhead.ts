@@ -1,0 +1,119 @@
+import { AdminInitiateAuthCommand, CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
+import { DynamoDBClient, GetItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
+import { Config } from "../../packages/core/src/config.ts";
+import { db } from "../../packages/core/src/dynamo/service.ts";
+import { createApp } from "../../packages/functions/src/app.ts";
+import { apiEvent, invoke, type Handler } from "../lib/lambda.ts";
+import type { Comparison, Layer } from "../lib/results.ts";
+import { interleave, summarize } from "../lib/stats.ts";
+import type { BenchUser } from "./fixture.ts";
+
+export const READ_TARGET = 1.15;
+
+/** The user's GetItem exactly as ElectroDB issues it, with the key in DynamoDB's wire format. */
+export const userGetItem = (id: string) => {
+  const params = db().entities.user.get({ id }).params<{ TableName: string; Key: Record<string, string> }>();
+  const Key = Object.fromEntries(Object.entries(params.Key).map(([k, v]) => [k, { S: String(v) }]));
+  return { ...params, TableName: params.TableName, Key };
+};
+
+export type OverheadOptions = { rounds: number; warmup: number; loginRounds: number };
+
+/**
+ * Each route through the real Lambda handler (hono/aws-lambda, API Gateway v2 events, in
+ * process) against the bare SDK requests the route cannot do without, on fresh SDK clients with
+ * no ElectroDB, tRPC or HTTP layer, interleaved.
+ */
+export const measureOverhead = async (
+  handler: Handler,
+  apiKey: string,
+  user: BenchUser,
+  options: OverheadOptions,
+): Promise<{ comparisons: Comparison[]; layers: Layer[]; whatIf: Layer[] }> => {
+  const dynamodb = new DynamoDBClient({});
+  const cognito = new CognitoIdentityProviderClient({});
+  const getItem = userGetItem(user.id);
+  const bareGet = () => dynamodb.send(new GetItemCommand(getItem));
+  const key = { "x-api-key": apiKey };
+  const compare = async (name: string, baseline: string, subject: () => Promise<unknown>, base: () => Promise<unknown>, rounds: number, target?: number) => {
+    const s = await interleave({ subject, base }, { rounds, warmup: options.warmup });
+    const [sub, bas] = [summarize(s.subject), summarize(s.base)];
+    process.stderr.write(`  ${name}: ${sub.median.toFixed(3)} ms vs ${bas.median.toFixed(3)} ms\n`);
+    return { name, baseline, subject: sub, base: bas, ratio: sub.median / bas.median, target };
+  };
+
+  // GET /user/{id} layer by layer, all interleaved: where the added time goes.
+  const app = createApp();
+  const ops = {
+    handler: () => invoke(handler, apiEvent("GET", `/user/${user.id}`, { headers: key })),
+    app: async () => {
+      const res = await app.request(`/user/${user.id}`, { headers: key });
+      if (res.status !== 200) throw new Error(`app.request: ${res.status}`);
+      await res.text();
+    },
+    electrodb: async () => {
+      const { data } = await db().entities.user.get({ id: user.id }).go();
+      if (!data) throw new Error("ElectroDB get found nothing");
+    },
+    // What-if: ElectroDB builds an Error (stack trace and all) on every call unless `originalErr`.
+    electrodbOriginalErr: async () => {
+      const { data } = await db().entities.user.get({ id: user.id }).go({ originalErr: true });
+      if (!data) throw new Error("ElectroDB get found nothing");
+    },
+    bare: bareGet,
+  };
+  const layered = await interleave(ops, { rounds: options.rounds, warmup: options.warmup });
+  const layers: Layer[] = [
+    { name: "bare GetItem (low-level client)", ...summarize(layered.bare) },
+    { name: "ElectroDB get (document client, unmarshalled, validated)", ...summarize(layered.electrodb) },
+    { name: "Hono app.request (routing, API key, tRPC + trpc-to-openapi, zod output, JSON, log line)", ...summarize(layered.app) },
+    { name: "Lambda handler (API Gateway v2 event ↔ Request/Response)", ...summarize(layered.handler) },
+  ];
+  const whatIf: Layer[] = [
+    { name: "ElectroDB get with `originalErr: true` (no Error built per call)", ...summarize(layered.electrodbOriginalErr) },
+  ];
+  const [h, b] = [summarize(layered.handler), summarize(layered.bare)];
+  process.stderr.write(`  GET /user/{id}: ${h.median.toFixed(3)} ms vs ${b.median.toFixed(3)} ms\n`);
+  const byId: Comparison = { name: "GET /user/{id}", baseline: "GetItem", subject: h, base: b, ratio: h.median / b.median, target: READ_TARGET };
+  const me = await compare(
+    "GET /public/user/me",
+    "GetItem",
+    () => invoke(handler, apiEvent("GET", "/public/user/me", { headers: { authorization: `Bearer ${user.accessToken}` } })),
+    bareGet,
+    options.rounds,
+    READ_TARGET,
+  );
+  // Login needs Cognito's password check, the user's status and the `lastLoginAt` write whatever
+  // the framework: its baseline is those three requests, bare.
+  const { userPoolId, clientId } = Config.auth;
+  const bareLogin = async () => {
+    await cognito.send(
+      new AdminInitiateAuthCommand({
+        UserPoolId: userPoolId,
+        ClientId: clientId,
+        AuthFlow: "ADMIN_USER_PASSWORD_AUTH",
+        AuthParameters: { USERNAME: user.email, PASSWORD: user.password },
+      }),
+    );
+    await bareGet();
+    await dynamodb.send(
+      new UpdateItemCommand({
+        TableName: getItem.TableName,
+        Key: getItem.Key,
+        UpdateExpression: "SET #t = :t",
+        ExpressionAttributeNames: { "#t": "lastLoginAt" },
+        ExpressionAttributeValues: { ":t": { S: new Date().toISOString() } },
+      }),
+    );
+  };
+  const login = await compare(
+    "POST /auth/login",
+    "AdminInitiateAuth + GetItem + UpdateItem",
+    () => invoke(handler, apiEvent("POST", "/auth/login", { headers: key, body: { email: user.email, password: user.password } })),
+    bareLogin,
+    options.loginRounds,
+  );
+  dynamodb.destroy();
+  cognito.destroy();
+  return { comparisons: [byId, me, login], layers, whatIf };
+};
