@@ -4,13 +4,13 @@ import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { Config } from "@iam/core";
 import { requestId } from "hono/request-id";
-import { createOpenApiFetchHandler } from "trpc-to-openapi";
 import type { TRPCError } from "@trpc/server";
 import { contextFromRequest } from "./context.ts";
 import { mountDocs } from "./docs.ts";
 import { errorResponseMeta } from "./errors.ts";
 import { log } from "./log.ts";
 import { openApiDocument } from "./openapi.ts";
+import { createRestHandler } from "./rest-adapter.ts";
 import { normalizeRestRequest } from "./rest-request.ts";
 import { appRouter } from "./router.ts";
 
@@ -33,10 +33,11 @@ export const createApp = (options: AppOptions = {}) => {
   const app = new Hono();
   const context = (c: HonoContext) =>
     contextFromRequest(c.req.raw, { requestId: c.get("requestId"), sourceIp: options.sourceIp?.(c) });
-  const onError = (c: HonoContext) => ({ error, path }: { error: TRPCError; path?: string }) => {
-    if (error.code === "INTERNAL_SERVER_ERROR")
-      log.error({ requestId: c.get("requestId"), procedure: path, err: error.cause ?? error }, "internal error");
+  const logInternal = (error: TRPCError, path: string | undefined, requestId: string | undefined) => {
+    if (error.code === "INTERNAL_SERVER_ERROR") log.error({ requestId, procedure: path, err: error.cause ?? error }, "internal error");
   };
+  const onError = (c: HonoContext) => ({ error, path }: { error: TRPCError; path?: string }) =>
+    logInternal(error, path, c.get("requestId"));
   const responseMeta = ({ errors }: { errors: readonly TRPCError[] }) => errorResponseMeta(errors);
 
   app.use(requestId());
@@ -82,17 +83,14 @@ export const createApp = (options: AppOptions = {}) => {
       responseMeta,
     }),
   );
+  const restHandler = createRestHandler({
+    onError: ({ error, path, ctx }) => logInternal(error, path, ctx?.requestId),
+    responseMeta,
+  });
   app.all("*", async (c) => {
     const req = await normalizeRestRequest(c.req.raw);
-    if (!(req instanceof Request)) return c.json(req.body, req.status);
-    return createOpenApiFetchHandler({
-      endpoint: "/",
-      req,
-      router: appRouter,
-      createContext: () => context(c),
-      onError: onError(c),
-      responseMeta,
-    });
+    if ("status" in req) return c.json(req.body, req.status);
+    return restHandler(req, context(c));
   });
 
   app.onError((err, c) => {

@@ -21,30 +21,33 @@ const decodeSegment = (segment: string) => {
   }
 };
 
-export const normalizeRestRequest = async (req: Request): Promise<Request | Rejection> => {
+/** The request as the REST adapter should see it: decoded path, and the JSON body already parsed. */
+export type RestRequest = { request: Request; body: unknown };
+
+export const normalizeRestRequest = async (req: Request): Promise<RestRequest | Rejection> => {
   const url = new URL(req.url);
   const path = url.pathname.split("/").map(decodeSegment).join("/");
   const pathChanged = path !== url.pathname;
+  if (pathChanged) url.pathname = path;
   for (const name of url.searchParams.keys())
     if (reservedName(name)) return { status: 400, body: { message: `Query parameter name '${name}' is not allowed`, code: "BAD_REQUEST" } };
-  if (pathChanged) url.pathname = path;
 
-  if (!["POST", "PUT", "PATCH"].includes(req.method)) return pathChanged ? new Request(url, req) : req;
-  const text = await req.clone().text();
+  if (!["POST", "PUT", "PATCH"].includes(req.method)) return { request: pathChanged ? new Request(url, req) : req, body: undefined };
+  const text = await req.text();
   const headers = new Headers(req.headers);
-  if (text.trim() === "") {
-    headers.set("content-type", "application/json");
-    return new Request(url, { method: req.method, headers, body: "{}" });
+  const request = (contentType?: string) => {
+    if (contentType) headers.set("content-type", contentType);
+    return new Request(url, { method: req.method, headers });
+  };
+  if (text.trim() === "") return { request: request("application/json"), body: {} };
+  if (!headers.get("content-type")?.includes("application/json")) return { request: request(), body: undefined };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return { status: 400, body: { message: "Request body is not valid JSON", code: "PARSE_ERROR" } };
   }
-  if (headers.get("content-type")?.includes("application/json")) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      return { status: 400, body: { message: "Request body is not valid JSON", code: "PARSE_ERROR" } };
-    }
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
-      return { status: 400, body: { message: "Request body must be a JSON object", code: "BAD_REQUEST" } };
-  }
-  return new Request(url, { method: req.method, headers, body: text });
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+    return { status: 400, body: { message: "Request body must be a JSON object", code: "BAD_REQUEST" } };
+  return { request: request(), body: parsed };
 };
