@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { appRouter } from "../packages/functions/src/router.ts";
 import { activeUser, apiKey, baseUrl, registered, rest } from "./helpers.ts";
+import { LIFECYCLE_CASES } from "./lifecycle/contract-cases.ts";
 
 /**
  * Every procedure answers the same over REST and over tRPC (HTTP, /trpc). Each case returns the
@@ -30,6 +31,7 @@ const newKey = async (): Promise<string> => (await rest("/admin/keys", { method:
 type Case = () => Promise<{ rest: { status: number; json: unknown }; trpc: { status: number; json: unknown }; keys?: string[] }>;
 
 const cases: Record<string, Case> = {
+  ...LIFECYCLE_CASES,
   "user.register": async () => ({
     rest: await rest("/user", { method: "POST", body: (await import("./helpers.ts")).newUser() }),
     trpc: await viaTrpc("user.register", (await import("./helpers.ts")).newUser()),

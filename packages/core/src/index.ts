@@ -7,3 +7,8 @@ export { Badge } from "./badge/index.ts";
 export { BADGES, badgeIconKey, badgeIconsDir } from "./badge/catalog.ts";
 export { ApiKey } from "./apikey/index.ts";
 export { SCOPES, type Scope } from "./dynamo/entities/apikey.ts";
+export { Session } from "./session/index.ts";
+export { Password } from "./password/index.ts";
+export { Profile } from "./profile/index.ts";
+export { Avatar } from "./avatar/index.ts";
+export { Directory } from "./directory/index.ts";

@@ -1,6 +1,11 @@
 import { adminRouter } from "./routers/admin.ts";
 import { authRouter } from "./routers/auth.ts";
+import { avatarRouter } from "./routers/avatar.ts";
+import { directoryRouter } from "./routers/directory.ts";
+import { passwordRouter } from "./routers/password.ts";
+import { profileRouter } from "./routers/profile.ts";
 import { publicRouter } from "./routers/public.ts";
+import { sessionRouter } from "./routers/session.ts";
 import { userRouter } from "./routers/user.ts";
 import { router } from "./trpc.ts";
 
@@ -9,6 +14,11 @@ export const appRouter = router({
   user: userRouter,
   public: publicRouter,
   admin: adminRouter,
+  password: passwordRouter,
+  session: sessionRouter,
+  avatar: avatarRouter,
+  profile: profileRouter,
+  directory: directoryRouter,
 });
 
 export type AppRouter = typeof appRouter;

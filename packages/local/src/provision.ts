@@ -12,6 +12,7 @@ import {
   CreateTableCommand,
   DescribeTableCommand,
   DynamoDBClient,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   type AttributeDefinition,
   type GlobalSecondaryIndex,
@@ -26,12 +27,6 @@ const region = "us-east-1";
 /** The table, from the same definition the SST infra deploys. Idempotent. */
 export const provisionTable = async (endpoint: string, tableName: string) => {
   const client = new DynamoDBClient({ endpoint, region, credentials });
-  try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
-    return;
-  } catch (e) {
-    if ((e as Error).name !== "ResourceNotFoundException") throw e;
-  }
   const { fields, primaryIndex, globalIndexes, ttl } = TableDefinition;
   const AttributeDefinitions: AttributeDefinition[] = Object.entries(fields).map(([AttributeName]) => ({
     AttributeName,
@@ -45,6 +40,16 @@ export const provisionTable = async (endpoint: string, tableName: string) => {
     ],
     Projection: { ProjectionType: "ALL" },
   }));
+  try {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    // A data folder from an older version keeps its users: add the indexes it lacks.
+    const existing = new Set((Table?.GlobalSecondaryIndexes ?? []).map((g) => g.IndexName));
+    for (const Create of GlobalSecondaryIndexes.filter((g) => !existing.has(g.IndexName)))
+      await client.send(new UpdateTableCommand({ TableName: tableName, AttributeDefinitions, GlobalSecondaryIndexUpdates: [{ Create }] }));
+    return;
+  } catch (e) {
+    if ((e as Error).name !== "ResourceNotFoundException") throw e;
+  }
   await client.send(
     new CreateTableCommand({
       TableName: tableName,

@@ -4,8 +4,10 @@ import {
   AdminDeleteUserCommand,
   AdminGetUserCommand,
   AdminInitiateAuthCommand,
+  AdminRemoveUserFromGroupCommand,
   AdminSetUserPasswordCommand,
   AdminUpdateUserAttributesCommand,
+  AdminUserGlobalSignOutCommand,
   type AuthenticationResultType,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { cognito } from "../aws.ts";
@@ -86,4 +88,48 @@ export const markEmailVerified = async (email: string): Promise<void> => {
       ],
     }),
   );
+};
+
+export const removeFromGroup = async (username: string, group: string): Promise<void> => {
+  await cognito().send(new AdminRemoveUserFromGroupCommand({ UserPoolId: pool(), Username: username, GroupName: group }));
+};
+
+/** Sets a permanent password (no "change at next sign-in" state). */
+export const setPassword = async (username: string, password: string): Promise<void> => {
+  await cognito().send(new AdminSetUserPasswordCommand({ UserPoolId: pool(), Username: username, Password: password, Permanent: true }));
+};
+
+/** New access and id tokens for a refresh token (the app client has no secret, so no SECRET_HASH). */
+export const refreshAuth = async (refreshToken: string): Promise<AuthenticationResultType> => {
+  const { AuthenticationResult } = await cognito().send(
+    new AdminInitiateAuthCommand({
+      UserPoolId: pool(),
+      ClientId: Config.auth.clientId,
+      AuthFlow: "REFRESH_TOKEN_AUTH",
+      AuthParameters: { REFRESH_TOKEN: refreshToken },
+    }),
+  );
+  if (!AuthenticationResult?.AccessToken) throw new Error("Cognito returned no tokens for a refresh");
+  return AuthenticationResult;
+};
+
+/** What an emulator answers for an operation it does not implement (cognito-local: `CognitoLocal#Unsupported`). */
+const UNSUPPORTED = new Set(["Unsupported", "UnsupportedOperationException"]);
+
+/**
+ * AdminUserGlobalSignOut: Cognito revokes the user's refresh tokens (its access tokens stay
+ * cryptographically valid until they expire). "unsupported" when the user pool implementation
+ * does not have the operation (cognito-local); the caller's own revocation then carries it alone.
+ * A user no longer in the pool has no session left to end.
+ */
+export const globalSignOut = async (username: string): Promise<"done" | "unsupported"> => {
+  try {
+    await cognito().send(new AdminUserGlobalSignOutCommand({ UserPoolId: pool(), Username: username }));
+    return "done";
+  } catch (e) {
+    const name = (e as Error).name;
+    if (UNSUPPORTED.has(name)) return "unsupported";
+    if (name === "UserNotFoundException") return "done";
+    throw e;
+  }
 };

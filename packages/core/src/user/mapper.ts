@@ -20,6 +20,7 @@ export const toInfo = (item: UserItem): Info => ({
   profile: {
     profileData: { lang: item.lang, avatarUrl: item.avatarUrl, currency: item.currency },
     badges: [...(item.badges ?? [])].sort().map((name) => ({ name, iconUrl: assetUrl(badgeIconKey(name)) })),
-    data: JSON.parse(item.dataJson) as Record<string, unknown>,
+    // `?? "{}"`: profiles written before `dataJson` existed (local data folders of early versions).
+    data: JSON.parse(item.dataJson ?? "{}") as Record<string, unknown>,
   },
 });

@@ -57,5 +57,11 @@ export const UserEntity = new Entity({
       pk: { field: g.gsi1.hashKey, composite: ["status"] },
       sk: { field: g.gsi1.rangeKey, composite: ["createdAt", "id"] },
     },
+    /** The directory by role. Only `role` keys it, so a status update never has to touch it. */
+    byRole: {
+      index: "gsi2",
+      pk: { field: g.gsi2.hashKey, composite: ["role"] },
+      sk: { field: g.gsi2.rangeKey, composite: ["createdAt", "id"] },
+    },
   },
 });

@@ -1,0 +1,1 @@
+export * as Avatar from "./avatar.ts";

@@ -1,0 +1,39 @@
+import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
+import { s3 } from "../aws.ts";
+import { Config } from "../config.ts";
+import { newCode } from "../user/codes.ts";
+import { getById } from "../user/store.ts";
+import { AVATAR_MAX_BYTES, AVATAR_TYPES, avatarPrefix, type AvatarType } from "./rules.ts";
+
+/** How long the presigned POST may be used. */
+const UPLOAD_TTL_SECONDS = 600;
+
+export type UploadTicket = {
+  /** POST a multipart form here: every entry of `fields`, then the file as the field `file`, last. */
+  url: string;
+  fields: Record<string, string>;
+  key: string;
+  maxBytes: number;
+  expiresAt: string;
+};
+
+/**
+ * A presigned S3 POST for a new avatar of the user: a fresh key under the user's avatar prefix,
+ * the declared Content-Type and the size range written into the signed policy (S3 enforces it;
+ * an emulator may not, so `confirm` checks the stored object again).
+ */
+export const requestUpload = async (userId: string, contentType: AvatarType): Promise<UploadTicket> => {
+  await getById(userId);
+  const key = `${avatarPrefix(userId)}${newCode()}.${AVATAR_TYPES[contentType]}`;
+  const { url, fields } = await createPresignedPost(s3(), {
+    Bucket: Config.bucketName,
+    Key: key,
+    Conditions: [
+      ["content-length-range", 1, AVATAR_MAX_BYTES],
+      ["eq", "$Content-Type", contentType],
+    ],
+    Fields: { "Content-Type": contentType },
+    Expires: UPLOAD_TTL_SECONDS,
+  });
+  return { url, fields, key, maxBytes: AVATAR_MAX_BYTES, expiresAt: new Date(Date.now() + UPLOAD_TTL_SECONDS * 1000).toISOString() };
+};

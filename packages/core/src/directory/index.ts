@@ -1,0 +1,1 @@
+export * as Directory from "./directory.ts";

@@ -1,0 +1,1 @@
+export * as Password from "./password.ts";

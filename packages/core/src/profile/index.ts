@@ -1,0 +1,1 @@
+export * as Profile from "./profile.ts";

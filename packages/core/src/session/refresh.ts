@@ -1,0 +1,66 @@
+import { decomposeUnverifiedJwt } from "aws-jwt-verify/jwt";
+import * as Cognito from "../auth/cognito.ts";
+import { AppError } from "../errors.ts";
+import { isRevoked } from "../user/sessions.ts";
+import { findById } from "../user/store.ts";
+
+export type RefreshedTokens = {
+  accessToken: string;
+  idToken: string;
+  expiresIn: number;
+  tokenType: "Bearer";
+};
+
+const invalid = () => new AppError("UNAUTHORIZED", "Invalid or expired refresh token");
+
+/** What Cognito answers for a refresh token it does not accept (unknown, expired, revoked, user gone). */
+const REFUSED = new Set(["NotAuthorizedException", "UserNotFoundException", "InvalidParameterException"]);
+
+const numericClaim = (token: string, claim: string): number | undefined => {
+  try {
+    const value = decomposeUnverifiedJwt(token).payload[claim];
+    return typeof value === "number" && Number.isFinite(value) ? value : undefined;
+  } catch {
+    return undefined; // not a JWT: AWS refresh tokens are encrypted (JWE)
+  }
+};
+
+/**
+ * When the session behind a refresh began, in epoch seconds: the earliest of
+ * - `auth_time` of the refreshed access token — the original sign-in time, which Cognito keeps
+ *   across refreshes (OIDC Core §12.2); cognito-local sets it to "now" instead, and
+ * - `iat` of the refresh token, when the refresh token is a readable JWT (cognito-local's are;
+ *   AWS's are encrypted and yield nothing).
+ * Each is a claim of a token Cognito has just accepted; taking the minimum can only make the
+ * check stricter, so an unverified `iat` cannot help a caller past it.
+ */
+export const sessionStart = (refreshToken: string, accessToken: string): number => {
+  const times = [numericClaim(accessToken, "auth_time"), numericClaim(refreshToken, "iat")].filter(
+    (t): t is number => t !== undefined,
+  );
+  return times.length > 0 ? Math.min(...times) : 0;
+};
+
+/**
+ * New access and id tokens for a refresh token, unless the user is gone, not CONFIRMED, or its
+ * sessions were revoked after this one began (logout, password change or reset, suspension).
+ */
+export const refresh = async (refreshToken: string): Promise<RefreshedTokens> => {
+  let result;
+  try {
+    result = await Cognito.refreshAuth(refreshToken);
+  } catch (e) {
+    if (REFUSED.has((e as Error).name)) throw invalid();
+    throw e;
+  }
+  const { AccessToken = "", IdToken = "", ExpiresIn = 3600 } = result;
+  let sub: string;
+  try {
+    sub = String(decomposeUnverifiedJwt(AccessToken).payload.sub);
+  } catch {
+    throw new Error("Cognito returned an unreadable access token");
+  }
+  const user = await findById(sub, { consistent: true });
+  if (!user || user.status !== "CONFIRMED" || isRevoked(user, sessionStart(refreshToken, AccessToken))) throw invalid();
+  return { accessToken: AccessToken, idToken: IdToken, expiresIn: ExpiresIn, tokenType: "Bearer" };
+};

@@ -1,0 +1,28 @@
+import * as Cognito from "../auth/cognito.ts";
+import { isConditionFailure } from "../dynamo/errors.ts";
+import { db } from "../dynamo/service.ts";
+import { AppError } from "../errors.ts";
+import { revocationTime } from "../user/sessions.ts";
+
+export type Revocation = {
+  /** Epoch seconds: every token, and every session (refresh token), that began before is refused. */
+  tokensValidAfter: number;
+  /** Whether Cognito's own global sign-out ran, or the user pool lacks it (cognito-local). */
+  cognitoSignOut: "done" | "unsupported";
+};
+
+/**
+ * Ends every session of the user: first our own record (`tokensValidAfter`), which is what every
+ * route and the refresh check read, so it holds whatever Cognito does; then Cognito's global
+ * sign-out, which on AWS also revokes the refresh tokens at the source.
+ */
+export const revokeSessions = async (userId: string): Promise<Revocation> => {
+  const tokensValidAfter = revocationTime();
+  try {
+    await db().entities.user.patch({ id: userId }).set({ tokensValidAfter }).go();
+  } catch (e) {
+    if (isConditionFailure(e)) throw new AppError("NOT_FOUND", "User not found");
+    throw e;
+  }
+  return { tokensValidAfter, cognitoSignOut: await Cognito.globalSignOut(userId) };
+};

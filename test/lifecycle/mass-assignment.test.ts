@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import { db } from "../../packages/core/src/dynamo/service.ts";
+import { appRouter } from "../../packages/functions/src/router.ts";
+import { activeUser, rest } from "../helpers.ts";
+import { ACCESS } from "../security/access-table.ts";
+import { LIFECYCLE_MUTATIONS } from "./mass-assignment.ts";
+
+/**
+ * The lifecycle mutations under the check test/security/hygiene.test.ts makes for the route table:
+ * no mutation lets a caller set role, status, id, badges, version or the avatar URL. (Their
+ * REST-vs-tRPC cases run in test/contract.test.ts.) Run here because they end sessions and change
+ * passwords, which needs waits between calls.
+ */
+const LIFECYCLE = Object.keys(ACCESS).filter((name) => /^(password|session|avatar|profile|directory)\./.test(name));
+type Proc = { _def: { type: string } };
+const procedures = appRouter._def.procedures as unknown as Record<string, Proc>;
+
+describe("lifecycle mutations: no mass assignment", () => {
+  const INJECTED = { role: "ADMIN", status: "SUSPENDED", id: "6b09fb7c-518f-48df-9e2d-d406b5cc6965", badges: ["HACKED"], pk: "$iam#x", version: 999, tokensValidAfter: 0, avatarUrl: "https://evil.example/x.png" };
+
+  it("covers each mutation", () => {
+    const mutations = LIFECYCLE.filter((n) => procedures[n]?._def.type === "mutation");
+    expect(Object.keys(LIFECYCLE_MUTATIONS).sort()).toEqual(mutations.sort());
+  });
+
+  it("none lets a caller set role, status, id, badges, version or the avatar URL", async () => {
+    const { body, user } = await activeUser();
+    const target = { id: user.id, email: body.email, password: body.password };
+    for (const [name, run] of Object.entries(LIFECYCLE_MUTATIONS)) {
+      const res = await run(target, INJECTED);
+      expect(res.status, name).toBeLessThan(500);
+      const { data: item } = await db().entities.user.get({ id: user.id }).go({ consistent: true });
+      expect(item?.role, name).toBe("USER");
+      expect(item?.status, name).toBe("CONFIRMED");
+      expect(item?.version, name).not.toBe(999);
+      expect([...(item?.badges ?? [])], name).not.toContain("HACKED");
+      expect(item?.avatarUrl, name).toBe("");
+      expect(item?.tokensValidAfter, name).not.toBe(0);
+      // Sessions the mutation ended must not stop the next one from signing in.
+      await new Promise((r) => setTimeout(r, name.startsWith("session.") || name.startsWith("password.") ? 1100 : 0));
+    }
+    expect((await rest(`/user/${user.id}`)).json.role).toBe("USER");
+  });
+});
