@@ -1,5 +1,9 @@
 /**
- * Typed access for TypeScript callers. Type-only: importing this pulls no server code at run time.
- * `createTRPCClient<AppRouter>(…)` from `@trpc/client` gives a fully typed client today.
+ * Clients for TypeScript callers of the User IAM service. Server code is imported for its types
+ * only (`import type`), so nothing of the service is loaded at run time.
  */
-export type { AppRouter } from "@iam/functions/router";
+export type { IamClientOptions } from "./auth.ts";
+export { createIamClient, iamErrorOf, type IamClient } from "./trpc.ts";
+export { createIamRestClient, type IamRestClient } from "./rest.ts";
+export type * from "./types.ts";
+export type { paths as RestPaths, components as RestComponents } from "./rest-types.ts";

@@ -43,6 +43,8 @@ const init = `window.ui = SwaggerUIBundle({
   validatorUrl: null,
   persistAuthorization: true,
   tryItOutEnabled: true,
+  filter: true,
+  displayRequestDuration: true,
 });`;
 
 export const mountDocs = (app: Hono) => {

@@ -1,41 +1,214 @@
+import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import { generateOpenApiDocument, type OpenAPIObject } from "trpc-to-openapi";
 import { appRouter } from "./router.ts";
-import type { Access, Meta } from "./trpc.ts";
+import type { Meta } from "./trpc.ts";
+
+/**
+ * The REST contract, generated from the router by trpc-to-openapi, then completed here from each
+ * procedure's metadata: the one security scheme it accepts, the errors it can answer with (one
+ * shared `Error` schema), tag descriptions and examples. Nothing here lists the operations: a new
+ * procedure gets the same treatment from its method, path and `access`.
+ */
 
 const securitySchemes = {
-  apiKey: { type: "apiKey", in: "header", name: "x-api-key", description: "Machine API key" },
-  bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT", description: "Cognito access or id token" },
+  apiKey: { type: "apiKey", in: "header", name: "x-api-key", description: "Machine API key (scopes: read, write, auth, admin)" },
+  bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT", description: "Cognito access or id token of the user" },
 } as const;
 
-/** Procedure metadata by "METHOD path", to give each operation only the scheme it accepts. */
-const accessByOperation = (): Map<string, Access | undefined> => {
-  const map = new Map<string, Access | undefined>();
+const TAGS: Record<string, string> = {
+  auth: "Log in with e-mail and password, and verify Cognito tokens. For trusted back ends (x-api-key).",
+  user: "Register, activate, look up and change users: status, data blob, badges, deletion. For trusted back ends (x-api-key).",
+  public: "What a signed-in user may do with their own account (`Authorization: Bearer <Cognito token>`).",
+  admin: "Machine API keys: create, list, rotate, revoke (x-api-key with the admin scope).",
+};
+
+/** Every `code` an error body can carry (tRPC's names; 410 travels as NOT_FOUND with status 410). */
+export const ERROR_CODES = [
+  "PARSE_ERROR",
+  "BAD_REQUEST",
+  "UNAUTHORIZED",
+  "FORBIDDEN",
+  "NOT_FOUND",
+  "METHOD_NOT_SUPPORTED",
+  "CONFLICT",
+  "PAYLOAD_TOO_LARGE",
+  "TOO_MANY_REQUESTS",
+  "INTERNAL_SERVER_ERROR",
+  "SERVICE_UNAVAILABLE",
+] as const satisfies readonly TRPC_ERROR_CODE_KEY[];
+type ErrorCode = (typeof ERROR_CODES)[number];
+
+const retryAfter = { "Retry-After": { description: "Seconds to wait before retrying", schema: { type: "integer", minimum: 0 } } };
+
+const ERRORS: Record<number, { description: string; code: ErrorCode; message: string; retry?: true }> = {
+  400: { description: "Invalid input; `issues` says what and where", code: "BAD_REQUEST", message: "Invalid input data" },
+  401: { description: "Missing or invalid credentials", code: "UNAUTHORIZED", message: "Invalid API key" },
+  403: { description: "Not allowed: the API key lacks the scope, or the account is not activated or is suspended", code: "FORBIDDEN", message: "This API key lacks the 'write' scope" },
+  404: { description: "No such user, code, badge or key", code: "NOT_FOUND", message: "User not found" },
+  409: { description: "Conflict: a unique value is taken, or a concurrent change (retry)", code: "CONFLICT", message: "A user with this email already exists" },
+  410: { description: "Gone: the activation or reset code has expired", code: "NOT_FOUND", message: "Activation code has expired" },
+  413: { description: "Request body over 1 MiB, or the data blob over 32 KiB of JSON", code: "PAYLOAD_TOO_LARGE", message: "Request body exceeds 1 MiB" },
+  429: { description: "Too many requests (failed logins, or a throttled dependency)", code: "TOO_MANY_REQUESTS", message: "Too many requests, retry later", retry: true },
+  500: { description: "Internal error; never carries details", code: "INTERNAL_SERVER_ERROR", message: "Internal server error" },
+  503: { description: "A dependency is unavailable", code: "SERVICE_UNAVAILABLE", message: "A dependency is unavailable, retry later", retry: true },
+};
+
+/** What the method, path and access cannot tell, by "METHOD path". */
+const ADJUST: Record<string, { add?: number[]; drop?: number[] }> = {
+  "GET /user/activate/{activationCode}": { add: [409, 410] },
+  "GET /auth/token/{tokenType}/verify/{token}": { drop: [404] },
+  "POST /auth/login": { drop: [409] },
+  "POST /auth/password/reset": { add: [404, 410] },
+};
+
+const errorStatuses = (method: string, path: string, meta: Meta | undefined, hasInput: boolean): number[] => {
+  const s = new Set<number>([429, 500, 503]);
+  const add = (...codes: number[]) => codes.forEach((c) => s.add(c));
+  if (hasInput) add(400);
+  if (meta?.access !== "public") add(401);
+  if (meta?.access === "apiKey") add(403);
+  if (path.includes("{")) add(404);
+  if (method !== "get") add(409);
+  if (["post", "put", "patch"].includes(method)) add(413);
+  const declared = meta?.openapi?.errorResponses;
+  if (declared) add(...(Array.isArray(declared) ? declared : Object.keys(declared).map(Number)));
+  const adjust = ADJUST[`${method.toUpperCase()} ${path}`];
+  add(...(adjust?.add ?? []));
+  for (const c of adjust?.drop ?? []) s.delete(c);
+  return [...s].sort((a, b) => a - b);
+};
+
+const errorResponse = (status: number, access: Meta["access"]) => {
+  const known = ERRORS[status] ?? { description: `Error ${status}`, code: "BAD_REQUEST", message: `Error ${status}` };
+  const e = status === 401 && access === "bearer" ? { ...known, message: "Invalid or expired token" } : known;
+  return {
+    description: e.description,
+    ...(e.retry ? { headers: retryAfter } : {}),
+    content: { "application/json": { schema: { $ref: "#/components/schemas/Error" }, example: { code: e.code, message: e.message } } },
+  };
+};
+
+type SchemaObject = NonNullable<NonNullable<OpenAPIObject["components"]>["schemas"]>[string];
+
+const ErrorSchema: SchemaObject = {
+  type: "object",
+  description: "Every error body. `issues` is present for invalid input (400).",
+  properties: {
+    message: { type: "string", description: "For the caller; never a stack or an internal detail" },
+    code: { type: "string", enum: [...ERROR_CODES] },
+    issues: {
+      type: "array",
+      items: {
+        type: "object",
+        properties: { code: { type: "string" }, message: { type: "string" }, path: { type: "array", items: { type: ["string", "number"] } } },
+        required: ["message"],
+      },
+    },
+  },
+  required: ["message", "code"],
+};
+
+export const USER_EXAMPLE = {
+  id: "6b09fb7c-518f-48df-9e2d-d406b5cc6965",
+  name: "cortney_gutkowski67",
+  handle: "@CortneyGutkowski67",
+  email: "cortney@example.com",
+  createdAt: "2022-11-24T15:11:53.829Z",
+  lastLoginAt: "2022-11-24T15:12:08.098Z",
+  role: "USER",
+  status: "CONFIRMED",
+  sourceSystem: "customer-website",
+  profile: {
+    profileData: { lang: "en_us", avatarUrl: "", currency: "USD" },
+    badges: [{ name: "NEW_MEMBER", iconUrl: "https://assets.example.com/badges/NEW_MEMBER.svg" }],
+    data: {},
+  },
+};
+
+/** Request body examples, by "METHOD path"; each is checked against its input schema in test/openapi.test.ts. */
+export const BODY_EXAMPLES: Record<string, Record<string, unknown>> = {
+  "POST /user": {
+    email: "cortney@example.com",
+    name: "cortney_gutkowski67",
+    password: "Correct-Horse1",
+    sourceSystem: "customer-website",
+    lang: "en_us",
+    currency: "USD",
+  },
+  "POST /auth/login": { email: "cortney@example.com", password: "Correct-Horse1" },
+};
+
+const SCHEMA_EXAMPLES: Record<string, unknown> = {
+  User: USER_EXAMPLE,
+  RegisteredUser: { ...USER_EXAMPLE, status: "UNCONFIRMED", lastLoginAt: null, activationCode: "V1StGXR8_Z5jdHi6B-myT" },
+};
+
+type Operation = {
+  description?: string;
+  security?: unknown;
+  parameters?: unknown[];
+  requestBody?: { content?: Record<string, { example?: unknown }> };
+  responses?: Record<string, unknown>;
+  tags?: string[];
+};
+
+/** Procedure metadata by "METHOD path" (lower-case method, as in the document). */
+const metaByOperation = (): Map<string, Meta> => {
+  const map = new Map<string, Meta>();
   for (const procedure of Object.values(appRouter._def.procedures as Record<string, unknown>)) {
     const meta = (procedure as { _def: { meta?: Meta } })._def.meta;
-    if (meta?.openapi) map.set(`${meta.openapi.method.toLowerCase()} ${meta.openapi.path}`, meta.access);
+    if (meta?.openapi) map.set(`${meta.openapi.method.toLowerCase()} ${meta.openapi.path}`, meta);
   }
   return map;
 };
 
+const DESCRIPTION = `Users, credentials and badges for your apps: Cognito holds credentials and issues JWTs,
+DynamoDB holds profiles, S3 holds badge icons. The same procedures are served as typed tRPC at \`/trpc\`.
+
+**Auth.** Routes for trusted back ends take a machine API key in the \`x-api-key\` header; routes under
+\`/public\` take the user's Cognito token as \`Authorization: Bearer <token>\` (get one from \`POST /auth/login\`).
+
+**Errors.** Every error is JSON \`{ "message", "code" }\` (plus \`issues\` for invalid input). 429 and 503
+carry \`Retry-After\`.`;
+
 let cached: OpenAPIObject | undefined;
 
-/** The REST contract, generated from the router (built once per process). */
 export const openApiDocument = (): OpenAPIObject => {
   if (cached) return cached;
   const doc = generateOpenApiDocument(appRouter, {
     title: "User IAM API",
     version: "1.0.0",
-    description: "User identity and access management: Cognito credentials, DynamoDB profiles, S3 assets.",
+    description: DESCRIPTION,
     baseUrl: "/",
     securitySchemes,
   });
-  const access = accessByOperation();
+  doc.servers = [{ url: "/", description: "The host serving this document: the local stack or the deployed API" }];
+  const metas = metaByOperation();
+  const tags = new Set<string>();
   for (const [path, item] of Object.entries(doc.paths ?? {})) {
-    for (const [method, op] of Object.entries(item as Record<string, { security?: unknown }>)) {
-      const kind = access.get(`${method} ${path}`);
-      op.security = kind === "public" || !kind ? [] : [{ [kind]: [] }];
+    for (const [method, op] of Object.entries(item as Record<string, Operation>)) {
+      const meta = metas.get(`${method} ${path}`);
+      const access = meta?.access;
+      op.security = access === "public" || !access ? [] : [{ [access]: [] }];
+      if (meta?.scope) op.description = [op.description, `Requires an API key with the \`${meta.scope}\` scope.`].filter(Boolean).join("\n\n");
+      const hasInput = Boolean(op.parameters?.length || op.requestBody);
+      const success = Object.entries(op.responses ?? {}).filter(([status]) => Number(status) < 400);
+      const errors = errorStatuses(method, path, meta, hasInput).map((s) => [String(s), errorResponse(s, access)]);
+      op.responses = Object.fromEntries([...success, ...errors]);
+      const example = BODY_EXAMPLES[`${method.toUpperCase()} ${path}`];
+      const json = op.requestBody?.content?.["application/json"];
+      if (example && json) json.example = example;
+      for (const tag of op.tags ?? []) tags.add(tag);
     }
   }
+  doc.tags = [...tags].map((name) => ({ name, ...(TAGS[name] ? { description: TAGS[name] } : {}) }));
+  const schemas: Record<string, Record<string, unknown>> = { ...(doc.components?.schemas as Record<string, Record<string, unknown>>) };
+  for (const name of Object.keys(schemas)) if (name.startsWith("error.")) delete schemas[name];
+  for (const [name, example] of Object.entries(SCHEMA_EXAMPLES)) {
+    const schema = schemas[name];
+    if (schema) schema.example = example;
+  }
+  doc.components = { ...doc.components, schemas: { ...schemas, Error: ErrorSchema } };
   cached = doc;
   return doc;
 };

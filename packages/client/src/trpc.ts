@@ -1,0 +1,33 @@
+import { createTRPCClient, httpBatchLink, TRPCClientError } from "@trpc/client";
+import type { AppRouter } from "@iam/functions/router";
+import { authHeaders, baseUrl, type IamClientOptions } from "./auth.ts";
+import type { ErrorCode } from "./types.ts";
+
+/**
+ * The typed tRPC client: `client.user.register.mutate(…)`, `client.public.me.query()`, … with
+ * inputs and outputs inferred from the router (a type-only import: no server code at run time).
+ * Calls made in the same tick travel in one HTTP request (httpBatchLink).
+ */
+export const createIamClient = (options: IamClientOptions) =>
+  createTRPCClient<AppRouter>({
+    links: [
+      httpBatchLink({
+        url: `${baseUrl(options.url)}/trpc`,
+        headers: () => authHeaders(options),
+        maxURLLength: 4000,
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+      }),
+    ],
+  });
+
+export type IamClient = ReturnType<typeof createIamClient>;
+
+/** The service's error code and HTTP status, if `error` is an error the service answered with. */
+export const iamErrorOf = (error: unknown): { code: ErrorCode; status: number; message: string } | undefined => {
+  if (!(error instanceof TRPCClientError)) return undefined;
+  const data: unknown = error.data;
+  if (typeof data !== "object" || data === null) return undefined;
+  const { code, httpStatus } = data as { code?: unknown; httpStatus?: unknown };
+  if (typeof code !== "string" || typeof httpStatus !== "number") return undefined;
+  return { code: code as ErrorCode, status: httpStatus, message: error.message };
+};

@@ -1,0 +1,91 @@
+import { existsSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { chromium, type Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { baseUrl } from "./helpers.ts";
+
+/**
+ * /docs as a person sees it: Debian's headless Chromium opens the page on the local stack, with
+ * every request watched. The reference must render every operation of /openapi.json from assets
+ * the service itself serves. A screenshot is kept in test-results/ for a human to look at.
+ */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+/**
+ * A developer machine may lack Chromium (`npm test` needs only Node and Java there): then this file
+ * is skipped with a note. In CI (`CI` set, where .ci/run installs it) a missing browser fails.
+ */
+const RUN = existsSync(CHROMIUM) || Boolean(process.env.CI);
+if (!RUN) console.warn(`docs.browser.test.ts skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
+const LOCAL_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
+
+let browser: Browser;
+beforeAll(async () => {
+  if (!RUN) return;
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe.runIf(RUN)("/docs in a browser", () => {
+  it("lists every operation of the OpenAPI document, loading nothing from outside the service", async () => {
+    const doc = (await (await fetch(`${baseUrl()}/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+    const expected = Object.entries(doc.paths)
+      .flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`))
+      .sort();
+    expect(expected).toEqual(expect.arrayContaining(["GET /user/{id}", "POST /auth/login", "GET /public/user/me", "POST /user/{id}/badge/{name}"]));
+
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const requested: string[] = [];
+    const pageErrors: string[] = [];
+    await context.route("**/*", (route) => {
+      const url = new URL(route.request().url());
+      requested.push(url.href);
+      return url.protocol === "data:" || LOCAL_HOSTS.has(url.hostname) ? route.continue() : route.abort();
+    });
+    page.on("pageerror", (e) => pageErrors.push(e.message));
+
+    const response = await page.goto(`${baseUrl()}/docs`, { waitUntil: "networkidle" });
+    expect(response?.status()).toBe(200);
+    await page.locator(".opblock").first().waitFor({ timeout: 30_000 });
+    const listed = await page.$$eval(".opblock", (blocks) =>
+      blocks.map((b) => {
+        const method = b.querySelector(".opblock-summary-method")?.textContent?.trim() ?? "";
+        const path = b.querySelector(".opblock-summary-path")?.getAttribute("data-path") ?? "";
+        return `${method} ${path}`;
+      }),
+    );
+    expect(listed.sort()).toEqual(expected);
+    await expect(page.title()).resolves.toBe("User IAM API reference");
+    expect(await page.locator(".info .title").innerText()).toContain("User IAM API");
+
+    await mkdir("test-results", { recursive: true });
+    await page.screenshot({ path: "test-results/docs.png", fullPage: true });
+
+    // One operation opened: its example body and its documented errors are on the page.
+    const register = page.locator(".opblock.opblock-post", { has: page.locator('.opblock-summary-path[data-path="/user"]') });
+    await register.locator(".opblock-summary").click();
+    await register.locator(".responses-table").first().waitFor();
+    expect(await register.innerText()).toContain('"name": "cortney_gutkowski67"');
+    const codes = await register.locator("tr.response").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-code")));
+    expect(codes).toEqual(expect.arrayContaining(["200", "400", "401", "409", "413", "429"]));
+    await register.screenshot({ path: "test-results/docs-register.png" });
+
+    const outside = requested.filter((u) => !u.startsWith("data:") && !LOCAL_HOSTS.has(new URL(u).hostname));
+    expect(outside).toEqual([]);
+    expect(requested).toContain(`${baseUrl()}/openapi.json`);
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  }, 90_000);
+});
