@@ -2,7 +2,8 @@ import { readFile } from "node:fs/promises";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { describe, expect, it } from "vitest";
 import { User } from "@iam/core";
-import { BODY_EXAMPLES, ERROR_CODES, openApiDocument } from "../packages/functions/src/openapi.ts";
+import { openApiDocument } from "../packages/functions/src/openapi.ts";
+import { BODY_EXAMPLES, ERROR_CODES } from "../packages/functions/src/openapi-content.ts";
 import { ARTIFACTS, renderArtifacts } from "../packages/client/scripts/artifacts.ts";
 import { baseUrl } from "./helpers.ts";
 
