@@ -40,7 +40,7 @@ How each figure is made:
 5. **Throughput.** The HTTP app \`npm start\` serves (\`startServer\` of packages/local/src/server.ts),
    in the measuring process; autocannon runs as its own process (its CLI). Baseline: 10 concurrent
    bare \`GetItem\` loops on one client, on the same emulator, for as long. Measured with NODE_ENV
-   as \`npm start\` leaves it (unset: the target applies here) and as Lambda sets it (production).
+   as \`npm start\` and Lambda set it (production: the target applies here), and unset for comparison.
 
 Limits: DynamoDB Local and cognito-local are not DynamoDB and Cognito (round trips from Lambda
 to DynamoDB are longer, but a 1024 MB function also has only about half a vCPU); the machine is
