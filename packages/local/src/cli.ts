@@ -36,9 +36,7 @@ try {
     progress: (step, ms) => say(`  ✓ ${step.padEnd(16)} ${(ms / 1000).toFixed(1)}s`),
   });
   Object.assign(process.env, stack.env);
-  const server = await startServer(port).catch((e: NodeJS.ErrnoException) => {
-    throw e.code === "EADDRINUSE" ? new StartError(`Port ${port} is taken: stop what uses it or run PORT=3001 npm start.`) : e;
-  });
+  const server = await startServer(port);
   close = server.close;
   const url = server.url;
   say(`\nReady in ${((performance.now() - started) / 1000).toFixed(1)}s\n`);

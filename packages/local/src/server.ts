@@ -1,5 +1,6 @@
 import { serve, type ServerType } from "@hono/node-server";
 import { getConnInfo } from "@hono/node-server/conninfo";
+import { StartError } from "./emulators.ts";
 
 /**
  * Serves the same HTTP app the Lambda handler wraps. Call after the stack's environment is in
@@ -10,7 +11,9 @@ export const startServer = async (port: number, hostname = "127.0.0.1"): Promise
   const app = createApp({ sourceIp: (c) => getConnInfo(c).remote.address });
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port, hostname }, () => resolve(s));
-    s.once("error", reject);
+    s.once("error", (e: NodeJS.ErrnoException) =>
+      reject(e.code === "EADDRINUSE" ? new StartError(`Port ${port} is taken: stop what uses it or run PORT=${port + 1} npm start.`) : e),
+    );
   });
   return {
     url: `http://${hostname}:${port}`,
