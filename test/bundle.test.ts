@@ -13,6 +13,7 @@ import { pathToFileURL } from "node:url";
 import { build, type Metafile } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiKey } from "./helpers.ts";
+import { SST_BANNER, SST_FORCE_EXTERNAL } from "../infra/esbuild.ts";
 import { evaluateConfig } from "./fixtures/sst-globals.ts";
 
 const root = join(import.meta.dirname, "..");
@@ -23,16 +24,6 @@ const root = join(import.meta.dirname, "..");
  */
 const outDir = join(root, "node_modules", ".cache", "bundle-test", randomUUID());
 
-/** SST's ESM banner: a `require`, `__filename` and `__dirname` for CommonJS code in the bundle. */
-const SST_BANNER = [
-  `import { createRequire as topLevelCreateRequire } from 'module';`,
-  `const require = topLevelCreateRequire(import.meta.url);`,
-  `import { fileURLToPath as topLevelFileUrlToPath, URL as topLevelURL } from "url"`,
-  `const __filename = topLevelFileUrlToPath(import.meta.url)`,
-  `const __dirname = topLevelFileUrlToPath(new topLevelURL(".", import.meta.url))`,
-].join("\n");
-/** Always left out by SST (native addons). */
-const SST_FORCE_EXTERNAL = ["sharp", "pg-native"];
 
 type ApiGatewayResult = { statusCode: number; headers?: Record<string, string>; body: string; isBase64Encoded?: boolean };
 type Handler = (event: unknown, context: unknown) => Promise<ApiGatewayResult>;

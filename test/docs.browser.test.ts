@@ -1,7 +1,7 @@
-import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { canRunBrowser, launchBrowser } from "./browser.ts";
 import { baseUrl } from "./helpers.ts";
 
 /**
@@ -9,29 +9,13 @@ import { baseUrl } from "./helpers.ts";
  * every request watched. The reference must render every operation of /openapi.json from assets
  * the service itself serves. A screenshot is kept in test-results/ for a human to look at.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-/**
- * A developer machine may lack Chromium (`npm test` needs only Node and Java there): then this file
- * is skipped with a note. In CI (`CI` set, where .ci/run installs it) a missing browser fails.
- */
-const RUN = existsSync(CHROMIUM) || Boolean(process.env.CI);
-if (!RUN) console.warn(`docs.browser.test.ts skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
+const RUN = canRunBrowser("docs.browser.test.ts");
 const LOCAL_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
 let browser: Browser;
 beforeAll(async () => {
   if (!RUN) return;
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+  browser = await launchBrowser();
 }, 60_000);
 afterAll(async () => {
   await browser?.close();

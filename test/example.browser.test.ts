@@ -1,12 +1,12 @@
-import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import getPort from "get-port";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { createServer, type ViteDevServer } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { canRunBrowser, launchBrowser } from "./browser.ts";
 import { apiKey, baseUrl, registered, rest } from "./helpers.ts";
 
 /**
@@ -14,20 +14,7 @@ import { apiKey, baseUrl, registered, rest } from "./helpers.ts";
  * `/trpc` proxy) on a free port, pointed at the test stack through IAM_URL / IAM_API_KEY, and
  * Debian's headless Chromium signing in through the form. A screenshot is kept in test-results/.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-/** As in docs.browser.test.ts: skipped with a note where Chromium is absent, failing in CI. */
-const RUN = existsSync(CHROMIUM) || Boolean(process.env.CI);
-if (!RUN) console.warn(`example.browser.test.ts skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
+const RUN = canRunBrowser("example.browser.test.ts");
 
 const WEB_ROOT = fileURLToPath(new URL("../examples/web/", import.meta.url));
 
@@ -104,7 +91,7 @@ const imagesLoaded = (page: Page, selector: string) =>
 
 beforeAll(async () => {
   if (!RUN) return;
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+  browser = await launchBrowser();
   // The example's vite.config.ts reads these, as it does under `npm run dev -w @iam/example-web`.
   process.env.IAM_URL = baseUrl();
   process.env.IAM_API_KEY = apiKey();

@@ -1,17 +1,12 @@
 import type { BuildOptions, Plugin } from "esbuild";
+import { SST_BANNER, SST_FORCE_EXTERNAL } from "../../infra/esbuild.ts";
 
 /**
  * How SST 4 bundles the `Api` function (infra/api.ts: minify, linked source map, swagger-ui-dist
  * installed next to the bundle rather than bundled), as test/bundle.test.ts reproduces it, with
  * Lambda's Node 22 as the target. The source map is written but not counted in the size.
  */
-export const LAMBDA_BANNER = [
-  `import { createRequire as topLevelCreateRequire } from 'module';`,
-  `const require = topLevelCreateRequire(import.meta.url);`,
-  `import { fileURLToPath as topLevelFileUrlToPath, URL as topLevelURL } from "url"`,
-  `const __filename = topLevelFileUrlToPath(import.meta.url)`,
-  `const __dirname = topLevelFileUrlToPath(new topLevelURL(".", import.meta.url))`,
-].join("\n");
+export const LAMBDA_BANNER = SST_BANNER;
 
 export const lambdaBuildOptions = (entry: string, outfile: string): BuildOptions & { metafile: true } => ({
   entryPoints: [entry],
@@ -26,7 +21,7 @@ export const lambdaBuildOptions = (entry: string, outfile: string): BuildOptions
   sourcemap: "linked",
   banner: { js: LAMBDA_BANNER },
   // SST always leaves out native addons; the function installs swagger-ui-dist (read at run time).
-  external: ["sharp", "pg-native", "swagger-ui-dist"],
+  external: [...SST_FORCE_EXTERNAL, "swagger-ui-dist"],
   metafile: true,
   logLevel: "warning",
   write: true,
