@@ -38,7 +38,7 @@ const jwt = await measureJwt(user.accessToken, {
 });
 
 say("· 5. throughput (autocannon)");
-const throughput = await measureThroughput(apiKey, user, quick ? { seconds: 2, connections: 10, warmupSeconds: 1 } : { seconds: 10, connections: 10, warmupSeconds: 2 });
+const throughput = await measureThroughput(apiKey, user, quick ? { seconds: 2, connections: 10, warmupSeconds: 1 } : { seconds: 10, connections: 10, warmupSeconds: 5 });
 
 const results: MeasureResults = {
   fixture: { userId: user.id, getItem: userGetItem(user.id) },
