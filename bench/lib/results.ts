@@ -1,3 +1,4 @@
+import type { BundleAnalysis } from "./metafile.ts";
 import type { Summary } from "./stats.ts";
 
 /** What the measuring child process hands back to `run.ts` (as JSON). */
@@ -64,14 +65,8 @@ export type MeasureResults = {
 
 export type BundleShare = { name: string; bytes: number };
 
-export type ColdStart = {
-  name: string;
-  baseline: string;
-  /** process start → handler answered, measured by the child's own clock */
-  subject: Summary;
-  base: Summary;
-  ratio: number;
-  target?: number;
+/** A cold start compared like the other figures, plus where its time goes. */
+export type ColdStart = Comparison & {
   /** import of the bundle alone, and spawn → exit seen from outside, medians */
   subjectImportMs: number;
   baseImportMs: number;
@@ -79,18 +74,11 @@ export type ColdStart = {
   baseWallMs: number;
 };
 
-export type BundleResult = {
+/** The metafile's analysis (bench/lib/metafile.ts) plus sizes and cold starts. */
+export type BundleResult = BundleAnalysis & {
   bytes: number;
   gzipBytes: number;
   target: number;
-  inputs: number;
-  /** by package, with the import chain that first brings it in */
-  packages: (BundleShare & { via: string })[];
-  files: BundleShare[];
-  /** bytes that would leave the bundle if an import were cut */
-  cuts: { name: string; why: string; bytes: number }[];
-  cutAllBytes: number;
-  duplicates: { name: string; copies: string[]; extraBytes: number }[];
   /** the what-if bundle with the cuts stubbed out (bench/lib/esbuild.ts `trimUnneeded`) */
   trimmedBytes: number;
   helloBytes: number;

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { runNode } from "../lib/child.ts";
 import { readFileSync, statSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -34,27 +34,21 @@ process.stdout.write("\\nBENCH_RESULT " + JSON.stringify({ status: res.statusCod
 
 type ColdSample = { status: number; importMs: number; totalMs: number; wallMs: number };
 
-const coldOnce = (bundlePath: string, event: unknown, env: Record<string, string>): Promise<ColdSample> =>
-  new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, ["--input-type=module", "-e", CHILD], {
-      env: { ...process.env, ...env, BENCH_BUNDLE: `file://${bundlePath}`, BENCH_EVENT: JSON.stringify(event) },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d: Buffer) => (out += d));
-    child.stderr.on("data", (d: Buffer) => (err += d));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      const wallMs = performance.now() - started;
-      const line = out.split("\n").find((l) => l.startsWith("BENCH_RESULT "));
-      if (code !== 0 || !line) return reject(new Error(`cold start of ${bundlePath} failed (${code}): ${err.slice(0, 500)}`));
-      const r = JSON.parse(line.slice("BENCH_RESULT ".length)) as Omit<ColdSample, "wallMs">;
-      if (r.status !== 200) return reject(new Error(`cold start of ${bundlePath}: status ${r.status}`));
-      resolve({ ...r, wallMs });
-    });
+const coldOnce = async (bundlePath: string, event: unknown, env: Record<string, string>): Promise<ColdSample> => {
+  const started = performance.now();
+  const { code, out, err } = await runNode(["--input-type=module", "-e", CHILD], {
+    ...process.env,
+    ...env,
+    BENCH_BUNDLE: `file://${bundlePath}`,
+    BENCH_EVENT: JSON.stringify(event),
   });
+  const wallMs = performance.now() - started;
+  const line = out.split("\n").find((l) => l.startsWith("BENCH_RESULT "));
+  if (code !== 0 || !line) throw new Error(`cold start of ${bundlePath} failed (${code}): ${err.slice(0, 500)}`);
+  const r = JSON.parse(line.slice("BENCH_RESULT ".length)) as Omit<ColdSample, "wallMs">;
+  if (r.status !== 200) throw new Error(`cold start of ${bundlePath}: status ${r.status}`);
+  return { ...r, wallMs };
+};
 
 const median = (xs: number[]) => summarize(xs).median;
 

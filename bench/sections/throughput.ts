@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { runNode } from "../lib/child.ts";
 import { createRequire } from "node:module";
 import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
 import getPort from "get-port";
@@ -29,25 +29,17 @@ const cpuCores = async <T>(run: () => Promise<T>): Promise<[T, number]> => {
 };
 
 /** autocannon in its own process (its CLI), so that it does not share the server's event loop. */
-const autocannon = (url: string, headers: Record<string, string>, seconds: number, connections: number): Promise<AutocannonJson> =>
-  new Promise((resolve, reject) => {
-    const args = [autocannonCli, "-j", "-c", String(connections), "-d", String(seconds)];
-    for (const [k, v] of Object.entries(headers)) args.push("-H", `${k}=${v}`);
-    const child = spawn(process.execPath, [...args, url], { stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d: Buffer) => (out += d));
-    child.stderr.on("data", (d: Buffer) => (err += d));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      if (code !== 0) return reject(new Error(`autocannon exited ${code}: ${err}`));
-      try {
-        resolve(JSON.parse(out) as AutocannonJson);
-      } catch {
-        reject(new Error(`autocannon printed no JSON: ${out.slice(0, 200)} ${err.slice(0, 200)}`));
-      }
-    });
-  });
+const autocannon = async (url: string, headers: Record<string, string>, seconds: number, connections: number): Promise<AutocannonJson> => {
+  const args = [autocannonCli, "-j", "-c", String(connections), "-d", String(seconds)];
+  for (const [k, v] of Object.entries(headers)) args.push("-H", `${k}=${v}`);
+  const { code, out, err } = await runNode([...args, url]);
+  if (code !== 0) throw new Error(`autocannon exited ${code}: ${err}`);
+  try {
+    return JSON.parse(out) as AutocannonJson;
+  } catch {
+    throw new Error(`autocannon printed no JSON: ${out.slice(0, 200)} ${err.slice(0, 200)}`);
+  }
+};
 
 /** `connections` GetItem loops on one fresh client for `seconds`: the emulator's own ceiling. */
 const rawGetItemLoop = async (getItem: ReturnType<typeof userGetItem>, seconds: number, connections: number) => {
