@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { appRouter } from "../packages/functions/src/router.ts";
-import { activeUser, apiKey, baseUrl, registered, rest } from "./helpers.ts";
-import { LIFECYCLE_CASES } from "./lifecycle/contract-cases.ts";
+import { activeUser, registered, rest } from "./helpers.ts";
+import { LIFECYCLE_CASES, viaTrpc } from "./lifecycle/contract-cases.ts";
 
 /**
  * Every procedure answers the same over REST and over tRPC (HTTP, /trpc). Each case returns the
@@ -9,17 +9,6 @@ import { LIFECYCLE_CASES } from "./lifecycle/contract-cases.ts";
  */
 type Procedure = { _def: { type: "query" | "mutation"; meta?: { openapi?: { method: string; path: string } } } };
 const procedures = appRouter._def.procedures as unknown as Record<string, Procedure>;
-
-const viaTrpc = async (path: string, input: unknown, headers: Record<string, string> = { "x-api-key": apiKey() }) => {
-  const type = procedures[path]?._def.type;
-  const encoded = encodeURIComponent(JSON.stringify(input ?? null));
-  const res =
-    type === "query"
-      ? await fetch(`${baseUrl()}/trpc/${path}${input === undefined ? "" : `?input=${encoded}`}`, { headers })
-      : await fetch(`${baseUrl()}/trpc/${path}`, { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify(input ?? {}) });
-  const json = (await res.json()) as { result?: { data: unknown }; error?: unknown };
-  return { status: res.status, json: json.result ? json.result.data : json.error };
-};
 
 const mask = (value: unknown, keys: string[]): unknown =>
   JSON.parse(JSON.stringify(value), (k, v) => (keys.includes(k) ? "<masked>" : v));
