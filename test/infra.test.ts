@@ -115,6 +115,41 @@ describe("infra (structure, not a deployment)", () => {
     });
   });
 
+  describe("stand-ins", () => {
+    // The structural checks below are only as good as the stand-ins: an option SST or Pulumi does
+    // not have (a typo, an invented name) must fail here, not at `sst deploy`.
+    /** Fresh stand-ins on globalThis, as `sst.config.ts` sees them. */
+    const globals = (): { sst: any; aws: any } => {
+      uninstall();
+      uninstall = installSstGlobals().uninstall;
+      return globalThis as unknown as { sst: any; aws: any };
+    };
+
+    it("refuse an option name a component does not have, at any depth that is checked", () => {
+      const { sst, aws } = globals();
+      expect(() => new sst.aws.Bucket("B", { acess: "public" })).toThrow(/acess/);
+      expect(() => new sst.aws.CognitoUserPool("P", { transform: { userPool: { passwordPolicy: { minLength: 12 } } } })).toThrow(
+        /transform\.userPool\.passwordPolicy\.minLength/,
+      );
+      expect(() => new sst.aws.CognitoUserPool("P", { triggers: { preTokenGenerationV2: "x.handler" } })).toThrow(/preTokenGenerationV2/);
+      expect(() => new aws.cognito.UserPoolClient("C", { userPoolId: "p", generateClientSecret: false })).toThrow(/generateClientSecret/);
+      expect(() => new sst.aws.Function("F", { handler: "h.handler", enviroment: {} })).toThrow(/enviroment/);
+      expect(() => new sst.aws.ApiGatewayV2("A", { cors: { allowOrigin: ["*"] } })).toThrow(/cors\.allowOrigin/);
+      expect(() => new sst.aws.Bucket("B", { lifecycle: [{ prefix: "x/", expiresInDays: 1 }] })).toThrow(/lifecycle\[0\]\.expiresInDays/);
+    });
+
+    it("accept every option name the real interfaces have (and deploy-time values anywhere)", () => {
+      const { sst, aws } = globals();
+      const bucket = new sst.aws.Bucket("B", {
+        access: "cloudfront",
+        lifecycle: [{ id: "x", prefix: "x/", expiresIn: "1 day" }],
+        policy: [{ actions: ["s3:GetObject"], principals: "*", paths: ["a/*"] }],
+        transform: { publicAccessBlock: { blockPublicPolicy: false }, bucket: (args: unknown) => args },
+      });
+      expect(() => new aws.s3.BucketObjectv2("O", { bucket: bucket.name, key: "k", source: "s", contentType: "t" })).not.toThrow();
+    });
+  });
+
   describe("links", () => {
     it("finds the resources the code reads", () => {
       // A guard on the scan itself: these are read by packages/core/src/config.ts today.
