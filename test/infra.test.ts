@@ -333,6 +333,54 @@ describe("infra (structure, not a deployment)", () => {
       });
     });
 
+    it("gives the app client write access to no identity attribute (and no attribute the service sets)", () => {
+      const client = one(prod.registry, "aws.cognito.UserPoolClient").args;
+      const setByService = [...matches(core(), /Name:\s*"([\w:]+)"/g)];
+      expect(setByService).toEqual(expect.arrayContaining(["email", "email_verified"]));
+      const identity = ["sub", "email", "email_verified", "phone_number", "phone_number_verified", "preferred_username", "name"];
+      // An empty list would mean "every attribute" (Terraform, so Pulumi, leaves it unset:
+      // hashicorp/terraform-provider-aws#28684), so the list names something harmless.
+      expect(client.writeAttributes.length).toBeGreaterThan(0);
+      for (const attribute of [...identity, ...setByService]) expect(client.writeAttributes).not.toContain(attribute);
+    });
+
+    it("keeps an e-mail change pending until the new address is verified", () => {
+      const pool = one(prod.registry, "sst.aws.CognitoUserPool", "UserPool").args.transform.userPool;
+      expect(pool.userAttributeUpdateSettings).toEqual({ attributesRequireVerificationBeforeUpdates: ["email"] });
+      // Cognito requires the attribute to be auto-verified for the setting to apply.
+      expect(pool.autoVerifiedAttributes).toEqual(["email"]);
+    });
+
+    it("turns Cognito's own account recovery off: only an administrator (this service) recovers accounts", () => {
+      const pool = one(prod.registry, "sst.aws.CognitoUserPool", "UserPool").args.transform.userPool;
+      expect(pool.accountRecoverySetting).toEqual({ recoveryMechanisms: [{ name: "admin_only", priority: 1 }] });
+    });
+
+    it("allows the app client exactly the server-side password flow and refresh: no USER_*, SRP, custom or OAuth flows", () => {
+      const client = one(prod.registry, "aws.cognito.UserPoolClient").args;
+      expect([...client.explicitAuthFlows].sort()).toEqual(["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]);
+      expect(client.allowedOauthFlows).toBeUndefined();
+      expect(client.allowedOauthFlowsUserPoolClient).not.toBe(true);
+    });
+
+    it("strips the aws.cognito.signin.user.admin scope from access tokens: a V2 pre-token-generation trigger on an Essentials pool", async () => {
+      const pool = one(prod.registry, "sst.aws.CognitoUserPool", "UserPool").args;
+      const trigger = one(prod.registry, "sst.aws.Function", "PreTokenGeneration");
+      expect(pool.triggers).toEqual({ preTokenGeneration: expect.any(Ref), preTokenGenerationVersion: "v2" });
+      expect(String(pool.triggers.preTokenGeneration)).toBe("{PreTokenGeneration.arn}");
+      // Access-token customisation is not in the Lite plan.
+      expect(["ESSENTIALS", "PLUS"]).toContain(pool.transform.userPool.userPoolTier);
+      expect(pool.transform.userPool.lambdaConfig).toBeUndefined(); // it would replace SST's `triggers`
+      // It reads nothing and calls nothing: no link, no permission.
+      expect(trigger.args).toMatchObject({ runtime: "nodejs22.x", architecture: "arm64" });
+      expect(trigger.args.link ?? []).toEqual([]);
+      expect(trigger.args.permissions ?? []).toEqual([]);
+      const [file, exported] = (trigger.args.handler as string).split(".") as [string, string];
+      const mod: Record<string, unknown> = await import(/* @vite-ignore */ join(root, `${file}.ts`));
+      expect(typeof mod[exported]).toBe("function");
+      expect(mod.ADMIN_SCOPE).toBe("aws.cognito.signin.user.admin");
+    });
+
     it("links Auth as the pool id, the client id and the pool's issuer URL", () => {
       const { properties } = one(prod.registry, "sst.sst.Linkable", "Auth").args;
       expect(String(properties.userPoolId)).toBe("{UserPool.id}");
@@ -363,7 +411,7 @@ describe("infra (structure, not a deployment)", () => {
 
   describe("api", () => {
     it("is one function on Node.js 22, arm64, with the handler packages/functions/src/handler.handler", () => {
-      const fn = one(prod.registry, "sst.aws.Function").args;
+      const fn = one(prod.registry, "sst.aws.Function", "Api").args;
       expect(fn).toMatchObject({
         handler: "packages/functions/src/handler.handler",
         runtime: "nodejs22.x",
@@ -373,14 +421,14 @@ describe("infra (structure, not a deployment)", () => {
     });
 
     it("points at a file that exports the handler function", async () => {
-      const [file, exported] = (one(prod.registry, "sst.aws.Function").args.handler as string).split(".") as [string, string];
+      const [file, exported] = (one(prod.registry, "sst.aws.Function", "Api").args.handler as string).split(".") as [string, string];
       expect(existsSync(join(root, `${file}.ts`))).toBe(true);
       const mod: Record<string, unknown> = await import(/* @vite-ignore */ join(root, `${file}.ts`));
       expect(typeof mod[exported]).toBe("function");
     });
 
     it("ships a minified bundle with source maps, installing swagger-ui-dist at the pinned version", () => {
-      const { nodejs } = one(prod.registry, "sst.aws.Function").args;
+      const { nodejs } = one(prod.registry, "sst.aws.Function", "Api").args;
       expect(nodejs).toMatchObject({ minify: true, sourcemap: true });
       const deps = JSON.parse(read("packages/functions/package.json")).dependencies as Record<string, string>;
       expect(Object.keys(nodejs.install)).toContain("swagger-ui-dist");
