@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { iamApiKey } from "./secrets.ts";
+import { iamApiKey, iamCursorSecret, iamKeyIdSecret } from "./secrets.ts";
 import { assets, assetsUrl, table } from "./storage.ts";
 import { auth, cognitoAdminActions, userPool } from "./auth.ts";
 
@@ -25,7 +25,7 @@ export const api = new sst.aws.Function("Api", {
   timeout: "20 seconds",
   environment: { NODE_ENV: "production", LOG_LEVEL: "info" },
   nodejs: { minify: true, sourcemap: true, install },
-  link: [table, assets, assetsUrl, auth, iamApiKey],
+  link: [table, assets, assetsUrl, auth, iamApiKey, iamCursorSecret, iamKeyIdSecret],
   permissions: [{ actions: cognitoAdminActions, resources: [userPool.arn] }],
 });
 

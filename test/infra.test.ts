@@ -407,6 +407,15 @@ describe("infra (structure, not a deployment)", () => {
     it("declares the bootstrap API key as the IamApiKey secret", () => {
       one(prod.registry, "sst.sst.Secret", "IamApiKey");
     });
+
+    it("declares the cursor MAC key and the API-key-id MAC key as their own secrets, linked to the function, no placeholder", () => {
+      const linked = (one(prod.registry, "sst.aws.Function", "Api").args.link as Recorded[]).map((c) => c.logicalName);
+      for (const name of ["IamCursorSecret", "IamKeyIdSecret"]) {
+        // No placeholder: a stage without the secret set refuses to deploy rather than run on a known value.
+        expect(one(prod.registry, "sst.sst.Secret", name).args).toEqual({ placeholder: undefined });
+        expect(linked).toContain(name);
+      }
+    });
   });
 
   describe("api", () => {
