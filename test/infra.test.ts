@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { TableDefinition } from "../packages/core/src/dynamo/table.ts";
 import { ROLES } from "../packages/core/src/dynamo/entities/user.ts";
 import { PasswordPolicy } from "../packages/core/src/user/schema.ts";
+import { CORS_ORIGINS, corsOriginsFor } from "../infra/settings.ts";
 import { Asset, Interpolation, Ref, evaluateConfig, installSstGlobals, type Evaluated, type Recorded } from "./fixtures/sst-globals.ts";
 
 const root = join(import.meta.dirname, "..");
@@ -186,6 +187,50 @@ describe("infra (structure, not a deployment)", () => {
       const names = prod.registry.filter((c) => c.type.startsWith("sst.")).map((c) => c.logicalName.toLowerCase());
       expect(new Set(names).size).toBe(names.length);
       expect(names).not.toContain("app");
+    });
+  });
+
+  describe("settings", () => {
+    /**
+     * Variables the code may read that no one declares: Lambda's runtime sets them. (None is read
+     * today; listed so that reading one is not mistaken for a missing setting.)
+     */
+    const RUNTIME_PROVIDED = ["AWS_REGION", "AWS_DEFAULT_REGION", "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_EXECUTION_ENV"];
+    /** Declared for the libraries, not read by the service's code: tRPC treats any other NODE_ENV as development. */
+    const FOR_LIBRARIES = ["NODE_ENV"];
+    /** The service's code: packages/core and packages/functions (the local harness and the client are not deployed code). */
+    const deployed = [...sources("packages/core/src"), ...sources("packages/functions/src")];
+
+    it("reads process.env only as process.env.NAME (so that the scan below sees every setting)", () => {
+      const other = deployed.flatMap((f) =>
+        [...read(f).matchAll(/process\.env(?!\.[A-Z_][A-Z0-9_]*\b)(?!\[\s*["'][A-Z_][A-Z0-9_]*["']\s*\])/g)].map((m) => `${f}: …${read(f).slice(m.index, m.index + 30)}`),
+      );
+      expect(other).toEqual([]);
+    });
+
+    it("declares every setting the code reads in the Api function's environment, and nothing else, on every stage", () => {
+      const readByCode = new Set([
+        ...matches(deployed, /process\.env\.([A-Z_][A-Z0-9_]*)\b/g),
+        ...matches(deployed, /process\.env\[\s*["']([A-Z_][A-Z0-9_]*)["']\s*\]/g),
+      ]);
+      expect([...readByCode]).toContain("LOG_LEVEL"); // a guard on the scan itself
+      const expected = [...readByCode].filter((v) => !RUNTIME_PROVIDED.includes(v)).sort();
+      for (const stage of [prod, dev]) {
+        const declared = Object.keys(one(stage.registry, "sst.aws.Function", "Api").args.environment).filter((v) => !FOR_LIBRARIES.includes(v));
+        expect(declared.sort(), stage.app.stage).toEqual(expected);
+      }
+    });
+
+    it("declares the tunables with the values the code falls back to, as strings", () => {
+      const env = one(prod.registry, "sst.aws.Function", "Api").args.environment as Record<string, unknown>;
+      for (const [name, value] of Object.entries(env)) expect(typeof value, name).toBe("string");
+      expect(env).toMatchObject({
+        NODE_ENV: "production",
+        LOG_LEVEL: "info",
+        IAM_ACTIVATION_TTL_SECONDS: String(72 * 3600),
+        IAM_LOCKOUT_MAX_FAILURES: "5",
+        IAM_LOCKOUT_WINDOW_SECONDS: String(15 * 60),
+      });
     });
   });
 
@@ -449,9 +494,28 @@ describe("infra (structure, not a deployment)", () => {
       expect(http.routes.map((r) => [r.route, String(r.handler)])).toEqual([["$default", "{Api.arn}"]]);
     });
 
-    it("has CORS for the headers the API reads, and stage throttling", () => {
-      const { cors, transform } = one(prod.registry, "sst.aws.ApiGatewayV2", "HttpApi").args;
-      expect(cors.allowHeaders).toEqual(expect.arrayContaining(["content-type", "authorization", "x-api-key"]));
+    it("leaves CORS to the app: the HTTP API answers no preflight itself", () => {
+      // SST's ApiGatewayV2 defaults to `cors: true` (every origin, method and header) when the
+      // option is left out, so only an explicit `false` keeps API Gateway out of CORS.
+      for (const stage of [prod, dev]) expect(one(stage.registry, "sst.aws.ApiGatewayV2", "HttpApi").args.cors).toBe(false);
+    });
+
+    it("gives the app the stage's browser origins as IAM_CORS_ORIGINS: none unless infra lists them, never a wildcard", () => {
+      for (const stage of [prod, dev]) {
+        const env = one(stage.registry, "sst.aws.Function", "Api").args.environment;
+        expect(env.IAM_CORS_ORIGINS, stage.app.stage).toBe(corsOriginsFor(stage.app.stage));
+      }
+      expect(corsOriginsFor("dev-alice", {})).toBe("");
+      expect(corsOriginsFor("prod", { prod: ["https://app.example.com", "https://admin.example.com"] })).toBe(
+        "https://app.example.com,https://admin.example.com",
+      );
+      expect(corsOriginsFor("production", { prod: ["https://app.example.com"] })).toBe("https://app.example.com");
+      for (const origins of Object.values(CORS_ORIGINS))
+        for (const origin of origins) expect(new URL(origin).origin, origin).toBe(origin); // an origin, not "*" or a URL with a path
+    });
+
+    it("has stage throttling", () => {
+      const { transform } = one(prod.registry, "sst.aws.ApiGatewayV2", "HttpApi").args;
       const { throttlingRateLimit, throttlingBurstLimit } = transform.stage.defaultRouteSettings;
       expect(throttlingRateLimit).toBeGreaterThan(0);
       expect(throttlingBurstLimit).toBeGreaterThanOrEqual(throttlingRateLimit);
