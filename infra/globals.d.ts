@@ -94,8 +94,37 @@ declare global {
 
       interface BucketArgs {
         access?: $SST.Input<"public" | "cloudfront">;
+        policy?: $SST.Input<
+          $SST.Input<{
+            effect?: $SST.Input<"allow" | "deny">;
+            actions: $SST.Input<$SST.Input<string>[]>;
+            principals: $SST.Input<"*" | $SST.Input<{ type: $SST.Input<"aws" | "service" | "federated" | "canonical">; identifiers: $SST.Input<$SST.Input<string>[]> }>[]>;
+            conditions?: $SST.Input<$SST.Input<{ test: $SST.Input<string>; variable: $SST.Input<string>; values: $SST.Input<$SST.Input<string>[]> }>[]>;
+            /** Key patterns under the bucket ARN (`images/*`); default the bucket and every key. */
+            paths?: $SST.Input<$SST.Input<string>[]>;
+          }>[]
+        >;
+        lifecycle?: $SST.Input<
+          $SST.Input<{
+            id?: $SST.Input<string>;
+            prefix?: $SST.Input<string>;
+            enabled?: $SST.Input<boolean>;
+            expiresIn?: $SST.Input<`${number} ${"day" | "days"}`>;
+            expiresAt?: $SST.Input<string>;
+          }>[]
+        >;
         versioning?: $SST.Input<boolean>;
         enforceHttps?: $SST.Input<boolean>;
+        transform?: {
+          publicAccessBlock?:
+            | $SST.Transform<{
+                blockPublicAcls?: $SST.Input<boolean>;
+                blockPublicPolicy?: $SST.Input<boolean>;
+                ignorePublicAcls?: $SST.Input<boolean>;
+                restrictPublicBuckets?: $SST.Input<boolean>;
+              }>
+            | false;
+        };
       }
       class Bucket {
         constructor(name: string, args?: BucketArgs);

@@ -1,4 +1,5 @@
 import { readdirSync } from "node:fs";
+import { BADGES_PREFIX, PUBLIC_PREFIXES, UPLOADS_PREFIX, UPLOAD_EXPIRY_DAYS } from "../packages/core/src/assets/prefixes.ts";
 import { TableDefinition } from "../packages/core/src/dynamo/table.ts";
 import { isProduction } from "./stage.ts";
 
@@ -21,8 +22,20 @@ export const table = new sst.aws.Dynamo("Table", {
   },
 });
 
-/** Badge icons and avatars. Objects are publicly readable: the API returns their plain URLs. */
-export const assets = new sst.aws.Bucket("Assets", { access: "public" });
+/**
+ * Badge icons and avatars. Only the public prefixes (`badges/`, `avatars/`) are readable by
+ * anyone, since the API returns their plain URLs; avatar uploads land under `uploads/`, private
+ * until the service checks them and publishes a copy under `avatars/`, and expire after a day
+ * when never confirmed. Not SST's `access: "public"`, which makes every key readable.
+ * The public access block keeps ACLs off and lets this one public policy through.
+ */
+export const assets = new sst.aws.Bucket("Assets", {
+  policy: [{ principals: "*", actions: ["s3:GetObject"], paths: PUBLIC_PREFIXES.map((prefix) => `${prefix}*`) }],
+  lifecycle: [{ id: "expire-unconfirmed-uploads", prefix: UPLOADS_PREFIX, expiresIn: `${UPLOAD_EXPIRY_DAYS} day` }],
+  transform: {
+    publicAccessBlock: { blockPublicAcls: true, ignorePublicAcls: true, blockPublicPolicy: false, restrictPublicBuckets: false },
+  },
+});
 
 /** Where the badge icons live in the repository; each is uploaded as `badges/<NAME>.svg`. */
 export const BADGE_ICON_DIR = "packages/core/assets/badges";
@@ -34,7 +47,7 @@ export const badgeIcons = readdirSync(BADGE_ICON_DIR)
     (file) =>
       new aws.s3.BucketObjectv2(`BadgeIcon${file.slice(0, -".svg".length)}`, {
         bucket: assets.name,
-        key: `badges/${file}`,
+        key: `${BADGES_PREFIX}${file}`,
         source: $asset(`${BADGE_ICON_DIR}/${file}`),
         contentType: "image/svg+xml",
         cacheControl: "public, max-age=86400",

@@ -14,6 +14,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { TableDefinition } from "../packages/core/src/dynamo/table.ts";
 import { ROLES } from "../packages/core/src/dynamo/entities/user.ts";
 import { PasswordPolicy } from "../packages/core/src/user/schema.ts";
+import { PUBLIC_PREFIXES } from "../packages/core/src/assets/prefixes.ts";
+import * as Avatar from "../packages/core/src/avatar/rules.ts";
+import { badgeIconKey } from "../packages/core/src/badge/catalog.ts";
 import { CORS_ORIGINS, corsOriginsFor } from "../infra/settings.ts";
 import { Asset, Interpolation, Ref, evaluateConfig, installSstGlobals, type Evaluated, type Recorded } from "./fixtures/sst-globals.ts";
 
@@ -289,8 +292,34 @@ describe("infra (structure, not a deployment)", () => {
   });
 
   describe("assets", () => {
-    it("is a bucket named Assets whose objects are publicly readable", () => {
-      expect(one(prod.registry, "sst.aws.Bucket", "Assets").args).toMatchObject({ access: "public" });
+    /** Does a bucket-policy path (`avatars/*`) cover this key? `*` matches anything, `/` included, as in IAM. */
+    const covers = (path: string, key: string) =>
+      new RegExp(`^${path.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`).test(key);
+    const userId = "6b09fb7c-518f-48df-9e2d-d406b5cc6965";
+
+    it("makes only the public prefixes readable by anyone (badge icons, published avatars), not the whole bucket", () => {
+      const { args } = one(prod.registry, "sst.aws.Bucket", "Assets");
+      expect(args.access).toBeUndefined(); // SST's "public" would grant s3:GetObject on every key
+      expect(args.public).toBeUndefined();
+      expect(args.policy).toEqual([{ principals: "*", actions: ["s3:GetObject"], paths: ["badges/*", "avatars/*"] }]);
+      const paths: string[] = args.policy[0].paths;
+      expect(paths).toEqual(PUBLIC_PREFIXES.map((p) => `${p}*`));
+      const publicKey = Avatar.publishedKeyOf(`${Avatar.uploadPrefix(userId)}AAAAAAAAAAAAAAAAAAAAA.png`, userId);
+      for (const key of [badgeIconKey("NEW_MEMBER"), publicKey]) expect(paths.some((p) => covers(p, key)), key).toBe(true);
+      for (const key of [`${Avatar.uploadPrefix(userId)}AAAAAAAAAAAAAAAAAAAAA.png`, `users/${userId}/avatar/x.png`, "x"])
+        expect(paths.some((p) => covers(p, key)), key).toBe(false);
+    });
+
+    it("lets that policy past S3's public access block, and nothing else (no ACLs)", () => {
+      const { publicAccessBlock } = one(prod.registry, "sst.aws.Bucket", "Assets").args.transform;
+      expect(publicAccessBlock).toEqual({ blockPublicAcls: true, ignorePublicAcls: true, blockPublicPolicy: false, restrictPublicBuckets: false });
+    });
+
+    it("expires unconfirmed uploads after a day, and only them", () => {
+      const { lifecycle } = one(prod.registry, "sst.aws.Bucket", "Assets").args;
+      expect(lifecycle).toEqual([{ id: "expire-unconfirmed-uploads", prefix: "uploads/", expiresIn: "1 day" }]);
+      expect(Avatar.uploadPrefix(userId).startsWith(lifecycle[0].prefix)).toBe(true);
+      for (const p of PUBLIC_PREFIXES) expect(p.startsWith(lifecycle[0].prefix)).toBe(false);
     });
 
     it("uploads every badge icon as badges/<NAME>.svg with an SVG content type", () => {

@@ -4,7 +4,7 @@ import { hashCode } from "../packages/core/src/user/codes.ts";
 import { ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 import { Config } from "@iam/core";
 import { s3 } from "../packages/core/src/aws.ts";
-import { userPrefix } from "../packages/core/src/assets/objects.ts";
+import { userPrefixes } from "../packages/core/src/assets/prefixes.ts";
 import { activeUser, bearer, itemsMentioning, registered, rest } from "./helpers.ts";
 
 const json = (body: unknown) => ({ body, headers: { "content-type": "application/json" } });
@@ -194,14 +194,18 @@ describe("badges", () => {
 describe("hard delete", () => {
   it("removes the user from Cognito, every table item and S3, and frees email, name and handle", async () => {
     const { body, user, tokens } = await activeUser();
-    await s3().send(new PutObjectCommand({ Bucket: Config.bucketName, Key: `${userPrefix(user.id)}avatar.png`, Body: "png" }));
+    // One object under each prefix that holds the user's files (upload, avatar, pre-layout folder).
+    for (const prefix of userPrefixes(user.id))
+      await s3().send(new PutObjectCommand({ Bucket: Config.bucketName, Key: `${prefix}avatar.png`, Body: "png" }));
     expect((await itemsMentioning(user.id)).length).toBeGreaterThanOrEqual(4); // profile + 3 guards
     const del = await rest(`/user/${user.id}`, { method: "DELETE" });
     expect(del.status).toBe(200);
     expect(await itemsMentioning(user.id)).toEqual([]);
     for (const value of [body.email, body.name.toLowerCase()]) expect(await itemsMentioning(value)).toEqual([]);
-    const left = await s3().send(new ListObjectsV2Command({ Bucket: Config.bucketName, Prefix: userPrefix(user.id) }));
-    expect(left.Contents ?? []).toEqual([]);
+    for (const prefix of userPrefixes(user.id)) {
+      const left = await s3().send(new ListObjectsV2Command({ Bucket: Config.bucketName, Prefix: prefix }));
+      expect(left.Contents ?? [], prefix).toEqual([]);
+    }
     expect((await rest(`/user/${user.id}`)).status).toBe(404);
     expect((await rest(`/user/email/${body.email}`)).status).toBe(404);
     expect((await rest("/public/user/me", { headers: bearer(tokens.accessToken) })).status).toBe(401);

@@ -7,7 +7,7 @@ import { LIFECYCLE_MUTATIONS } from "./mass-assignment.ts";
 
 /**
  * The lifecycle mutations under the check test/security/hygiene.test.ts makes for the route table:
- * no mutation lets a caller set role, status, id, badges, version or the avatar URL. (Their
+ * no mutation lets a caller set role, status, id, badges, version or the avatar (key or URL). (Their
  * REST-vs-tRPC cases run in test/contract.test.ts.) Run here because they end sessions and change
  * passwords, which needs waits between calls.
  */
@@ -16,7 +16,7 @@ type Proc = { _def: { type: string } };
 const procedures = appRouter._def.procedures as unknown as Record<string, Proc>;
 
 describe("lifecycle mutations: no mass assignment", () => {
-  const INJECTED = { role: "ADMIN", status: "SUSPENDED", id: "6b09fb7c-518f-48df-9e2d-d406b5cc6965", badges: ["HACKED"], pk: "$iam#x", version: 999, tokensValidAfter: 0, avatarUrl: "https://evil.example/x.png" };
+  const INJECTED = { role: "ADMIN", status: "SUSPENDED", id: "6b09fb7c-518f-48df-9e2d-d406b5cc6965", badges: ["HACKED"], pk: "$iam#x", version: 999, tokensValidAfter: 0, avatarUrl: "https://evil.example/x.png", avatarKey: "avatars/x.png" };
 
   it("covers each mutation", () => {
     const mutations = LIFECYCLE.filter((n) => procedures[n]?._def.type === "mutation");
@@ -34,7 +34,8 @@ describe("lifecycle mutations: no mass assignment", () => {
       expect(item?.status, name).toBe("CONFIRMED");
       expect(item?.version, name).not.toBe(999);
       expect([...(item?.badges ?? [])], name).not.toContain("HACKED");
-      expect(item?.avatarUrl, name).toBe("");
+      expect(item?.avatarKey, name).toBe("");
+      expect(item?.avatarUrl, name).toBeUndefined();
       expect(item?.tokensValidAfter, name).not.toBe(0);
       // Sessions the mutation ended must not stop the next one from signing in.
       await new Promise((r) => setTimeout(r, name.startsWith("session.") || name.startsWith("password.") ? 1100 : 0));

@@ -106,7 +106,13 @@ export const provisionUserPool = async (endpoint: string, poolName: string) => {
   return { userPoolId: poolId, clientId, issuer: `${endpoint}/${poolId}` };
 };
 
-/** The assets bucket with the badge icons. Idempotent. */
+/**
+ * The assets bucket with the badge icons. Idempotent. Unlike infra/storage.ts, no bucket policy
+ * and no lifecycle rule: s3rver 3.7 answers NotImplemented to PutBucketPolicy and
+ * PutBucketLifecycleConfiguration, and serves every object whatever a policy says. Locally,
+ * unconfirmed avatar uploads (`uploads/`) stay until their user is deleted; the privacy of
+ * `uploads/` is checked structurally (test/infra.test.ts).
+ */
 export const provisionBucket = async (endpoint: string, bucket: string) => {
   const client = new S3Client({ endpoint, region, credentials, forcePathStyle: true });
   try {

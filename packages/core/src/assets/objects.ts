@@ -1,18 +1,18 @@
 import { DeleteObjectsCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { s3 } from "../aws.ts";
 import { Config } from "../config.ts";
+import { userPrefixes } from "./prefixes.ts";
 
-/** Key prefix of everything the service stores for one user (avatars today). */
-export const userPrefix = (userId: string) => `users/${userId}/`;
-
-/** Deletes every object under the user's prefix; deleting nothing is fine. */
+/** Deletes every object of the user (pending uploads, avatars, and the pre-layout prefix); deleting nothing is fine. */
 export const deleteUserObjects = async (userId: string): Promise<void> => {
   const Bucket = Config.bucketName;
-  let ContinuationToken: string | undefined;
-  do {
-    const page = await s3().send(new ListObjectsV2Command({ Bucket, Prefix: userPrefix(userId), ContinuationToken }));
-    const keys = (page.Contents ?? []).flatMap((o) => (o.Key ? [{ Key: o.Key }] : []));
-    if (keys.length > 0) await s3().send(new DeleteObjectsCommand({ Bucket, Delete: { Objects: keys, Quiet: true } }));
-    ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (ContinuationToken);
+  for (const Prefix of userPrefixes(userId)) {
+    let ContinuationToken: string | undefined;
+    do {
+      const page = await s3().send(new ListObjectsV2Command({ Bucket, Prefix, ContinuationToken }));
+      const keys = (page.Contents ?? []).flatMap((o) => (o.Key ? [{ Key: o.Key }] : []));
+      if (keys.length > 0) await s3().send(new DeleteObjectsCommand({ Bucket, Delete: { Objects: keys, Quiet: true } }));
+      ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (ContinuationToken);
+  }
 };

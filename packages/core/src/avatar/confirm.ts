@@ -1,69 +1,70 @@
 import { fileTypeFromBuffer } from "file-type";
-import { assetUrl } from "../assets/url.ts";
-import { Config } from "../config.ts";
+import { legacyUserPrefix } from "../assets/prefixes.ts";
 import { isConditionFailure } from "../dynamo/errors.ts";
 import { db } from "../dynamo/service.ts";
 import { AppError } from "../errors.ts";
 import { toInfo, type UserItem } from "../user/mapper.ts";
 import type { Info } from "../user/schema.ts";
 import { getById } from "../user/store.ts";
-import { deleteObject, headObject, readHead } from "./objects.ts";
-import { AVATAR_MAX_BYTES, TYPE_NAMES, avatarPrefix, typeOfKey } from "./rules.ts";
+import { deleteObject, putObject, readObject, type StoredObject } from "./objects.ts";
+import { AVATAR_MAX_BYTES, TYPE_NAMES, avatarPrefix, publishedKeyOf, storedAvatarKey, typeOfKey, uploadPrefix, type AvatarType } from "./rules.ts";
 
-/** Bytes read to recognise the image format. */
-const SIGNATURE_BYTES = 4100;
-
-/** Why the stored object is not an acceptable avatar, or undefined when it is. */
-const problemWith = async (key: string, size: number, storedType: string | undefined): Promise<string | undefined> => {
-  if (size === 0) return "The uploaded file is empty";
-  if (size > AVATAR_MAX_BYTES) return `The uploaded file is ${size} bytes; the limit is ${AVATAR_MAX_BYTES} bytes`;
-  const declared = typeOfKey(key);
-  const detected = (await fileTypeFromBuffer(await readHead(key, SIGNATURE_BYTES)))?.mime;
-  if (!declared || detected !== declared) return `The uploaded file is not ${declared ? TYPE_NAMES[declared] : "a PNG, JPEG or WebP image"}`;
-  if (storedType !== declared) return `The upload was stored as ${storedType ?? "no type"}, not ${declared}`;
+/** Why the uploaded bytes are not an acceptable avatar of the declared type, or undefined when they are. */
+const problemWith = async (declared: AvatarType, upload: StoredObject): Promise<string | undefined> => {
+  if (upload.size === 0) return "The uploaded file is empty";
+  if (upload.size > AVATAR_MAX_BYTES) return `The uploaded file is ${upload.size} bytes; the limit is ${AVATAR_MAX_BYTES} bytes`;
+  if ((await fileTypeFromBuffer(upload.bytes))?.mime !== declared) return `The uploaded file is not ${TYPE_NAMES[declared]}`;
+  if (upload.contentType !== declared) return `The upload was stored as ${upload.contentType ?? "no type"}, not ${declared}`;
   return undefined;
 };
 
-/** The key of an avatar URL this service set for the user, if it is one. */
-const ownAvatarKey = (url: string, userId: string): string | undefined => {
-  const base = `${Config.assetsBaseUrl}/`;
-  if (!url.startsWith(base)) return undefined;
-  const key = url.slice(base.length).split("/").map(decodeURIComponent).join("/");
-  return key.startsWith(avatarPrefix(userId)) ? key : undefined;
-};
+/** An avatar object this service published (or an older version stored) for the user. */
+const isOwnAvatar = (key: string, userId: string) => key.startsWith(avatarPrefix(userId)) || key.startsWith(legacyUserPrefix(userId));
 
 /**
- * Makes an uploaded object the user's avatar: the stored object must exist under the user's
- * avatar prefix, be at most AVATAR_MAX_BYTES, and start with the signature of the declared
- * image type (and be stored with that Content-Type). A bad file is deleted and refused with 400.
- * The new URL replaces the old one in one UpdateItem, and the object it pointed to is deleted.
+ * Makes an upload the user's avatar. The upload (under the user's private upload prefix) must be
+ * at most AVATAR_MAX_BYTES, start with the signature of the declared image type and be stored with
+ * that Content-Type; a bad file is deleted and refused with 400. The very bytes checked are then
+ * written to the public key (`publishedKeyOf`), which no upload form can write, so re-using the
+ * form afterwards changes nothing anyone sees. The key replaces the old one in one UpdateItem;
+ * the upload and the old avatar are deleted. Confirming the current avatar again is a no-op.
+ *
+ * A crash between publishing and the UpdateItem leaves an unreferenced object under the user's
+ * avatar prefix; the user's hard delete removes it.
  */
-export const confirm = async (userId: string, key: string): Promise<Info> => {
-  if (!key.startsWith(avatarPrefix(userId))) throw new AppError("BAD_REQUEST", "This key is not an avatar upload of this user");
+export const confirm = async (userId: string, uploadKey: string): Promise<Info> => {
+  const declared = typeOfKey(uploadKey);
+  if (!uploadKey.startsWith(uploadPrefix(userId)) || !declared) throw new AppError("BAD_REQUEST", "This key is not an avatar upload of this user");
   const user = await getById(userId, { consistent: true });
-  const url = assetUrl(key);
-  if (user.avatarUrl === url) return toInfo(user);
+  const key = publishedKeyOf(uploadKey, userId);
+  if (storedAvatarKey(user) === key) return toInfo(user);
 
-  const head = await headObject(key);
-  if (!head) throw new AppError("NOT_FOUND", "Nothing was uploaded at this key (or the upload was already rejected)");
-  const problem = await problemWith(key, head.size, head.contentType);
+  const upload = await readObject(uploadKey, AVATAR_MAX_BYTES + 1);
+  if (!upload) throw new AppError("NOT_FOUND", "Nothing was uploaded at this key (or the upload was already rejected)");
+  const problem = await problemWith(declared, upload);
   if (problem) {
-    await deleteObject(key);
+    await deleteObject(uploadKey);
     throw new AppError("BAD_REQUEST", problem);
   }
+  await putObject(key, upload.bytes, declared);
 
   let previous: UserItem;
   try {
-    const { data } = await db().entities.user.patch({ id: userId }).set({ avatarUrl: url }).go({ response: "all_old" });
+    const { data } = await db()
+      .entities.user.patch({ id: userId })
+      .set({ avatarKey: key })
+      .remove(["avatarUrl"])
+      .go({ response: "all_old" });
     previous = data as UserItem;
   } catch (e) {
     if (isConditionFailure(e)) {
-      await deleteObject(key);
+      await Promise.all([deleteObject(key), deleteObject(uploadKey)]);
       throw new AppError("NOT_FOUND", "User not found");
     }
     throw e;
   }
-  const oldKey = ownAvatarKey(previous.avatarUrl, userId);
-  if (oldKey && oldKey !== key) await deleteObject(oldKey);
+  await deleteObject(uploadKey);
+  const oldKey = storedAvatarKey(previous);
+  if (oldKey && oldKey !== key && isOwnAvatar(oldKey, userId)) await deleteObject(oldKey);
   return toInfo(await getById(userId, { consistent: true }));
 };

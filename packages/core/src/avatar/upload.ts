@@ -3,7 +3,7 @@ import { s3 } from "../aws.ts";
 import { Config } from "../config.ts";
 import { newCode } from "../user/codes.ts";
 import { getById } from "../user/store.ts";
-import { AVATAR_MAX_BYTES, AVATAR_TYPES, avatarPrefix, type AvatarType } from "./rules.ts";
+import { AVATAR_MAX_BYTES, AVATAR_TYPES, uploadPrefix, type AvatarType } from "./rules.ts";
 
 /** How long the presigned POST may be used. */
 const UPLOAD_TTL_SECONDS = 600;
@@ -18,13 +18,15 @@ export type UploadTicket = {
 };
 
 /**
- * A presigned S3 POST for a new avatar of the user: a fresh key under the user's avatar prefix,
- * the declared Content-Type and the size range written into the signed policy (S3 enforces it;
- * an emulator may not, so `confirm` checks the stored object again).
+ * A presigned S3 POST for a new avatar of the user: a fresh key under the user's PRIVATE upload
+ * prefix (nobody else can read it; the bucket expires it if never confirmed), the declared
+ * Content-Type and the size range written into the signed policy (S3 enforces it; an emulator may
+ * not, so `confirm` checks the stored bytes again). The form can write nothing public: `confirm`
+ * publishes a checked copy.
  */
 export const requestUpload = async (userId: string, contentType: AvatarType): Promise<UploadTicket> => {
   await getById(userId);
-  const key = `${avatarPrefix(userId)}${newCode()}.${AVATAR_TYPES[contentType]}`;
+  const key = `${uploadPrefix(userId)}${newCode()}.${AVATAR_TYPES[contentType]}`;
   const { url, fields } = await createPresignedPost(s3(), {
     Bucket: Config.bucketName,
     Key: key,

@@ -1,10 +1,17 @@
 import type { EntityItem } from "electrodb";
 import { assetUrl } from "../assets/url.ts";
+import { storedAvatarKey } from "../avatar/rules.ts";
 import { badgeIconKey } from "../badge/catalog.ts";
 import type { UserEntity } from "../dynamo/entities/user.ts";
 import type { Info } from "./schema.ts";
 
 export type UserItem = EntityItem<typeof UserEntity>;
+
+/** Public URL of the user's avatar, built from its stored key as badge icon URLs are; "" for none. */
+const avatarUrlOf = (item: UserItem): string => {
+  const key = storedAvatarKey(item);
+  return key ? assetUrl(key) : "";
+};
 
 /** Stored item → the API's user shape. Internal attributes (version, sourceIp, keys) stay behind. */
 export const toInfo = (item: UserItem): Info => ({
@@ -18,7 +25,7 @@ export const toInfo = (item: UserItem): Info => ({
   status: item.status,
   sourceSystem: item.sourceSystem ?? null,
   profile: {
-    profileData: { lang: item.lang, avatarUrl: item.avatarUrl, currency: item.currency },
+    profileData: { lang: item.lang, avatarUrl: avatarUrlOf(item), currency: item.currency },
     badges: [...(item.badges ?? [])].sort().map((name) => ({ name, iconUrl: assetUrl(badgeIconKey(name)) })),
     // `?? "{}"`: profiles written before `dataJson` existed (local data folders of early versions).
     data: JSON.parse(item.dataJson ?? "{}") as Record<string, unknown>,

@@ -20,7 +20,10 @@ export const UserEntity = new Entity({
     sourceIp: { type: "string" },
     lang: { type: "string", required: true, default: "en_us" },
     currency: { type: "string", required: true, default: "USD" },
-    avatarUrl: { type: "string", required: true, default: "" },
+    /** Object key of the current avatar in the assets bucket (`avatars/<id>/…`), "" for none; the URL is built when reading. */
+    avatarKey: { type: "string", required: true, default: "" },
+    /** Written by versions before `avatarKey`: the avatar's full URL. Read as a fallback, removed by the next confirm. */
+    avatarUrl: { type: "string" },
     badges: { type: "set", items: "string" },
     /**
      * The caller's `data` blob, stored as its JSON text: any JSON object round-trips exactly, free of
