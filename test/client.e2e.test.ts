@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, expectTypeOf, inject, it } from "vitest";
-import { createIamClient, createIamRestClient, iamErrorOf, type ApiError, type User } from "@iam/client";
+import { createIamClient, createIamRestClient, iamErrorOf, type ApiError, type User } from "@user-iam/client";
 
 /**
- * What a TypeScript caller does with @iam/client alone (no test helpers, no server imports):
+ * What a TypeScript caller does with @user-iam/client alone (no test helpers, no server imports):
  * the whole life of a user, once over tRPC and once over REST, against the local stack.
  */
 const url = inject("baseUrl");

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Plugin } from "vite";
-import { createIamClient, iamErrorOf } from "@iam/client";
+import { createIamClient, iamErrorOf } from "@user-iam/client";
 
 /** Where the BFF finds the service, and the machine key it signs in with. Never sent to the page. */
 export type BffOptions = { iamUrl: string; apiKey: string };

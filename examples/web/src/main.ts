@@ -1,4 +1,4 @@
-import { createIamClient, iamErrorOf } from "@iam/client";
+import { createIamClient, iamErrorOf } from "@user-iam/client";
 import { showProfile, showSignIn, ui } from "./profile.ts";
 
 /**

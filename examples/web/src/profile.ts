@@ -1,4 +1,4 @@
-import type { User } from "@iam/client";
+import type { User } from "@user-iam/client";
 
 const byId = <T extends HTMLElement>(id: string): T => {
   const element = document.getElementById(id);

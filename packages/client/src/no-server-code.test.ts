@@ -3,10 +3,11 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
 /**
- * What a TypeScript project that uses @iam/client loads at run time: bundle the package's entry
- * the way a front end's bundler would and list the modules that end up in it.
+ * What a project that uses the client loads at run time: bundle the package's entry the way a
+ * front end's bundler would and list the modules that end up in it. (dist/index.js is this entry
+ * bundled with packages left as imports; test/client-package.test.ts builds a consumer of it.)
  */
-describe("@iam/client at run time", () => {
+describe("the client package at run time", () => {
   it("loads no server code: types of the router only, no core, zod, hono or AWS SDK", async () => {
     const result = await build({
       entryPoints: [fileURLToPath(new URL("./index.ts", import.meta.url))],

@@ -1,4 +1,4 @@
-import { createTRPCClient, httpBatchLink, TRPCClientError } from "@trpc/client";
+import { createTRPCClient, httpBatchLink, TRPCClientError, type TRPCClient } from "@trpc/client";
 import type { AppRouter } from "@iam/functions/router";
 import { authHeaders, baseUrl, type IamClientOptions } from "./auth.ts";
 import type { ErrorCode } from "./types.ts";
@@ -6,9 +6,10 @@ import type { ErrorCode } from "./types.ts";
 /**
  * The typed tRPC client: `client.user.register.mutate(…)`, `client.public.me.query()`, … with
  * inputs and outputs inferred from the router (a type-only import: no server code at run time).
- * Calls made in the same tick travel in one HTTP request (httpBatchLink).
+ * Calls made in the same tick travel in one HTTP request (httpBatchLink). The return type is
+ * named so that the published declarations state the router's type once, as `AppRouter`.
  */
-export const createIamClient = (options: IamClientOptions) =>
+export const createIamClient = (options: IamClientOptions): TRPCClient<AppRouter> =>
   createTRPCClient<AppRouter>({
     links: [
       httpBatchLink({
@@ -20,7 +21,7 @@ export const createIamClient = (options: IamClientOptions) =>
     ],
   });
 
-export type IamClient = ReturnType<typeof createIamClient>;
+export type IamClient = TRPCClient<AppRouter>;
 
 /** The service's error code and HTTP status, if `error` is an error the service answered with. */
 export const iamErrorOf = (error: unknown): { code: ErrorCode; status: number; message: string } | undefined => {
