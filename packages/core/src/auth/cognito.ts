@@ -122,7 +122,9 @@ const UNSUPPORTED = new Set(["Unsupported", "UnsupportedOperationException"]);
  * does not have the operation (cognito-local); the caller's own revocation then carries it alone.
  * A user no longer in the pool has no session left to end.
  */
-export const globalSignOut = async (username: string): Promise<"done" | "unsupported"> => {
+export type SignOutResult = "done" | "unsupported";
+
+export const globalSignOut = async (username: string): Promise<SignOutResult> => {
   try {
     await cognito().send(new AdminUserGlobalSignOutCommand({ UserPoolId: pool(), Username: username }));
     return "done";

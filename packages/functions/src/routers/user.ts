@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { Badge, User } from "@iam/core";
 import { apiKeyProcedure, router } from "../trpc.ts";
+import { logSignOut } from "./sign-out.ts";
 
 const tags = ["user"];
 const ById = z.object({ id: User.Id });
@@ -53,10 +54,14 @@ export const userRouter = router({
     .query(async ({ input }) => User.toInfo(await User.getByUnique("handle", User.handleKey(input.handle)))),
 
   setStatus: apiKeyProcedure("admin")
-    .meta({ openapi: { method: "PATCH", path: "/user/{id}/status/{status}", tags, summary: "Set a user's status" } })
+    .meta({ openapi: { method: "PATCH", path: "/user/{id}/status/{status}", tags, summary: "Set a user's status; suspension ends the user's sessions (here and at Cognito)" } })
     .input(ById.extend({ status: User.Status }))
     .output(User.Info)
-    .mutation(({ input }) => User.setStatus(input.id, input.status)),
+    .mutation(async ({ input }) => {
+      const { user, cognitoSignOut } = await User.setStatus(input.id, input.status);
+      if (cognitoSignOut) logSignOut("user.setStatus", input.id, cognitoSignOut);
+      return user;
+    }),
 
   replaceData: apiKeyProcedure("write")
     .meta({
