@@ -3,9 +3,12 @@ import { Password, User } from "@iam/core";
 import { apiKeyProcedure, bearerProcedure, router } from "../trpc.ts";
 import { logSignOut } from "./sign-out.ts";
 
-/** Forgotten password (S2S: the caller delivers the code) and password change (the signed-in user). */
+/**
+ * Forgotten password (S2S with the `recovery` scope: the caller delivers the code) and password
+ * change (the signed-in user).
+ */
 export const passwordRouter = router({
-  forgot: apiKeyProcedure("auth")
+  forgot: apiKeyProcedure("recovery")
     .meta({
       openapi: {
         method: "POST",
@@ -23,7 +26,7 @@ export const passwordRouter = router({
     )
     .mutation(({ input }) => Password.forgot(input.email)),
 
-  reset: apiKeyProcedure("auth")
+  reset: apiKeyProcedure("recovery")
     .meta({
       openapi: {
         method: "POST",
@@ -54,7 +57,7 @@ export const passwordRouter = router({
     .input(z.strictObject({ currentPassword: z.string().min(1).max(256), newPassword: User.Password }))
     .output(z.object({ changed: z.literal(true) }))
     .mutation(async ({ input, ctx }) => {
-      const { cognitoSignOut } = await Password.change(ctx.caller.user, input.currentPassword, input.newPassword);
+      const { cognitoSignOut } = await Password.change(ctx.caller.user, input.currentPassword, input.newPassword, ctx.sourceIp);
       logSignOut("password.change", ctx.caller.user.id, cognitoSignOut);
       return { changed: true as const };
     }),
