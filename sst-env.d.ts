@@ -10,6 +10,8 @@ declare module "sst/resource" {
     AssetsUrl: { url: string; type: "sst.sst.Linkable" };
     Auth: { userPoolId: string; clientId: string; issuer: string; type: "sst.sst.Linkable" };
     IamApiKey: { value: string; type: "sst.sst.Secret" };
+    IamCursorSecret: { value: string; type: "sst.sst.Secret" };
+    IamKeyIdSecret: { value: string; type: "sst.sst.Secret" };
   }
 }
 export {};
