@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
-import { iamApiKey } from "./secrets.ts";
+import { iamApiKey, iamCursorSecret, iamKeyIdSecret } from "./secrets.ts";
 import { assets, assetsUrl, table } from "./storage.ts";
 import { auth, cognitoAdminActions, userPool } from "./auth.ts";
+import { apiEnvironment } from "./settings.ts";
 
 /**
  * Packages left out of the bundle and installed next to it, at the version
@@ -23,24 +24,22 @@ export const api = new sst.aws.Function("Api", {
   memory: "1024 MB",
   // Below API Gateway's 30 s integration limit, so the caller gets the function's own error.
   timeout: "20 seconds",
-  environment: { NODE_ENV: "production", LOG_LEVEL: "info" },
+  environment: apiEnvironment($app.stage),
   nodejs: { minify: true, sourcemap: true, install },
-  link: [table, assets, assetsUrl, auth, iamApiKey],
+  link: [table, assets, assetsUrl, auth, iamApiKey, iamCursorSecret, iamKeyIdSecret],
   permissions: [{ actions: cognitoAdminActions, resources: [userPool.arn] }],
 });
 
 /** API Gateway throttling for the whole stage (token bucket: steady rate, burst). */
 export const THROTTLING = { rateLimit: 100, burstLimit: 200 } as const;
 
-/** HTTP API (payload v2.0) with one catch-all route to the function; routing happens in the app. */
+/**
+ * HTTP API (payload v2.0) with one catch-all route to the function; routing happens in the app.
+ * `cors: false`: the app owns CORS (per route, origins from IAM_CORS_ORIGINS). Left out, SST's
+ * default would answer every preflight itself with `*` for every origin, method and header.
+ */
 export const httpApi = new sst.aws.ApiGatewayV2("HttpApi", {
-  cors: {
-    allowOrigins: ["*"],
-    allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
-    allowHeaders: ["content-type", "authorization", "x-api-key"],
-    exposeHeaders: ["x-request-id"],
-    maxAge: "1 day",
-  },
+  cors: false,
   transform: {
     stage: {
       defaultRouteSettings: {

@@ -109,8 +109,18 @@ declare global {
       interface CognitoUserPoolArgs {
         usernames?: $SST.Input<$SST.Input<"email" | "phone">[]>;
         aliases?: $SST.Input<$SST.Input<"email" | "phone" | "preferred_username">[]>;
+        triggers?: $SST.Input<{
+          /** A handler path, function args, or the ARN of an existing function. */
+          preTokenGeneration?: $SST.Input<string>;
+          preTokenGenerationVersion?: "v1" | "v2";
+        }>;
         transform?: {
           userPool?: $SST.Transform<{
+            userPoolTier?: $SST.Input<"LITE" | "ESSENTIALS" | "PLUS">;
+            autoVerifiedAttributes?: $SST.Input<$SST.Input<string>[]>;
+            userAttributeUpdateSettings?: $SST.Input<{
+              attributesRequireVerificationBeforeUpdates: $SST.Input<$SST.Input<"email" | "phone_number">[]>;
+            }>;
             passwordPolicy?: $SST.Input<{
               minimumLength?: $SST.Input<number>;
               requireLowercase?: $SST.Input<boolean>;
@@ -227,6 +237,10 @@ declare global {
             generateSecret?: $SST.Input<boolean>;
             explicitAuthFlows?: $SST.Input<$SST.Input<string>[]>;
             preventUserExistenceErrors?: $SST.Input<"ENABLED" | "LEGACY">;
+            readAttributes?: $SST.Input<$SST.Input<string>[]>;
+            writeAttributes?: $SST.Input<$SST.Input<string>[]>;
+            allowedOauthFlows?: $SST.Input<$SST.Input<string>[]>;
+            allowedOauthFlowsUserPoolClient?: $SST.Input<boolean>;
             enableTokenRevocation?: $SST.Input<boolean>;
             accessTokenValidity?: $SST.Input<number>;
             idTokenValidity?: $SST.Input<number>;

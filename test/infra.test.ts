@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { TableDefinition } from "../packages/core/src/dynamo/table.ts";
 import { ROLES } from "../packages/core/src/dynamo/entities/user.ts";
 import { PasswordPolicy } from "../packages/core/src/user/schema.ts";
+import { CORS_ORIGINS, corsOriginsFor } from "../infra/settings.ts";
 import { Asset, Interpolation, Ref, evaluateConfig, installSstGlobals, type Evaluated, type Recorded } from "./fixtures/sst-globals.ts";
 
 const root = join(import.meta.dirname, "..");
@@ -115,6 +116,41 @@ describe("infra (structure, not a deployment)", () => {
     });
   });
 
+  describe("stand-ins", () => {
+    // The structural checks below are only as good as the stand-ins: an option SST or Pulumi does
+    // not have (a typo, an invented name) must fail here, not at `sst deploy`.
+    /** Fresh stand-ins on globalThis, as `sst.config.ts` sees them. */
+    const globals = (): { sst: any; aws: any } => {
+      uninstall();
+      uninstall = installSstGlobals().uninstall;
+      return globalThis as unknown as { sst: any; aws: any };
+    };
+
+    it("refuse an option name a component does not have, at any depth that is checked", () => {
+      const { sst, aws } = globals();
+      expect(() => new sst.aws.Bucket("B", { acess: "public" })).toThrow(/acess/);
+      expect(() => new sst.aws.CognitoUserPool("P", { transform: { userPool: { passwordPolicy: { minLength: 12 } } } })).toThrow(
+        /transform\.userPool\.passwordPolicy\.minLength/,
+      );
+      expect(() => new sst.aws.CognitoUserPool("P", { triggers: { preTokenGenerationV2: "x.handler" } })).toThrow(/preTokenGenerationV2/);
+      expect(() => new aws.cognito.UserPoolClient("C", { userPoolId: "p", generateClientSecret: false })).toThrow(/generateClientSecret/);
+      expect(() => new sst.aws.Function("F", { handler: "h.handler", enviroment: {} })).toThrow(/enviroment/);
+      expect(() => new sst.aws.ApiGatewayV2("A", { cors: { allowOrigin: ["*"] } })).toThrow(/cors\.allowOrigin/);
+      expect(() => new sst.aws.Bucket("B", { lifecycle: [{ prefix: "x/", expiresInDays: 1 }] })).toThrow(/lifecycle\[0\]\.expiresInDays/);
+    });
+
+    it("accept every option name the real interfaces have (and deploy-time values anywhere)", () => {
+      const { sst, aws } = globals();
+      const bucket = new sst.aws.Bucket("B", {
+        access: "cloudfront",
+        lifecycle: [{ id: "x", prefix: "x/", expiresIn: "1 day" }],
+        policy: [{ actions: ["s3:GetObject"], principals: "*", paths: ["a/*"] }],
+        transform: { publicAccessBlock: { blockPublicPolicy: false }, bucket: (args: unknown) => args },
+      });
+      expect(() => new aws.s3.BucketObjectv2("O", { bucket: bucket.name, key: "k", source: "s", contentType: "t" })).not.toThrow();
+    });
+  });
+
   describe("links", () => {
     it("finds the resources the code reads", () => {
       // A guard on the scan itself: these are read by packages/core/src/config.ts today.
@@ -151,6 +187,50 @@ describe("infra (structure, not a deployment)", () => {
       const names = prod.registry.filter((c) => c.type.startsWith("sst.")).map((c) => c.logicalName.toLowerCase());
       expect(new Set(names).size).toBe(names.length);
       expect(names).not.toContain("app");
+    });
+  });
+
+  describe("settings", () => {
+    /**
+     * Variables the code may read that no one declares: Lambda's runtime sets them. (None is read
+     * today; listed so that reading one is not mistaken for a missing setting.)
+     */
+    const RUNTIME_PROVIDED = ["AWS_REGION", "AWS_DEFAULT_REGION", "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_EXECUTION_ENV"];
+    /** Declared for the libraries, not read by the service's code: tRPC treats any other NODE_ENV as development. */
+    const FOR_LIBRARIES = ["NODE_ENV"];
+    /** The service's code: packages/core and packages/functions (the local harness and the client are not deployed code). */
+    const deployed = [...sources("packages/core/src"), ...sources("packages/functions/src")];
+
+    it("reads process.env only as process.env.NAME (so that the scan below sees every setting)", () => {
+      const other = deployed.flatMap((f) =>
+        [...read(f).matchAll(/process\.env(?!\.[A-Z_][A-Z0-9_]*\b)(?!\[\s*["'][A-Z_][A-Z0-9_]*["']\s*\])/g)].map((m) => `${f}: …${read(f).slice(m.index, m.index + 30)}`),
+      );
+      expect(other).toEqual([]);
+    });
+
+    it("declares every setting the code reads in the Api function's environment, and nothing else, on every stage", () => {
+      const readByCode = new Set([
+        ...matches(deployed, /process\.env\.([A-Z_][A-Z0-9_]*)\b/g),
+        ...matches(deployed, /process\.env\[\s*["']([A-Z_][A-Z0-9_]*)["']\s*\]/g),
+      ]);
+      expect([...readByCode]).toContain("LOG_LEVEL"); // a guard on the scan itself
+      const expected = [...readByCode].filter((v) => !RUNTIME_PROVIDED.includes(v)).sort();
+      for (const stage of [prod, dev]) {
+        const declared = Object.keys(one(stage.registry, "sst.aws.Function", "Api").args.environment).filter((v) => !FOR_LIBRARIES.includes(v));
+        expect(declared.sort(), stage.app.stage).toEqual(expected);
+      }
+    });
+
+    it("declares the tunables with the values the code falls back to, as strings", () => {
+      const env = one(prod.registry, "sst.aws.Function", "Api").args.environment as Record<string, unknown>;
+      for (const [name, value] of Object.entries(env)) expect(typeof value, name).toBe("string");
+      expect(env).toMatchObject({
+        NODE_ENV: "production",
+        LOG_LEVEL: "info",
+        IAM_ACTIVATION_TTL_SECONDS: String(72 * 3600),
+        IAM_LOCKOUT_MAX_FAILURES: "5",
+        IAM_LOCKOUT_WINDOW_SECONDS: String(15 * 60),
+      });
     });
   });
 
@@ -298,6 +378,54 @@ describe("infra (structure, not a deployment)", () => {
       });
     });
 
+    it("gives the app client write access to no identity attribute (and no attribute the service sets)", () => {
+      const client = one(prod.registry, "aws.cognito.UserPoolClient").args;
+      const setByService = [...matches(core(), /Name:\s*"([\w:]+)"/g)];
+      expect(setByService).toEqual(expect.arrayContaining(["email", "email_verified"]));
+      const identity = ["sub", "email", "email_verified", "phone_number", "phone_number_verified", "preferred_username", "name"];
+      // An empty list would mean "every attribute" (Terraform, so Pulumi, leaves it unset:
+      // hashicorp/terraform-provider-aws#28684), so the list names something harmless.
+      expect(client.writeAttributes.length).toBeGreaterThan(0);
+      for (const attribute of [...identity, ...setByService]) expect(client.writeAttributes).not.toContain(attribute);
+    });
+
+    it("keeps an e-mail change pending until the new address is verified", () => {
+      const pool = one(prod.registry, "sst.aws.CognitoUserPool", "UserPool").args.transform.userPool;
+      expect(pool.userAttributeUpdateSettings).toEqual({ attributesRequireVerificationBeforeUpdates: ["email"] });
+      // Cognito requires the attribute to be auto-verified for the setting to apply.
+      expect(pool.autoVerifiedAttributes).toEqual(["email"]);
+    });
+
+    it("turns Cognito's own account recovery off: only an administrator (this service) recovers accounts", () => {
+      const pool = one(prod.registry, "sst.aws.CognitoUserPool", "UserPool").args.transform.userPool;
+      expect(pool.accountRecoverySetting).toEqual({ recoveryMechanisms: [{ name: "admin_only", priority: 1 }] });
+    });
+
+    it("allows the app client exactly the server-side password flow and refresh: no USER_*, SRP, custom or OAuth flows", () => {
+      const client = one(prod.registry, "aws.cognito.UserPoolClient").args;
+      expect([...client.explicitAuthFlows].sort()).toEqual(["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]);
+      expect(client.allowedOauthFlows).toBeUndefined();
+      expect(client.allowedOauthFlowsUserPoolClient).not.toBe(true);
+    });
+
+    it("strips the aws.cognito.signin.user.admin scope from access tokens: a V2 pre-token-generation trigger on an Essentials pool", async () => {
+      const pool = one(prod.registry, "sst.aws.CognitoUserPool", "UserPool").args;
+      const trigger = one(prod.registry, "sst.aws.Function", "PreTokenGeneration");
+      expect(pool.triggers).toEqual({ preTokenGeneration: expect.any(Ref), preTokenGenerationVersion: "v2" });
+      expect(String(pool.triggers.preTokenGeneration)).toBe("{PreTokenGeneration.arn}");
+      // Access-token customisation is not in the Lite plan.
+      expect(["ESSENTIALS", "PLUS"]).toContain(pool.transform.userPool.userPoolTier);
+      expect(pool.transform.userPool.lambdaConfig).toBeUndefined(); // it would replace SST's `triggers`
+      // It reads nothing and calls nothing: no link, no permission.
+      expect(trigger.args).toMatchObject({ runtime: "nodejs22.x", architecture: "arm64" });
+      expect(trigger.args.link ?? []).toEqual([]);
+      expect(trigger.args.permissions ?? []).toEqual([]);
+      const [file, exported] = (trigger.args.handler as string).split(".") as [string, string];
+      const mod: Record<string, unknown> = await import(/* @vite-ignore */ join(root, `${file}.ts`));
+      expect(typeof mod[exported]).toBe("function");
+      expect(mod.ADMIN_SCOPE).toBe("aws.cognito.signin.user.admin");
+    });
+
     it("links Auth as the pool id, the client id and the pool's issuer URL", () => {
       const { properties } = one(prod.registry, "sst.sst.Linkable", "Auth").args;
       expect(String(properties.userPoolId)).toBe("{UserPool.id}");
@@ -324,11 +452,20 @@ describe("infra (structure, not a deployment)", () => {
     it("declares the bootstrap API key as the IamApiKey secret", () => {
       one(prod.registry, "sst.sst.Secret", "IamApiKey");
     });
+
+    it("declares the cursor MAC key and the API-key-id MAC key as their own secrets, linked to the function, no placeholder", () => {
+      const linked = (one(prod.registry, "sst.aws.Function", "Api").args.link as Recorded[]).map((c) => c.logicalName);
+      for (const name of ["IamCursorSecret", "IamKeyIdSecret"]) {
+        // No placeholder: a stage without the secret set refuses to deploy rather than run on a known value.
+        expect(one(prod.registry, "sst.sst.Secret", name).args).toEqual({ placeholder: undefined });
+        expect(linked).toContain(name);
+      }
+    });
   });
 
   describe("api", () => {
     it("is one function on Node.js 22, arm64, with the handler packages/functions/src/handler.handler", () => {
-      const fn = one(prod.registry, "sst.aws.Function").args;
+      const fn = one(prod.registry, "sst.aws.Function", "Api").args;
       expect(fn).toMatchObject({
         handler: "packages/functions/src/handler.handler",
         runtime: "nodejs22.x",
@@ -338,14 +475,14 @@ describe("infra (structure, not a deployment)", () => {
     });
 
     it("points at a file that exports the handler function", async () => {
-      const [file, exported] = (one(prod.registry, "sst.aws.Function").args.handler as string).split(".") as [string, string];
+      const [file, exported] = (one(prod.registry, "sst.aws.Function", "Api").args.handler as string).split(".") as [string, string];
       expect(existsSync(join(root, `${file}.ts`))).toBe(true);
       const mod: Record<string, unknown> = await import(/* @vite-ignore */ join(root, `${file}.ts`));
       expect(typeof mod[exported]).toBe("function");
     });
 
     it("ships a minified bundle with source maps, installing swagger-ui-dist at the pinned version", () => {
-      const { nodejs } = one(prod.registry, "sst.aws.Function").args;
+      const { nodejs } = one(prod.registry, "sst.aws.Function", "Api").args;
       expect(nodejs).toMatchObject({ minify: true, sourcemap: true });
       const deps = JSON.parse(read("packages/functions/package.json")).dependencies as Record<string, string>;
       expect(Object.keys(nodejs.install)).toContain("swagger-ui-dist");
@@ -357,9 +494,28 @@ describe("infra (structure, not a deployment)", () => {
       expect(http.routes.map((r) => [r.route, String(r.handler)])).toEqual([["$default", "{Api.arn}"]]);
     });
 
-    it("has CORS for the headers the API reads, and stage throttling", () => {
-      const { cors, transform } = one(prod.registry, "sst.aws.ApiGatewayV2", "HttpApi").args;
-      expect(cors.allowHeaders).toEqual(expect.arrayContaining(["content-type", "authorization", "x-api-key"]));
+    it("leaves CORS to the app: the HTTP API answers no preflight itself", () => {
+      // SST's ApiGatewayV2 defaults to `cors: true` (every origin, method and header) when the
+      // option is left out, so only an explicit `false` keeps API Gateway out of CORS.
+      for (const stage of [prod, dev]) expect(one(stage.registry, "sst.aws.ApiGatewayV2", "HttpApi").args.cors).toBe(false);
+    });
+
+    it("gives the app the stage's browser origins as IAM_CORS_ORIGINS: none unless infra lists them, never a wildcard", () => {
+      for (const stage of [prod, dev]) {
+        const env = one(stage.registry, "sst.aws.Function", "Api").args.environment;
+        expect(env.IAM_CORS_ORIGINS, stage.app.stage).toBe(corsOriginsFor(stage.app.stage));
+      }
+      expect(corsOriginsFor("dev-alice", {})).toBe("");
+      expect(corsOriginsFor("prod", { prod: ["https://app.example.com", "https://admin.example.com"] })).toBe(
+        "https://app.example.com,https://admin.example.com",
+      );
+      expect(corsOriginsFor("production", { prod: ["https://app.example.com"] })).toBe("https://app.example.com");
+      for (const origins of Object.values(CORS_ORIGINS))
+        for (const origin of origins) expect(new URL(origin).origin, origin).toBe(origin); // an origin, not "*" or a URL with a path
+    });
+
+    it("has stage throttling", () => {
+      const { transform } = one(prod.registry, "sst.aws.ApiGatewayV2", "HttpApi").args;
       const { throttlingRateLimit, throttlingBurstLimit } = transform.stage.defaultRouteSettings;
       expect(throttlingRateLimit).toBeGreaterThan(0);
       expect(throttlingBurstLimit).toBeGreaterThanOrEqual(throttlingRateLimit);

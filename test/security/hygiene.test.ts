@@ -97,5 +97,12 @@ describe("CORS", () => {
     expect((await preflight("/trpc/public.me", "http://localhost:5173")).headers.get("access-control-allow-origin")).toBe("http://localhost:5173");
     expect((await preflight("/public/user/me", "https://evil.example.net")).headers.get("access-control-allow-origin")).toBeNull();
     expect((await preflight("/user", "https://app.example.com")).headers.get("access-control-allow-origin")).toBeNull();
+    // The browser routes never let a page send the machine key.
+    expect(allowed.headers.get("access-control-allow-headers")).not.toMatch(/x-api-key/i);
+    // S2S routes (API key): no CORS header of any kind, even for an allowed origin.
+    for (const path of ["/user", "/auth/login", `/user/${crypto.randomUUID()}/data/update`, "/auth/password/forgot"]) {
+      const res = await preflight(path, "https://app.example.com");
+      expect([...res.headers.keys()].filter((h) => h.startsWith("access-control-")), path).toEqual([]);
+    }
   });
 });

@@ -1,0 +1,31 @@
+import { PRODUCTION_STAGE, isProduction } from "./stage.ts";
+
+/**
+ * The Api function's settings: the plain environment variables the code reads (`Config` in
+ * packages/core/src/config.ts, the logger). Every one the code reads is declared here, with the
+ * value the code would fall back to, so a deployment never runs on an accident
+ * (test/infra.test.ts compares the two lists). A pure module: no SST global is used.
+ */
+
+/**
+ * Browser origins allowed to call `/public/*` and `/trpc` (CORS), per stage; a stage not listed
+ * allows none. Exact origins only (`https://app.example.com`), never `*`. The app owns CORS:
+ * API Gateway declares none (infra/api.ts), and the S2S routes never answer a preflight.
+ */
+export const CORS_ORIGINS: Readonly<Record<string, readonly string[]>> = {
+  // [PRODUCTION_STAGE]: ["https://app.example.com"],
+};
+
+/** `IAM_CORS_ORIGINS` for a stage: comma-separated, empty when none. `production` reads `prod`'s list. */
+export const corsOriginsFor = (stage: string, origins: Readonly<Record<string, readonly string[]>> = CORS_ORIGINS): string =>
+  (origins[isProduction(stage) ? PRODUCTION_STAGE : stage] ?? []).join(",");
+
+export const apiEnvironment = (stage: string): Record<string, string> => ({
+  // For the libraries: tRPC treats any other value as development.
+  NODE_ENV: "production",
+  LOG_LEVEL: "info",
+  IAM_ACTIVATION_TTL_SECONDS: String(72 * 3600),
+  IAM_LOCKOUT_MAX_FAILURES: "5",
+  IAM_LOCKOUT_WINDOW_SECONDS: String(15 * 60),
+  IAM_CORS_ORIGINS: corsOriginsFor(stage),
+});
