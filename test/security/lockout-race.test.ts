@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cognito } from "../../packages/core/src/aws.ts";
+import { cognito, dynamo } from "../../packages/core/src/aws.ts";
 import { createApp } from "../../packages/functions/src/app.ts";
 import { createIamClient, iamErrorOf } from "../../packages/client/src/index.ts";
 import { activeUser, apiKey, baseUrl, newUser } from "../helpers.ts";
@@ -145,5 +145,29 @@ describe("lockout per client address, with an account-wide ceiling", () => {
       expect(res.status, String(clientIp)).toBe(400);
     }
     expect(checksOf(body.email)).toBe(0);
+  });
+});
+
+describe("login's cost", () => {
+  it("a successful login makes 3 DynamoDB requests: reserve, read the user, one write (lastLoginAt + the reservation back)", async () => {
+    const { body, user } = await activeUser();
+    const commands: string[] = [];
+    const name = "count-login-requests";
+    dynamo().middlewareStack.add(
+      (next, context) => async (args) => {
+        commands.push(String(context.commandName));
+        return next(args);
+      },
+      { step: "initialize", name },
+    );
+    try {
+      const res = await login({ email: body.email, password: body.password });
+      expect(res.status).toBe(200);
+    } finally {
+      dynamo().middlewareStack.remove(name);
+    }
+    expect(commands).toEqual(["TransactWriteItemsCommand", "GetItemCommand", "TransactWriteItemsCommand"]);
+    const after = await app.request(`/user/${user.id}`, { headers: { "x-api-key": apiKey() } });
+    expect(((await after.json()) as { lastLoginAt: string | null }).lastLoginAt).toEqual(expect.any(String));
   });
 });
