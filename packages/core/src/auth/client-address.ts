@@ -14,6 +14,6 @@ export const ClientIp = z
 export const addressKey = (ip: string | undefined): string => {
   if (!ip || !ipaddr.isValid(ip)) return "unknown";
   const address = ipaddr.process(ip);
-  if (address.kind() === "ipv4") return address.toString();
-  return `${(address as ipaddr.IPv6).parts.slice(0, 4).map((p) => p.toString(16)).join(":")}::/64`;
+  if (address instanceof ipaddr.IPv6) return `${address.parts.slice(0, 4).map((p) => p.toString(16)).join(":")}::/64`;
+  return address.toString();
 };
