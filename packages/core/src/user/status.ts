@@ -17,10 +17,7 @@ import type { z } from "zod";
  * disabled: AWS would then answer "User is disabled" before looking at the password, and a wrong
  * password must stay a 401 while only the right one learns of the suspension (403).
  */
-export const setStatus = async (
-  id: string,
-  status: z.infer<typeof Status>,
-): Promise<{ user: Info; cognitoSignOut?: Cognito.SignOutResult }> => {
+export const setStatus = async (id: string, status: z.infer<typeof Status>): Promise<Info> => {
   let item: UserItem;
   try {
     const update = db().entities.user.patch({ id }).set({ status });
@@ -31,6 +28,6 @@ export const setStatus = async (
     if (isConditionFailure(e)) throw new AppError("NOT_FOUND", "User not found");
     throw e;
   }
-  const cognitoSignOut = status === "SUSPENDED" ? await Cognito.globalSignOut(id) : undefined;
-  return { user: toInfo(item), cognitoSignOut };
+  if (status === "SUSPENDED") await Cognito.globalSignOut(id);
+  return toInfo(item);
 };

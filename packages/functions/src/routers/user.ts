@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { Badge, User } from "@iam/core";
 import { apiKeyProcedure, router } from "../trpc.ts";
-import { logSignOut } from "./sign-out.ts";
 
 const tags = ["user"];
 const ById = z.object({ id: User.Id });
@@ -57,11 +56,7 @@ export const userRouter = router({
     .meta({ openapi: { method: "PATCH", path: "/user/{id}/status/{status}", tags, summary: "Set a user's status; suspension ends the user's sessions (here and at Cognito)" } })
     .input(ById.extend({ status: User.Status }))
     .output(User.Info)
-    .mutation(async ({ input }) => {
-      const { user, cognitoSignOut } = await User.setStatus(input.id, input.status);
-      if (cognitoSignOut) logSignOut("user.setStatus", input.id, cognitoSignOut);
-      return user;
-    }),
+    .mutation(({ input }) => User.setStatus(input.id, input.status)),
 
   replaceData: apiKeyProcedure("write")
     .meta({
