@@ -26,6 +26,7 @@ export const apiEnvironment = (stage: string): Record<string, string> => ({
   LOG_LEVEL: "info",
   IAM_ACTIVATION_TTL_SECONDS: String(72 * 3600),
   IAM_LOCKOUT_MAX_FAILURES: "5",
+  IAM_LOCKOUT_ACCOUNT_MAX_FAILURES: String(20 * 5),
   IAM_LOCKOUT_WINDOW_SECONDS: String(15 * 60),
   IAM_CORS_ORIGINS: corsOriginsFor(stage),
 });

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -21,7 +22,7 @@ export default async function setup(project: TestProject) {
   Object.assign(process.env, TEST_SETTINGS);
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const dataDir = await mkdtemp(join(tmpdir(), "iam-test-"));
-  const stack = await startStack({ dataDir, inMemory: true, apiKey: `iam_test_${Date.now()}` });
+  const stack = await startStack({ dataDir, inMemory: true, apiKey: `iam_test_${randomBytes(32).toString("base64url")}` });
   Object.assign(process.env, stack.env);
   const server = await startServer(await getPort());
   project.provide("stackEnv", stack.env);

@@ -358,10 +358,10 @@ describe("infra (structure, not a deployment)", () => {
         requireSymbols: PasswordPolicy.RequireSymbols,
       });
       expect(PasswordPolicy).toEqual({
-        MinimumLength: 8,
-        RequireLowercase: true,
-        RequireUppercase: true,
-        RequireNumbers: true,
+        MinimumLength: 12,
+        RequireLowercase: false,
+        RequireUppercase: false,
+        RequireNumbers: false,
         RequireSymbols: false,
       });
     });

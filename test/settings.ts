@@ -3,5 +3,7 @@ export const TEST_SETTINGS = {
   // A short lockout window, so a test can wait it out.
   IAM_LOCKOUT_MAX_FAILURES: "5",
   IAM_LOCKOUT_WINDOW_SECONDS: "4",
+  // A low account-wide ceiling (2 addresses' worth of failures), so a test can reach it inside the window.
+  IAM_LOCKOUT_ACCOUNT_MAX_FAILURES: "10",
   IAM_CORS_ORIGINS: "https://app.example.com,http://localhost:5173",
 };

@@ -1,10 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { describe, expect, it } from "vitest";
-import { cognito } from "../../packages/core/src/aws.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cognito, dynamo } from "../../packages/core/src/aws.ts";
 import { Password } from "../../packages/core/src/index.ts";
 import { db } from "../../packages/core/src/dynamo/service.ts";
+import { emailHash } from "../../packages/core/src/password/codes.ts";
 import { hashCode } from "../../packages/core/src/user/codes.ts";
-import { activeUser, apiKey, baseUrl, bearer, itemsMentioning, rest } from "../helpers.ts";
+import { createApp } from "../../packages/functions/src/app.ts";
+import { activeUser, apiKey, baseUrl, bearer, itemsMentioning, newUser, rest } from "../helpers.ts";
 import { failing, login, meStatus, pastRevocationSecond, trpcCall } from "./helpers.ts";
 
 const forgot = (email: string) => rest("/auth/password/forgot", { method: "POST", body: { email } });
@@ -47,28 +49,35 @@ describe("password reset: POST /auth/password/forgot → POST /auth/password/res
 
     // An expired code, as TTL may not have swept it yet.
     const expired = randomUUID().replace(/-/g, "").slice(0, 21);
-    await db().entities.passwordReset.create({ codeHash: hashCode(expired), userId: user.id, expiresAt: Math.floor(Date.now() / 1000) - 1 }).go();
+    await db()
+      .entities.passwordReset.create({ codeHash: hashCode(expired), emailHash: emailHash(body.email), userId: user.id, expiresAt: Math.floor(Date.now() / 1000) - 1 })
+      .go();
     const gone = await reset(expired, "Brand-New-Pass2");
     expect(gone.status).toBe(410);
     expect(gone.json.message).toMatch(/expired/i);
     expect((await login(body.email, body.password)).status).toBe(200);
   });
 
-  it("answers an unknown e-mail exactly like a known one, and stores nothing for it", async () => {
+  it("answers an unknown e-mail exactly like a known one; its code resets nothing, and nothing stored names the address", async () => {
     const email = `nobody.${Date.now()}@example.com`;
     const res = await forgot(email);
     expect(res.status).toBe(200);
     expect(Object.keys(res.json).sort()).toEqual(["expiresAt", "resetCode"]);
     expect(res.json.resetCode).toMatch(/^[A-Za-z0-9_-]{21}$/);
-    expect((await reset(res.json.resetCode, "Brand-New-Pass2")).status).toBe(404);
-    expect(await itemsMentioning(hashCode(res.json.resetCode))).toEqual([]);
+    const unknownCode = await reset("u".repeat(21), "Brand-New-Pass2");
+    const refused = await reset(res.json.resetCode, "Brand-New-Pass2");
+    expect(refused.status).toBe(404);
+    expect(refused.json).toEqual(unknownCode.json);
+    expect(await itemsMentioning(email)).toEqual([]);
+    for (const item of await itemsMentioning(hashCode(res.json.resetCode))) expect(item.userId).toBeUndefined();
   });
 
   it("stores only the code's hash, and keeps the code usable when Cognito refuses the new password", async () => {
     const { body } = await activeUser();
     const { json } = await forgot(body.email);
     expect(await itemsMentioning(json.resetCode)).toEqual([]);
-    expect(await itemsMentioning(hashCode(json.resetCode))).toHaveLength(1);
+    // The code's item and its address's pointer to it.
+    expect(await itemsMentioning(hashCode(json.resetCode))).toHaveLength(2);
 
     // The schema mirrors the pool's policy, so only a policy change could get here: simulate it.
     const refused = Object.assign(new Error("Password does not conform to policy"), { name: "InvalidPasswordException" });
@@ -90,7 +99,8 @@ describe("password reset: POST /auth/password/forgot → POST /auth/password/res
       ["/auth/password/forgot", { email: "a@example.com", extra: 1 }],
       ["/auth/password/reset", { code: "short", newPassword: "Brand-New-Pass2" }],
       ["/auth/password/reset", { code: "a".repeat(21) }],
-      ["/auth/password/reset", { code: "a".repeat(21), newPassword: "alllowercase1" }],
+      ["/auth/password/reset", { code: "a".repeat(21), newPassword: "too-short-1" }],
+      ["/auth/password/reset", { code: "a".repeat(21), newPassword: "password1234" }],
     ];
     for (const [path, body] of cases) expect((await rest(path, { method: "POST", body })).status, JSON.stringify(body)).toBe(400);
     const viaTrpc = await trpcCall(baseUrl(), "password.reset", { code: "x", newPassword: "y" }, { "x-api-key": apiKey() });
@@ -155,5 +165,43 @@ describe("password change: POST /public/user/me/password", () => {
     expect(viaTrpc.status).toBe(400);
     expect(await meStatus(tokens.accessToken)).toBe(200);
     expect((await login(body.email, body.password)).status).toBe(200);
+  });
+});
+
+describe("forgot: the same work for a known and an unknown address", () => {
+  const calls: string[] = [];
+  const MIDDLEWARE = "count-forgot-requests";
+  const count = (name: string) => (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
+    calls.push(`${name}:${context.commandName}`);
+    return next(args);
+  };
+  beforeAll(() => {
+    dynamo().middlewareStack.add(count("dynamodb") as never, { step: "initialize", name: MIDDLEWARE });
+    cognito().middlewareStack.add(count("cognito") as never, { step: "initialize", name: MIDDLEWARE });
+  });
+  afterAll(() => {
+    dynamo().middlewareStack.remove(MIDDLEWARE);
+    cognito().middlewareStack.remove(MIDDLEWARE);
+  });
+
+  it("makes the same SDK calls, in the same order, for both (counted by a middleware on the service's clients)", async () => {
+    const app = createApp();
+    const sdkCallsOf = async (email: string) => {
+      calls.length = 0;
+      const res = await app.request("/auth/password/forgot", {
+        method: "POST",
+        headers: { "x-api-key": apiKey(), "content-type": "application/json" },
+        body: JSON.stringify({ email }),
+      });
+      expect(res.status).toBe(200);
+      return [...calls];
+    };
+    const { body } = await activeUser();
+    const known = await sdkCallsOf(body.email);
+    const unknown = await sdkCallsOf(newUser().email);
+    expect(known.length).toBeGreaterThan(0);
+    expect(unknown).toEqual(known);
+    // A second request for the known address replaces the first code with the same calls again.
+    expect(await sdkCallsOf(body.email)).toEqual(known);
   });
 });

@@ -3,10 +3,11 @@
  * router's procedures are exactly these and that each enforces what is written here, so a new
  * procedure cannot ship without someone deciding who may call it.
  *   "bearer"         — a user's Cognito token
- *   "apiKey:<scope>" — a machine key carrying that scope
+ *   "apiKey:<scope>" — a machine key carrying that scope (read, write, auth = login/refresh/verify,
+ *                      recovery = password forgot/reset, admin)
  *   "public"         — anyone
  */
-export const ACCESS: Record<string, "bearer" | "public" | `apiKey:${"read" | "write" | "auth" | "admin"}`> = {
+export const ACCESS: Record<string, "bearer" | "public" | `apiKey:${"read" | "write" | "auth" | "recovery" | "admin"}`> = {
   "auth.login": "apiKey:auth",
   "auth.verify": "apiKey:auth",
   "user.register": "apiKey:write",
@@ -26,8 +27,8 @@ export const ACCESS: Record<string, "bearer" | "public" | `apiKey:${"read" | "wr
   "admin.listKeys": "apiKey:admin",
   "admin.revokeKey": "apiKey:admin",
   "admin.rotateKey": "apiKey:admin",
-  "password.forgot": "apiKey:auth",
-  "password.reset": "apiKey:auth",
+  "password.forgot": "apiKey:recovery",
+  "password.reset": "apiKey:recovery",
   "password.change": "bearer",
   "session.refresh": "apiKey:auth",
   "session.logout": "bearer",

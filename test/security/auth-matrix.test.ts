@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { SCOPES } from "@iam/core";
 import { appRouter } from "../../packages/functions/src/router.ts";
 import type { Meta } from "../../packages/functions/src/trpc.ts";
 import { activeUser, baseUrl, rest } from "../helpers.ts";
@@ -43,7 +44,7 @@ describe("auth matrix: every procedure × every kind of caller", () => {
   });
 
   it("gives 0 unauthorized 2xx, and lets the right caller through", async () => {
-    const revoked = await createKey(["read", "write", "auth", "admin"]);
+    const revoked = await createKey(SCOPES);
     expect((await rest(`/admin/keys/${revoked.keyId}`, { method: "DELETE" })).status).toBe(200);
     const suspended = await activeUser();
     expect((await rest(`/user/${suspended.user.id}/status/SUSPENDED`, { method: "PATCH" })).status).toBe(200);
@@ -52,7 +53,7 @@ describe("auth matrix: every procedure × every kind of caller", () => {
 
     const outcomes: string[] = [];
     for (const [name, access] of Object.entries(ACCESS)) {
-      const scope = access.startsWith("apiKey:") ? (access.slice(7) as "read" | "write" | "auth" | "admin") : undefined;
+      const scope = access.startsWith("apiKey:") ? (access.slice(7) as "read" | "write" | "auth" | "recovery" | "admin") : undefined;
       const denied: [string, Record<string, string>][] = [
         ["no credentials", {}],
         ["wrong key", { "x-api-key": "iam_wrongwrongwrongw_" + "x".repeat(43) }],
@@ -64,7 +65,7 @@ describe("auth matrix: every procedure × every kind of caller", () => {
         denied.push(["key lacking the scope", { "x-api-key": (await createKey(allScopesBut(scope))).apiKey }]);
         denied.push(["user bearer token", { authorization: `Bearer ${user.tokens.accessToken}` }]);
       } else if (access === "bearer") {
-        denied.push(["admin key", { "x-api-key": (await createKey(["read", "write", "auth", "admin"])).apiKey }]);
+        denied.push(["admin key", { "x-api-key": (await createKey(SCOPES)).apiKey }]);
       }
       for (const [who, headers] of denied) {
         const res = await call(name, headers);

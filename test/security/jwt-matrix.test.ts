@@ -1,7 +1,4 @@
-import { createHmac, createPrivateKey, createPublicKey, sign } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { createHmac } from "node:crypto";
 import {
   AdminCreateUserCommand,
   AdminInitiateAuthCommand,
@@ -11,30 +8,14 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import { beforeAll, describe, expect, it } from "vitest";
 import { cognito } from "../../packages/core/src/aws.ts";
-import { activeUser, bearer, rest } from "../helpers.ts";
+import { activeUser, baseUrl, bearer, rest } from "../helpers.ts";
+import { b64, parts, publicPem, rs256 } from "./cognito-local-jwt.ts";
 
 /**
- * Forged and foreign tokens. cognito-local signs every pool's tokens with one key pair shipped in
- * its package; the test signs with that same private key, so only the claims it changes differ.
- * A re-signed copy of a real token is accepted (the control), which shows the forgeries fail for
- * the claim under test and not for a bad signature.
+ * Forged and foreign tokens, signed with cognito-local's own key (./cognito-local-jwt.ts), so
+ * only the claims a case changes differ. A re-signed copy of a real token is accepted (the
+ * control), which shows the forgeries fail for the claim under test and not for a bad signature.
  */
-const keysDir = join(dirname(createRequire(import.meta.url).resolve("cognito-local/package.json")), "lib", "keys");
-const privateJwk = JSON.parse(readFileSync(join(keysDir, "cognitoLocal.private.json"), "utf8")).jwk;
-const publicJwk = JSON.parse(readFileSync(join(keysDir, "cognitoLocal.public.json"), "utf8")).jwk;
-const privateKey = createPrivateKey({ key: privateJwk, format: "jwk" });
-const publicPem = createPublicKey({ key: publicJwk, format: "jwk" }).export({ type: "spki", format: "pem" }).toString();
-
-const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
-const parts = (token: string) => {
-  const [h = "", p = ""] = token.split(".");
-  return { header: JSON.parse(Buffer.from(h, "base64url").toString()), payload: JSON.parse(Buffer.from(p, "base64url").toString()) };
-};
-const rs256 = (header: object, payload: object) => {
-  const input = `${b64(header)}.${b64(payload)}`;
-  return `${input}.${sign("sha256", Buffer.from(input), privateKey).toString("base64url")}`;
-};
-
 let access: string;
 let id: string;
 let foreign: string;
@@ -116,5 +97,14 @@ describe("JWT matrix", () => {
     expect((await verify("access", id)).status).toBe(401);
     expect((await verify("id", access)).status).toBe(401);
     expect((await verify("id", id)).status).toBe(200);
+  });
+
+  it("takes access tokens only on /public/*: an id token is a 401 there, on both transports", async () => {
+    expect((await me(access)).status).toBe(200);
+    const refused = await me(id);
+    expect(refused.status).toBe(401);
+    expect((await rest("/public/user/me/profile", { method: "PATCH", body: { lang: "en" }, headers: bearer(id) })).status).toBe(401);
+    const viaTrpc = await fetch(`${baseUrl()}/trpc/public.me`, { headers: { authorization: `Bearer ${id}` } });
+    expect(viaTrpc.status).toBe(401);
   });
 });

@@ -13,7 +13,7 @@ export type paths = {
         get?: never;
         put?: never;
         /**
-         * Log in with e-mail and password
+         * Log in with e-mail and password (failures lock the client address out of the account; see the lockout)
          * @description Requires an API key with the `auth` scope.
          */
         post: operations["auth-login"];
@@ -185,7 +185,7 @@ export type paths = {
         options?: never;
         head?: never;
         /**
-         * Set a user's status
+         * Set a user's status; suspension ends the user's sessions (here and at Cognito)
          * @description Requires an API key with the `admin` scope.
          */
         patch: operations["user-setStatus"];
@@ -310,7 +310,7 @@ export type paths = {
         get?: never;
         put?: never;
         /**
-         * Replace a key; the old one keeps working for a grace window
+         * Replace a key (same name, scopes and expiry); the old one keeps working for a grace window. A revoked, expired or rotated key: 409
          * @description Requires an API key with the `admin` scope.
          */
         post: operations["admin-rotateKey"];
@@ -331,7 +331,7 @@ export type paths = {
         put?: never;
         /**
          * Issue a one-time password-reset code for the caller to deliver (same answer for an unknown e-mail)
-         * @description Requires an API key with the `auth` scope.
+         * @description Requires an API key with the `recovery` scope.
          */
         post: operations["password-forgot"];
         delete?: never;
@@ -351,7 +351,7 @@ export type paths = {
         put?: never;
         /**
          * Set a new password with a reset code; ends every session of the user
-         * @description Requires an API key with the `auth` scope.
+         * @description Requires an API key with the `recovery` scope.
          */
         post: operations["password-reset"];
         delete?: never;
@@ -663,7 +663,7 @@ export type components = {
         ApiKey: {
             keyId: string;
             name: string;
-            scopes: ("read" | "write" | "auth" | "admin")[];
+            scopes: ("read" | "write" | "auth" | "recovery" | "admin")[];
             createdAt: string;
             expiresAt: string | null;
             revokedAt: string | null;
@@ -725,6 +725,8 @@ export interface operations {
                      */
                     email: string;
                     password: string;
+                    /** @description The end user's IP address (IPv4 or IPv6), for the lockout per address; without it, the caller's own address */
+                    clientIp?: string;
                 };
             };
         };
@@ -1132,7 +1134,7 @@ export interface operations {
                     email: string;
                     /** @description User name; unique, case-insensitively */
                     name: string;
-                    password: string & (unknown & unknown & unknown);
+                    password: string;
                     sourceSystem?: string;
                     lang?: string;
                     currency?: string;
@@ -3111,7 +3113,7 @@ export interface operations {
             content: {
                 "application/json": {
                     name: string;
-                    scopes: ("read" | "write" | "auth" | "admin")[];
+                    scopes: ("read" | "write" | "auth" | "recovery" | "admin")[];
                     expiresInSeconds?: number;
                 };
             };
@@ -3126,7 +3128,7 @@ export interface operations {
                     "application/json": {
                         keyId: string;
                         name: string;
-                        scopes: ("read" | "write" | "auth" | "admin")[];
+                        scopes: ("read" | "write" | "auth" | "recovery" | "admin")[];
                         createdAt: string;
                         expiresAt: string | null;
                         revokedAt: string | null;
@@ -3435,7 +3437,7 @@ export interface operations {
                     "application/json": {
                         keyId: string;
                         name: string;
-                        scopes: ("read" | "write" | "auth" | "admin")[];
+                        scopes: ("read" | "write" | "auth" | "recovery" | "admin")[];
                         createdAt: string;
                         expiresAt: string | null;
                         revokedAt: string | null;
@@ -3756,7 +3758,7 @@ export interface operations {
             content: {
                 "application/json": {
                     code: string;
-                    newPassword: string & (unknown & unknown & unknown);
+                    newPassword: string;
                 };
             };
         };
@@ -3941,7 +3943,7 @@ export interface operations {
             content: {
                 "application/json": {
                     currentPassword: string;
-                    newPassword: string & (unknown & unknown & unknown);
+                    newPassword: string;
                 };
             };
         };

@@ -6,8 +6,9 @@ import type { ErrorCode } from "./types.ts";
 /**
  * The typed tRPC client: `client.user.register.mutate(…)`, `client.public.me.query()`, … with
  * inputs and outputs inferred from the router (a type-only import: no server code at run time).
- * Calls made in the same tick travel in one HTTP request (httpBatchLink). The return type is
- * named so that the published declarations state the router's type once, as `AppRouter`.
+ * Calls made in the same tick travel together (httpBatchLink), at most 10 to an HTTP request (the
+ * service's batch limit). The return type is named so that the published declarations state the
+ * router's type once, as `AppRouter`.
  */
 export const createIamClient = (options: IamClientOptions): TRPCClient<AppRouter> =>
   createTRPCClient<AppRouter>({
@@ -16,6 +17,8 @@ export const createIamClient = (options: IamClientOptions): TRPCClient<AppRouter
         url: `${baseUrl(options.url)}/trpc`,
         headers: () => authHeaders(options),
         maxURLLength: 4000,
+        // The service refuses a batch of more than 10 calls (MAX_BATCH_CALLS): split before that.
+        maxItems: 10,
         ...(options.fetch ? { fetch: options.fetch } : {}),
       }),
     ],

@@ -1,5 +1,17 @@
 import { Resource } from "sst/resource";
 
+/** The bootstrap key holds every scope: a short one could be guessed, so it is refused. */
+export const MIN_BOOTSTRAP_KEY_LENGTH = 32;
+
+/**
+ * The one-line refusal of a weak bootstrap key, with a command that makes a strong one. Also used
+ * by the local stack (`npm start`), so both say the same.
+ */
+export const weakBootstrapKey = (key: string): string | undefined =>
+  key.length >= MIN_BOOTSTRAP_KEY_LENGTH
+    ? undefined
+    : `The bootstrap API key (IamApiKey secret, IAM_API_KEY locally) must be at least ${MIN_BOOTSTRAP_KEY_LENGTH} characters; make one with: node -e "console.log('iam_' + require('crypto').randomBytes(32).toString('base64url'))"`;
+
 /**
  * Everything the service needs to know about its environment, read through SST's `Resource`
  * (linked resources in Lambda, `SST_RESOURCE_*` variables set by the local stack). The AWS SDK
@@ -26,11 +38,17 @@ export const Config = {
     const value = Number(process.env.IAM_ACTIVATION_TTL_SECONDS);
     return Number.isFinite(value) && value > 0 ? value : 72 * 3600;
   },
-  /** Brute-force lockout: this many failed logins of one account within the window lock it for the window. */
-  get lockout(): { maxFailures: number; windowSeconds: number } {
-    const positive = (v: string | undefined, fallback: number) => (Number(v) > 0 ? Number(v) : fallback);
+  /**
+   * Brute-force lockout: `maxFailures` failed logins of one account from one client address within
+   * the window lock that address out of that account for the rest of the window;
+   * `accountMaxFailures` from all addresses together (default 20 × `maxFailures`) lock every address.
+   */
+  get lockout(): { maxFailures: number; accountMaxFailures: number; windowSeconds: number } {
+    const positive = (v: string | undefined, fallback: number) => (Number(v) > 0 ? Math.floor(Number(v)) : fallback);
+    const maxFailures = positive(process.env.IAM_LOCKOUT_MAX_FAILURES, 5);
     return {
-      maxFailures: positive(process.env.IAM_LOCKOUT_MAX_FAILURES, 5),
+      maxFailures,
+      accountMaxFailures: positive(process.env.IAM_LOCKOUT_ACCOUNT_MAX_FAILURES, 20 * maxFailures),
       windowSeconds: positive(process.env.IAM_LOCKOUT_WINDOW_SECONDS, 15 * 60),
     };
   },
@@ -41,7 +59,19 @@ export const Config = {
       .map((o) => o.trim())
       .filter(Boolean);
   },
+  /** Refused (an error naming the fix) when shorter than 32 characters: it holds every scope. */
   get bootstrapApiKey(): string {
-    return Resource.IamApiKey.value;
+    const key = Resource.IamApiKey.value;
+    const weak = weakBootstrapKey(key);
+    if (weak) throw new Error(weak);
+    return key;
+  },
+  /** Key of the directory cursor's MAC: a secret of its own, so a cursor tells nothing about any other. */
+  get cursorSecret(): string {
+    return Resource.IamCursorSecret.value;
+  },
+  /** Key of the MAC that API key ids carry, checked before any lookup (apikey/keys.ts). */
+  get keyIdSecret(): string {
+    return Resource.IamKeyIdSecret.value;
   },
 };

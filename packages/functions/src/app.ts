@@ -15,6 +15,12 @@ import { normalizeRestRequest } from "./rest-request.ts";
 import { appRouter } from "./router.ts";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * The most calls one `/trpc` request may carry (tRPC batching); more is a 400 before any of them
+ * runs. A batch multiplies what one request can do (50 password checks, say); the typed client
+ * (packages/client) splits its batches to stay under this.
+ */
+export const MAX_BATCH_CALLS = 10;
 
 export type AppOptions = {
   /** The caller's IP as the runtime sees it (API Gateway event or Node socket). */
@@ -78,6 +84,7 @@ export const createApp = (options: AppOptions = {}) => {
       endpoint: "/trpc",
       req: c.req.raw,
       router: appRouter,
+      maxBatchSize: MAX_BATCH_CALLS,
       createContext: () => context(c),
       onError: onError(c),
       responseMeta,

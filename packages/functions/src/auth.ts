@@ -1,5 +1,4 @@
 import { AppError, ApiKey, Auth, User, type Scope } from "@iam/core";
-import { decomposeUnverifiedJwt } from "aws-jwt-verify/jwt";
 
 /** The machine caller, if its key is valid and carries `scope` (401 without a valid key, 403 without the scope). */
 export const authorizeKey = async (presented: string | null, scope: Scope): Promise<ApiKey.Caller> => {
@@ -9,24 +8,16 @@ export const authorizeKey = async (presented: string | null, scope: Scope): Prom
   return caller;
 };
 
-const tokenUse = (token: string): Auth.TokenUse => {
-  try {
-    return decomposeUnverifiedJwt(token).payload.token_use === "id" ? "id" : "access";
-  } catch {
-    throw new AppError("UNAUTHORIZED", "Invalid or expired token");
-  }
-};
-
 /**
- * A Cognito access or id token, verified, and then the user's own state: a token of a deleted or
- * suspended user, or one issued before the user's sessions were revoked, is refused even though
- * Cognito's signature on it is still good. One GetItem.
+ * A Cognito token of the given use (bearer routes take access tokens only; the verify route says
+ * which), verified, and then the one liveness rule (`User.isLive`): a token of a deleted, suspended
+ * or unconfirmed user, or of a session begun before the user's sessions were revoked, is refused
+ * even though Cognito's signature on it is still good. One GetItem.
  */
-export const authenticate = async (token: string, use?: Auth.TokenUse) => {
-  const verified = await Auth.verifyToken(token, use ?? tokenUse(token));
+export const authenticate = async (token: string, use: Auth.TokenUse) => {
+  const verified = await Auth.verifyToken(token, use);
   const user = await User.findById(verified.sub);
-  if (!user || user.status === "SUSPENDED" || User.isRevoked(user, verified.issuedAt))
-    throw new AppError("UNAUTHORIZED", "Invalid or expired token");
+  if (!User.isLive(user, verified.sessionStart)) throw new AppError("UNAUTHORIZED", "Invalid or expired token");
   return { token: verified, user };
 };
 

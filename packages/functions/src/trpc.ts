@@ -36,14 +36,15 @@ const mapErrors = t.middleware(async ({ next }) => {
 
 export const publicProcedure = t.procedure.meta({ access: "public" }).use(mapErrors);
 
-/** For machine callers: a valid `x-api-key` that carries `scope` (read, write, auth or admin). */
+/** For machine callers: a valid `x-api-key` that carries `scope` (read, write, auth, recovery or admin). */
 export const apiKeyProcedure = (scope: Scope) =>
   publicProcedure.meta({ access: "apiKey", scope }).use(async ({ ctx, next }) => {
     const key = await authorizeKey(ctx.apiKey, scope);
     return next({ ctx: { key } });
   });
 
+/** For users: `Authorization: Bearer <Cognito access token>` (id tokens are for the verify route only). */
 export const bearerProcedure = publicProcedure.meta({ access: "bearer" }).use(async ({ ctx, next }) => {
-  const caller = await authenticate(bearerToken(ctx.authorization));
+  const caller = await authenticate(bearerToken(ctx.authorization), "access");
   return next({ ctx: { caller } });
 });

@@ -45,7 +45,7 @@ try {
   say(`  OpenAPI    ${url}/openapi.json`);
   say(`  API key    ${stack.apiKey}`);
   say(`\nTry:\n  curl -s -X POST ${url}/user -H 'x-api-key: ${stack.apiKey}' -H 'content-type: application/json' \\`);
-  say(`    -d '{"email":"ada@example.com","name":"ada_lovelace","password":"Analytical1"}'`);
+  say(`    -d '{"email":"ada@example.com","name":"ada_lovelace","password":"Analytical-Engine-1843"}'`);
   say(`\nCtrl-C stops everything.`);
 } catch (e) {
   process.stderr.write(`\n✗ ${e instanceof StartError ? e.message : `Could not start: ${(e as Error).message}`}\n`);

@@ -3,6 +3,7 @@ import { readdirSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import S3rver from "s3rver";
 import { startChild, waitUntil, type Child } from "./process.ts";
 
@@ -37,11 +38,17 @@ export const startDynamo = async (opts: { port: number; dataDir?: string; logFil
   return startChild("DynamoDB Local", "java", args, { cwd: home, logFile: opts.logFile });
 };
 
-/** cognito-local (Cognito user pools API and JWKS); it keeps its data under `<dataDir>/.cognito`. */
+/** How to run one of this package's TypeScript files as its own Node process (tsx, as `npm start` does). */
+const tsxLoader = pathToFileURL(require.resolve("tsx/esm")).href;
+
+/**
+ * cognito-local (Cognito user pools API and JWKS), started from ./cognito/main.ts: its own server
+ * with durable storage and AWS's session behaviour. It keeps its data under `<dataDir>/.cognito`.
+ */
 export const startCognito = async (opts: { port: number; dataDir: string; logFile: string }): Promise<Child> => {
   await mkdir(opts.dataDir, { recursive: true });
-  const bin = join(packageDir("cognito-local"), "lib", "bin", "start.js");
-  const child = startChild("cognito-local", process.execPath, [bin], {
+  const main = fileURLToPath(new URL("./cognito/main.ts", import.meta.url));
+  const child = startChild("cognito-local", process.execPath, ["--import", tsxLoader, main, opts.dataDir], {
     cwd: opts.dataDir,
     env: { ...process.env, PORT: String(opts.port), HOST: "127.0.0.1" },
     logFile: opts.logFile,

@@ -3,7 +3,8 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import getPort from "get-port";
-import { startCognito, startDynamo, startS3 } from "./emulators.ts";
+import { weakBootstrapKey } from "@iam/core";
+import { StartError, startCognito, startDynamo, startS3 } from "./emulators.ts";
 import { waitUntil } from "./process.ts";
 import { credentials, provisionBucket, provisionTable, provisionUserPool } from "./provision.ts";
 
@@ -37,12 +38,20 @@ const timed = async <T>(step: string, progress: StackOptions["progress"], run: (
   return result;
 };
 
-const rememberedApiKey = async (dataDir: string, given?: string) => {
-  if (given) return given;
-  const file = join(dataDir, "api-key");
+/** A strong random secret, generated once and kept in `dataDir/<name>` (as production keeps SST secrets). */
+export const rememberedSecret = async (dataDir: string, name: string, make = () => randomBytes(32).toString("base64url")) => {
+  const file = join(dataDir, name);
   if (existsSync(file)) return (await readFile(file, "utf8")).trim();
-  const key = `iam_${randomBytes(32).toString("base64url")}`;
-  await writeFile(file, key, { mode: 0o600 });
+  const secret = make();
+  await writeFile(file, secret, { mode: 0o600 });
+  return secret;
+};
+
+/** The given key, else the one kept in the data folder, else a new strong one; a weak key is refused. */
+const rememberedApiKey = async (dataDir: string, given?: string) => {
+  const key = given ?? (await rememberedSecret(dataDir, "api-key", () => `iam_${randomBytes(32).toString("base64url")}`));
+  const weak = weakBootstrapKey(key);
+  if (weak) throw new StartError(weak);
   return key;
 };
 
@@ -54,6 +63,9 @@ export const startStack = async (options: StackOptions): Promise<Stack> => {
   const { dataDir, progress } = options;
   if (options.fresh) await rm(dataDir, { recursive: true, force: true });
   await mkdir(dataDir, { recursive: true });
+  // Before any emulator starts: a weak key stops `npm start` with nothing to clean up.
+  const apiKey = await rememberedApiKey(dataDir, options.apiKey);
+  const [cursorSecret, keyIdSecret] = [await rememberedSecret(dataDir, "cursor-secret"), await rememberedSecret(dataDir, "key-id-secret")];
   const stoppers: (() => Promise<void>)[] = [];
   const stop = async () => {
     await Promise.allSettled(stoppers.reverse().map((s) => s()));
@@ -85,7 +97,6 @@ export const startStack = async (options: StackOptions): Promise<Stack> => {
         waitUntil("DynamoDB Local", () => provisionTable(dynamoUrl, TABLE), dynamo),
       ),
     ]);
-    const apiKey = await rememberedApiKey(dataDir, options.apiKey);
     const env = {
       // As the Lambda is configured (infra/api.ts).
       NODE_ENV: "production",
@@ -101,6 +112,8 @@ export const startStack = async (options: StackOptions): Promise<Stack> => {
       SST_RESOURCE_AssetsUrl: JSON.stringify({ url: `${s3Url}/${BUCKET}`, type: "sst.sst.Linkable" }),
       SST_RESOURCE_Auth: JSON.stringify({ ...auth, type: "sst.sst.Linkable" }),
       SST_RESOURCE_IamApiKey: JSON.stringify({ value: apiKey, type: "sst.sst.Secret" }),
+      SST_RESOURCE_IamCursorSecret: JSON.stringify({ value: cursorSecret, type: "sst.sst.Secret" }),
+      SST_RESOURCE_IamKeyIdSecret: JSON.stringify({ value: keyIdSecret, type: "sst.sst.Secret" }),
     };
     return { env, apiKey, stop };
   } catch (e) {

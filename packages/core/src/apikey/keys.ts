@@ -1,16 +1,31 @@
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { nanoid } from "nanoid";
 import { z } from "zod";
 import { Config } from "../config.ts";
 import { SCOPES, type Scope as ScopeName } from "../dynamo/entities/apikey.ts";
 import { db } from "../dynamo/service.ts";
 import { isConditionFailure } from "../dynamo/errors.ts";
+import { retryTransaction } from "../dynamo/transaction.ts";
 import { AppError } from "../errors.ts";
 
-/** `iam_<keyId>_<secret>`: the prefix says what it is, the id finds it, the secret proves it. */
-const KEY_FORMAT = /^iam_([A-Za-z0-9]{16})_([A-Za-z0-9_-]{43})$/;
+/**
+ * `iam_<keyId><tag>_<secret>`: the prefix says what it is, the id finds it, the tag — a MAC of the
+ * id under a server secret of its own (`IamKeyIdSecret`) — shows the id was issued here, and the
+ * secret proves the key. The tag is checked before anything is looked up, so a made-up key costs
+ * no DynamoDB read. Keys issued before ids carried a tag (`iam_<keyId>_<secret>`) are refused:
+ * re-issue them.
+ */
+const KEY_FORMAT = /^iam_([A-Za-z0-9]{16})([A-Za-z0-9]{16})_([A-Za-z0-9_-]{43})$/;
+const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 const hash = (s: string) => createHash("sha256").update(s).digest();
 const equal = (a: Buffer, b: Buffer) => a.length === b.length && timingSafeEqual(a, b);
+const nowS = () => Math.floor(Date.now() / 1000);
+
+/** 16 alphanumerics of HMAC-SHA256(secret, id): about 95 bits (`byte % 62` is slightly uneven). */
+const idTag = (keyId: string): string => {
+  const mac = createHmac("sha256", Config.keyIdSecret).update(`apikey-id/v1\n${keyId}`).digest();
+  return Array.from(mac.subarray(0, 16), (b) => ALNUM[b % ALNUM.length]).join("");
+};
 
 export const Scope = z.enum(SCOPES);
 export const ApiKeyInfo = z
@@ -58,14 +73,17 @@ const CACHE_MS = 30_000;
 const LAST_USED_EVERY_S = 60;
 const cache = new Map<string, { item: Item & { secretHash: string }; until: number }>();
 
-export const create = async (input: z.infer<typeof CreateKeyInput>): Promise<ApiKeyInfo & { apiKey: string }> => {
+/** A new key and the item that stores it (only the secret's hash), not yet written. */
+const newKey = (name: string, scopes: ScopeName[], expiresAt: number | undefined) => {
   const keyId = nanoid(16).replace(/[^A-Za-z0-9]/g, "x");
-  const secret = randomBytes(32).toString("base64url");
-  const apiKey = `iam_${keyId}_${secret}`;
-  const expiresAt = input.expiresInSeconds ? Math.floor(Date.now() / 1000) + input.expiresInSeconds : undefined;
-  const { data } = await db()
-    .entities.apiKey.create({ keyId, name: input.name, scopes: input.scopes, secretHash: hash(apiKey).toString("base64url"), expiresAt })
-    .go();
+  const apiKey = `iam_${keyId}${idTag(keyId)}_${randomBytes(32).toString("base64url")}`;
+  const item = { keyId, name, scopes, secretHash: hash(apiKey).toString("base64url"), expiresAt, createdAt: new Date().toISOString() };
+  return { apiKey, item };
+};
+
+export const create = async (input: z.infer<typeof CreateKeyInput>): Promise<ApiKeyInfo & { apiKey: string }> => {
+  const { apiKey, item } = newKey(input.name, input.scopes, input.expiresInSeconds ? nowS() + input.expiresInSeconds : undefined);
+  const { data } = await db().entities.apiKey.create(item).go();
   return { ...toInfo(data as Item), apiKey };
 };
 
@@ -89,20 +107,37 @@ export const revoke = async (keyId: string): Promise<ApiKeyInfo> => {
 };
 
 /**
- * A new key with the same name and scopes; the old one stays valid for `graceSeconds`, so callers
- * can switch over without an outage, then expires.
+ * A successor with the same name, scopes and expiry (rotation replaces the secret; it does not
+ * extend the key's life); the old key stays valid for `graceSeconds` — never past its own
+ * expiry — so callers can switch over without an outage. A revoked, expired or already rotated key
+ * cannot be rotated (409): rotating is not a way to revive a key or fork it into several. The
+ * successor is created and the old key marked in one transaction, on condition that the old key is
+ * still as read, so of two concurrent rotations one wins.
  */
 export const rotate = async (keyId: string, graceSeconds: number): Promise<ApiKeyInfo & { apiKey: string }> => {
   const { data: old } = await db().entities.apiKey.get({ keyId }).go({ consistent: true });
-  if (!old || old.revokedAt) throw new AppError("NOT_FOUND", "No such API key");
-  const fresh = await create({ name: old.name, scopes: [...old.scopes] });
-  const graceEnd = Math.floor(Date.now() / 1000) + graceSeconds;
-  await db()
-    .entities.apiKey.patch({ keyId })
-    .set({ expiresAt: old.expiresAt ? Math.min(old.expiresAt, graceEnd) : graceEnd, rotatedTo: fresh.keyId })
-    .go();
+  if (!old) throw new AppError("NOT_FOUND", "No such API key");
+  const now = nowS();
+  if (old.revokedAt) throw new AppError("CONFLICT", "This API key is revoked");
+  if (old.rotatedTo) throw new AppError("CONFLICT", "This API key was already rotated; rotate its successor");
+  if (old.expiresAt !== undefined && old.expiresAt <= now) throw new AppError("CONFLICT", "This API key has expired; create a new one");
+  const fresh = newKey(old.name, [...old.scopes], old.expiresAt);
+  const graceEnd = Math.min(now + graceSeconds, old.expiresAt ?? Number.POSITIVE_INFINITY);
+  const result = await retryTransaction(() =>
+    db()
+      .transaction.write(({ apiKey }) => [
+        apiKey.create(fresh.item).commit(),
+        apiKey
+          .patch({ keyId })
+          .set({ expiresAt: graceEnd, rotatedTo: fresh.item.keyId })
+          .where((k, { notExists, gt }) => `${notExists(k.rotatedTo)} AND ${notExists(k.revokedAt)} AND (${notExists(k.expiresAt)} OR ${gt(k.expiresAt, now)})`)
+          .commit(),
+      ])
+      .go(),
+  );
+  if (result.canceled) throw new AppError("CONFLICT", "This API key changed meanwhile (rotated or revoked); list the keys and retry");
   cache.delete(keyId);
-  return fresh;
+  return { ...toInfo(fresh.item), apiKey: fresh.apiKey };
 };
 
 const unauthorized = () => new AppError("UNAUTHORIZED", "Invalid API key");
@@ -113,9 +148,8 @@ const unauthorized = () => new AppError("UNAUTHORIZED", "Invalid API key");
  */
 export const authenticate = async (presented: string): Promise<Caller> => {
   if (equal(hash(presented), hash(Config.bootstrapApiKey))) return { keyId: "bootstrap", scopes: new Set(SCOPES) };
-  const match = KEY_FORMAT.exec(presented);
-  if (!match?.[1]) throw unauthorized();
-  const keyId = match[1];
+  const [, keyId, tag] = KEY_FORMAT.exec(presented) ?? [];
+  if (!keyId || !tag || !equal(Buffer.from(tag), Buffer.from(idTag(keyId)))) throw unauthorized();
   const now = Date.now();
   let entry = cache.get(keyId);
   if (!entry || entry.until < now) {

@@ -1,2 +1,3 @@
 export { login, type Tokens } from "./login.ts";
-export { verifyToken, type TokenUse, type VerifiedToken } from "./verifier.ts";
+export { verifyToken, sessionStartOf, type TokenUse, type VerifiedToken } from "./verifier.ts";
+export { ClientIp } from "./client-address.ts";

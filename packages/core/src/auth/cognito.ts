@@ -113,23 +113,15 @@ export const refreshAuth = async (refreshToken: string): Promise<AuthenticationR
   return AuthenticationResult;
 };
 
-/** What an emulator answers for an operation it does not implement (cognito-local: `CognitoLocal#Unsupported`). */
-const UNSUPPORTED = new Set(["Unsupported", "UnsupportedOperationException"]);
-
 /**
  * AdminUserGlobalSignOut: Cognito revokes the user's refresh tokens (its access tokens stay
- * cryptographically valid until they expire). "unsupported" when the user pool implementation
- * does not have the operation (cognito-local); the caller's own revocation then carries it alone.
+ * cryptographically valid until they expire: the service's own revocation time covers those).
  * A user no longer in the pool has no session left to end.
  */
-export const globalSignOut = async (username: string): Promise<"done" | "unsupported"> => {
+export const globalSignOut = async (username: string): Promise<void> => {
   try {
     await cognito().send(new AdminUserGlobalSignOutCommand({ UserPoolId: pool(), Username: username }));
-    return "done";
   } catch (e) {
-    const name = (e as Error).name;
-    if (UNSUPPORTED.has(name)) return "unsupported";
-    if (name === "UserNotFoundException") return "done";
-    throw e;
+    if ((e as Error).name !== "UserNotFoundException") throw e;
   }
 };

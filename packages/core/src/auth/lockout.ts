@@ -1,46 +1,134 @@
 import { createHash } from "node:crypto";
 import { Config } from "../config.ts";
 import { db } from "../dynamo/service.ts";
-import { isConditionFailure } from "../dynamo/errors.ts";
 import { AppError } from "../errors.ts";
+import { addressKey } from "./client-address.ts";
 
-/** Counters are keyed by a hash of the address: the table keeps no list of the e-mails people tried. */
-const account = (email: string) => createHash("sha256").update(email.toLowerCase()).digest("base64url");
+/**
+ * Brute-force lockout, counted BEFORE a password is checked: each attempt reserves a place in two
+ * counters in one DynamoDB transaction — the account from this client address (at most
+ * `maxFailures` per window) and the account from everywhere (at most `accountMaxFailures`) — each
+ * on condition that it has room. So however many attempts race (in parallel, or as calls of one
+ * tRPC batch), at most the limit reach Cognito; the others get 429 with `Retry-After`. An attempt
+ * that fails keeps its place; one that was not a failure gives it back.
+ *
+ * Counters are keyed by hashes: the table keeps no list of the e-mails or addresses tried.
+ */
+const hash = (s: string) => createHash("sha256").update(s).digest("base64url");
 const nowS = () => Math.floor(Date.now() / 1000);
 
 /**
- * Refuses with 429 + Retry-After while the account has `maxFailures` failures in its window, before
- * the password is looked at. Known and unknown addresses behave the same.
+ * Why a transaction item was cancelled, as ElectroDB reports it: `item` is the counter as it was
+ * (ReturnValuesOnConditionCheckFailure ALL_OLD). ElectroDB cannot type this for items built in a
+ * map, hence the one cast in `reasonsOf`.
  */
-export const assertNotLocked = async (email: string): Promise<void> => {
-  const { maxFailures, windowSeconds } = Config.lockout;
-  const { data } = await db().entities.loginFailure.get({ account: account(email) }).go({ consistent: true });
-  if (!data) return;
-  const reopensAt = data.windowStart + windowSeconds;
-  const now = nowS();
-  if (data.failures >= maxFailures && reopensAt > now)
-    throw new AppError("TOO_MANY_REQUESTS", "Too many failed logins; try again later", { retryAfterSeconds: reopensAt - now });
-};
+type Cancellation = { code?: string; item?: { failures?: number; windowStart?: number } | null };
+const reasonsOf = (data: unknown): Cancellation[] => data as Cancellation[];
 
-/** Counts a failure atomically; a failure after the window starts a new one. */
-export const recordFailure = async (email: string): Promise<void> => {
-  const { windowSeconds } = Config.lockout;
-  const key = { account: account(email) };
-  const now = nowS();
-  try {
-    await db()
-      .entities.loginFailure.upsert(key)
-      .add({ failures: 1 })
-      .ifNotExists({ windowStart: now, expiresAt: now + windowSeconds })
-      .where((f, { notExists, gt }) => `${notExists(f.windowStart)} OR ${gt(f.windowStart, now - windowSeconds)}`)
+/** A reserved attempt: the two counters it holds a place in (per address, per account). */
+export type Attempt = { counters: readonly [string, string] };
+
+const locked = (retryAfterSeconds: number) =>
+  new AppError("TOO_MANY_REQUESTS", "Too many failed logins; try again later", { retryAfterSeconds: Math.max(1, retryAfterSeconds) });
+
+/** How a counter is written: add one to the open window, or open a new window over an expired one. */
+type Reserve = "add" | "restart";
+const ROUNDS = 3;
+
+/**
+ * Reserves an attempt for `email` from `clientIp`, or refuses with 429. One TransactWrite in the
+ * common case; a counter whose window has passed is restarted in a second one. A transaction that
+ * DynamoDB cancels for a concurrent write to the same counters is a 429 as well (Retry-After 1):
+ * only the racing attempts are refused, never more than the limit let through.
+ */
+export const reserve = async (email: string, clientIp: string | undefined): Promise<Attempt> => {
+  const { maxFailures, accountMaxFailures, windowSeconds } = Config.lockout;
+  const account = email.toLowerCase();
+  const counters = [hash(`${account}\n${addressKey(clientIp)}`), hash(account)] as const;
+  const limits = [maxFailures, accountMaxFailures];
+  const forms: Reserve[] = ["add", "add"];
+  for (let round = 0; round < ROUNDS; round++) {
+    const now = nowS();
+    const cutoff = now - windowSeconds;
+    const fresh = { windowStart: now, expiresAt: now + windowSeconds };
+    const result = await db()
+      .transaction.write(({ loginFailure }) =>
+        counters.map((counter, i) =>
+          forms[i] === "add"
+            ? loginFailure
+                .upsert({ counter })
+                .add({ failures: 1 })
+                .ifNotExists(fresh)
+                .where((c, { notExists, gt, lt }) => `${notExists(c.failures)} OR (${gt(c.windowStart, cutoff)} AND ${lt(c.failures, limits[i] ?? 0)})`)
+                .commit({ response: "all_old" })
+            : loginFailure
+                .put({ counter, failures: 1, ...fresh })
+                .where((c, { lte }) => lte(c.windowStart, cutoff))
+                .commit({ response: "all_old" }),
+        ),
+      )
       .go();
-  } catch (e) {
-    if (!isConditionFailure(e)) throw e;
-    // The old window has passed: start a new one with this failure.
-    await db().entities.loginFailure.put({ ...key, failures: 1, windowStart: now, expiresAt: now + windowSeconds }).go();
+    if (!result.canceled) return { counters };
+    let retryAfter = 0;
+    let conflict = false;
+    reasonsOf(result.data).forEach((reason, i) => {
+      if (reason.code === "TransactionConflict") conflict = true;
+      if (reason.code !== "ConditionalCheckFailed") return;
+      const old = reason.item;
+      if (!old || old.windowStart === undefined) forms[i] = "add";
+      else if (old.windowStart <= cutoff) forms[i] = "restart";
+      else if ((old.failures ?? 0) >= (limits[i] ?? 0)) retryAfter = Math.max(retryAfter, old.windowStart + windowSeconds - now);
+      else forms[i] = "add";
+    });
+    if (retryAfter > 0) throw locked(retryAfter);
+    if (conflict) throw locked(1);
   }
+  throw locked(1);
 };
 
-export const clearFailures = async (email: string): Promise<void> => {
-  await db().entities.loginFailure.delete({ account: account(email) }).go();
+/** How a place is given back: delete a counter that holds only this attempt, else take one off. */
+type GiveBack = "delete" | "subtract" | "skip";
+
+/**
+ * Gives the attempt's places back (it was not a failure: the right password, or no verdict at
+ * all), in one TransactWrite together with the user's `lastLoginAt` when `lastLogin` is given —
+ * login's one write on success. Deleting a counter that holds only this attempt (the usual case)
+ * leaves no expired window behind for the next login to restart. Returns false when the user's
+ * record no longer exists (the places are given back all the same).
+ */
+export const giveBack = async (attempt: Attempt, lastLogin?: { userId: string; at: string }): Promise<boolean> => {
+  const forms: GiveBack[] = ["delete", "delete"];
+  let userExists = true;
+  for (let round = 0; round < ROUNDS; round++) {
+    const touchUser = lastLogin !== undefined && userExists;
+    const active = attempt.counters.map((counter, i) => ({ counter, form: forms[i] ?? "skip", i })).filter((c) => c.form !== "skip");
+    if (active.length === 0 && !touchUser) break;
+    const result = await db()
+      .transaction.write(({ loginFailure, user }) => [
+        ...(touchUser && lastLogin ? [user.patch({ id: lastLogin.userId }).set({ lastLoginAt: lastLogin.at }).commit()] : []),
+        ...active.map(({ counter, form }) =>
+          form === "delete"
+            ? loginFailure.delete({ counter }).where((c, { eq }) => eq(c.failures, 1)).commit({ response: "all_old" })
+            : loginFailure.patch({ counter }).subtract({ failures: 1 }).where((c, { gt }) => gt(c.failures, 1)).commit({ response: "all_old" }),
+        ),
+      ])
+      .go();
+    if (!result.canceled) break;
+    const all = reasonsOf(result.data);
+    if (touchUser && all[0]?.code === "ConditionalCheckFailed") userExists = false;
+    (touchUser ? all.slice(1) : all).forEach((reason, k) => {
+      const i = active[k]?.i;
+      if (i === undefined || reason.code !== "ConditionalCheckFailed") return;
+      const failures = reason.item?.failures;
+      forms[i] = failures === undefined || failures < 1 ? "skip" : failures === 1 ? "delete" : "subtract";
+    });
+    // A transaction cancelled only by a concurrent one (TransactionConflict) is tried again, a little later.
+    if (all.every((r) => r.code !== "ConditionalCheckFailed")) await new Promise((r) => setTimeout(r, Math.random() * 20 * 2 ** round));
+  }
+  return userExists;
+};
+
+/** Ends the account-wide window (a password reset proves the owner: the guessing so far is moot). */
+export const clearAccount = async (email: string): Promise<void> => {
+  await db().entities.loginFailure.delete({ counter: hash(email.toLowerCase()) }).go();
 };

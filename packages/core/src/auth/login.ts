@@ -1,9 +1,12 @@
+import type { AuthenticationResultType } from "@aws-sdk/client-cognito-identity-provider";
 import { decomposeUnverifiedJwt } from "aws-jwt-verify/jwt";
-import { db } from "../dynamo/service.ts";
 import { AppError } from "../errors.ts";
+import type { UserItem } from "../user/mapper.ts";
+import { isRevoked } from "../user/sessions.ts";
 import { findById } from "../user/store.ts";
 import * as Cognito from "./cognito.ts";
-import { assertNotLocked, clearFailures, recordFailure } from "./lockout.ts";
+import { giveBack, reserve, type Attempt } from "./lockout.ts";
+import { sessionStartOf } from "./verifier.ts";
 
 export type Tokens = {
   accessToken: string;
@@ -25,27 +28,69 @@ const BAD_CREDENTIALS = new Set([
 ]);
 
 /**
- * Password login. A wrong password and an unknown email give the same error; only with the right
- * password does the caller learn that the account is not activated or is suspended. Failures count
- * toward the account's lockout (auth/lockout.ts), whether or not the account exists.
+ * The password check under a reserved attempt. Bad credentials are a failure: the attempt keeps
+ * its place in the lockout counters. Any other error (throttling, an outage) is no verdict on the
+ * password, so the place is given back — best effort: the caller gets Cognito's error either way,
+ * and a place not given back only counts against the limit.
  */
-export const login = async (email: string, password: string): Promise<Tokens> => {
-  await assertNotLocked(email);
-  let result;
+export const checkPassword = async (
+  attempt: Attempt,
+  email: string,
+  password: string,
+  wrong: () => AppError = invalid,
+): Promise<AuthenticationResultType & { AccessToken: string }> => {
   try {
-    result = await Cognito.passwordAuth(email, password);
+    const result = await Cognito.passwordAuth(email, password);
+    return { ...result, AccessToken: result.AccessToken ?? "" };
   } catch (e) {
-    if (!BAD_CREDENTIALS.has((e as Error).name)) throw e;
-    await recordFailure(email);
-    throw invalid();
+    if (BAD_CREDENTIALS.has((e as Error).name)) throw wrong();
+    await giveBack(attempt).catch(() => undefined);
+    throw e;
   }
-  const { AccessToken, IdToken = "", RefreshToken = "", ExpiresIn = 3600 } = result;
-  const sub = String(decomposeUnverifiedJwt(AccessToken ?? "").payload.sub);
+};
+
+const claimsOf = (jwt: string): Record<string, unknown> => decomposeUnverifiedJwt(jwt).payload;
+const MAX_SIGN_INS = 3;
+
+/**
+ * Tokens that work at once. Revocation has one-second resolution: a session begun in the second of
+ * the user's last revocation (or before it) is refused by every route. Rather than hand out such
+ * tokens, wait for the next second (at most ~1 s) and sign in again — not a failure: Cognito has
+ * just accepted this password. The check itself is not loosened.
+ */
+const liveTokens = async (attempt: Attempt, user: UserItem, email: string, password: string, first: AuthenticationResultType & { AccessToken: string }) => {
+  let result = first;
+  // The user is CONFIRMED (checked by the caller): of the liveness rule, only the revocation is left.
+  for (let signIns = 1; isRevoked(user, sessionStartOf(claimsOf(result.AccessToken))); signIns++) {
+    if (signIns >= MAX_SIGN_INS) throw new AppError("SERVICE_UNAVAILABLE", "Could not issue tokens; retry", { retryAfterSeconds: 1 });
+    const validFrom = (user.tokensValidAfter ?? 0) * 1000;
+    await new Promise((r) => setTimeout(r, Math.max(0, validFrom - Date.now()) + 10));
+    result = await checkPassword(attempt, email, password);
+  }
+  return result;
+};
+
+/**
+ * Password login. The attempt is reserved in the lockout (per account and client address, and per
+ * account) before the password reaches Cognito, so no burst of attempts gets more than the limit
+ * checked. A wrong password and an unknown email give the same error; only with the right
+ * password does the caller learn that the account is not activated or is suspended.
+ *
+ * DynamoDB requests on success: the reservation (TransactWrite), the user (GetItem), and one
+ * TransactWrite that gives the reservation back and sets `lastLoginAt`.
+ */
+export const login = async (email: string, password: string, clientIp?: string): Promise<Tokens> => {
+  const attempt = await reserve(email, clientIp);
+  const result = await checkPassword(attempt, email, password);
+  const sub = String(claimsOf(result.AccessToken).sub);
   const user = await findById(sub);
+  // Cognito knows the password but the profile is gone (a deletion under way): a failure like any.
   if (!user) throw invalid();
-  await clearFailures(email);
-  if (user.status === "UNCONFIRMED") throw new AppError("FORBIDDEN", "Account not activated yet");
-  if (user.status === "SUSPENDED") throw new AppError("FORBIDDEN", "Account suspended");
-  await db().entities.user.patch({ id: sub }).set({ lastLoginAt: new Date().toISOString() }).go();
-  return { accessToken: AccessToken ?? "", idToken: IdToken, refreshToken: RefreshToken, expiresIn: ExpiresIn, tokenType: "Bearer" };
+  if (user.status !== "CONFIRMED") {
+    await giveBack(attempt);
+    throw new AppError("FORBIDDEN", user.status === "SUSPENDED" ? "Account suspended" : "Account not activated yet");
+  }
+  const { AccessToken, IdToken = "", RefreshToken = "", ExpiresIn = 3600 } = await liveTokens(attempt, user, email, password, result);
+  if (!(await giveBack(attempt, { userId: sub, at: new Date().toISOString() }))) throw invalid();
+  return { accessToken: AccessToken, idToken: IdToken, refreshToken: RefreshToken, expiresIn: ExpiresIn, tokenType: "Bearer" };
 };

@@ -45,7 +45,28 @@ const make = () => {
 };
 let verifiers: ReturnType<typeof make> | undefined;
 
-export type VerifiedToken = { sub: string; tokenUse: TokenUse; groups: string[]; issuedAt: number; expiresAt: number };
+export type VerifiedToken = {
+  sub: string;
+  tokenUse: TokenUse;
+  groups: string[];
+  issuedAt: number;
+  /** When the session behind the token began (epoch seconds): see `sessionStartOf`. */
+  sessionStart: number;
+  expiresAt: number;
+};
+
+const numeric = (value: unknown): number | undefined => (typeof value === "number" && Number.isFinite(value) ? value : undefined);
+
+/**
+ * When the session behind a Cognito token began: `auth_time`, the time of the sign-in, which
+ * Cognito keeps across refreshes (OIDC Core §12.2), so a token refreshed after a revocation still
+ * names a session begun before it. Never later than `iat` (taking the earlier can only make the
+ * check stricter); 0 — older than any revocation — when the token has neither.
+ */
+export const sessionStartOf = (payload: Record<string, unknown>): number => {
+  const times = [numeric(payload.auth_time), numeric(payload.iat)].filter((t): t is number => t !== undefined);
+  return times.length > 0 ? Math.min(...times) : 0;
+};
 
 /**
  * Signature (RS256 against the pool's cached JWKS), issuer, expiry/not-before, `token_use` and app
@@ -65,6 +86,7 @@ export const verifyToken = async (token: string, use: TokenUse): Promise<Verifie
     tokenUse: use,
     groups: Array.isArray(groups) ? groups.map(String) : [],
     issuedAt: Number(payload.iat ?? 0),
+    sessionStart: sessionStartOf(payload),
     expiresAt: Number(payload.exp),
   };
 };

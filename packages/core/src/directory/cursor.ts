@@ -15,9 +15,11 @@ export const Cursor = z
 const PositionPayload = z.tuple([z.iso.datetime(), z.uuid()]);
 
 let key: Buffer | undefined;
-/** A key of its own, derived from the deployment's secret: cursors cannot be forged without it. */
-const macKey = () =>
-  (key ??= Buffer.from(hkdfSync("sha256", Config.bootstrapApiKey, "iam", "directory-cursor/v1", 32)));
+/**
+ * The MAC key, derived from a secret of its own (`IamCursorSecret`): a cursor, which any `read`
+ * caller holds, says nothing about any other secret, and cannot be forged without this one.
+ */
+const macKey = () => (key ??= Buffer.from(hkdfSync("sha256", Config.cursorSecret, "iam", "directory-cursor/v1", 32)));
 
 const mac = (payload: string, query: string) => createHmac("sha256", macKey()).update(`${payload}\n${query}`).digest();
 

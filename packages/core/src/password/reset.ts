@@ -1,46 +1,52 @@
 import * as Cognito from "../auth/cognito.ts";
-import { clearFailures } from "../auth/lockout.ts";
-import { isConditionFailure } from "../dynamo/errors.ts";
+import { clearAccount } from "../auth/lockout.ts";
 import { db } from "../dynamo/service.ts";
+import { retryTransaction } from "../dynamo/transaction.ts";
 import { AppError } from "../errors.ts";
 import { revokeSessions, type Revocation } from "../session/revoke.ts";
 import { hashCode } from "../user/codes.ts";
 import { findById } from "../user/store.ts";
-import { removeCodesOf } from "./codes.ts";
 import { rejectWeakPassword } from "./cognito-errors.ts";
 
 const unknownCode = () => new AppError("NOT_FOUND", "Unknown or already used reset code");
 
 /**
- * Sets a new password with a reset code: the code is consumed first, on condition that it still
- * exists (so of two racing requests only one proceeds); if Cognito then refuses the password, the
- * code is put back. Afterwards every session of the user ends, the user's other codes are removed
- * and the login lockout is lifted.
+ * Sets a new password with a reset code. The code must be its address's current one (a newer
+ * `forgot` replaced it otherwise) and name a user (a code issued for an unknown address answers
+ * like any unknown code). It is consumed first — the code and the pointer to it deleted in one
+ * transaction, on condition that both are still there, so of two racing requests only one
+ * proceeds; if Cognito then refuses the password, both are put back. Afterwards every session of
+ * the user ends and the account-wide lockout window closes.
  */
 export const reset = async (code: string, newPassword: string): Promise<{ userId: string } & Revocation> => {
   const codeHash = hashCode(code);
   const { data: pending } = await db().entities.passwordReset.get({ codeHash }).go({ consistent: true });
   if (!pending) throw unknownCode();
-  if (pending.expiresAt * 1000 < Date.now()) {
-    await db().entities.passwordReset.delete({ codeHash }).go();
-    throw new AppError("GONE", "Reset code has expired");
-  }
+  if (pending.expiresAt * 1000 < Date.now()) throw new AppError("GONE", "Reset code has expired");
+  if (!pending.userId) throw unknownCode();
   const user = await findById(pending.userId, { consistent: true });
-  try {
-    await db().entities.passwordReset.delete({ codeHash }).where((c, { exists }) => exists(c.userId)).go();
-  } catch (e) {
-    if (isConditionFailure(e)) throw unknownCode();
-    throw e;
-  }
-  if (!user) throw unknownCode();
+  const consumed = await retryTransaction(() =>
+    db()
+      .transaction.write(({ passwordReset, resetPointer }) => [
+        passwordReset.delete({ codeHash }).where((c, { exists }) => exists(c.emailHash)).commit(),
+        resetPointer.delete({ emailHash: pending.emailHash }).where((p, { eq }) => eq(p.codeHash, codeHash)).commit(),
+      ])
+      .go(),
+  );
+  if (consumed.canceled || !user) throw unknownCode();
   try {
     await Cognito.setPassword(user.id, newPassword);
   } catch (e) {
-    await db().entities.passwordReset.put(pending).go();
+    // Put the code back, and its pointer unless a newer code has taken its place meanwhile.
+    await db()
+      .transaction.write(({ passwordReset, resetPointer }) => [
+        passwordReset.put(pending).commit(),
+        resetPointer.create({ emailHash: pending.emailHash, codeHash, expiresAt: pending.expiresAt }).commit(),
+      ])
+      .go();
     throw rejectWeakPassword(e);
   }
   const revocation = await revokeSessions(user.id);
-  await clearFailures(user.email);
-  await removeCodesOf(user.id);
+  await clearAccount(user.email);
   return { userId: user.id, ...revocation };
 };

@@ -1,7 +1,7 @@
 import { decomposeUnverifiedJwt } from "aws-jwt-verify/jwt";
 import * as Cognito from "../auth/cognito.ts";
 import { AppError } from "../errors.ts";
-import { isRevoked } from "../user/sessions.ts";
+import { isLive } from "../user/sessions.ts";
 import { findById } from "../user/store.ts";
 
 export type RefreshedTokens = {
@@ -61,6 +61,6 @@ export const refresh = async (refreshToken: string): Promise<RefreshedTokens> =>
     throw new Error("Cognito returned an unreadable access token");
   }
   const user = await findById(sub, { consistent: true });
-  if (!user || user.status !== "CONFIRMED" || isRevoked(user, sessionStart(refreshToken, AccessToken))) throw invalid();
+  if (!isLive(user, sessionStart(refreshToken, AccessToken))) throw invalid();
   return { accessToken: AccessToken, idToken: IdToken, expiresIn: ExpiresIn, tokenType: "Bearer" };
 };

@@ -7,8 +7,6 @@ import { revocationTime } from "../user/sessions.ts";
 export type Revocation = {
   /** Epoch seconds: every token, and every session (refresh token), that began before is refused. */
   tokensValidAfter: number;
-  /** Whether Cognito's own global sign-out ran, or the user pool lacks it (cognito-local). */
-  cognitoSignOut: "done" | "unsupported";
 };
 
 /**
@@ -24,5 +22,6 @@ export const revokeSessions = async (userId: string): Promise<Revocation> => {
     if (isConditionFailure(e)) throw new AppError("NOT_FOUND", "User not found");
     throw e;
   }
-  return { tokensValidAfter, cognitoSignOut: await Cognito.globalSignOut(userId) };
+  await Cognito.globalSignOut(userId);
+  return { tokensValidAfter };
 };

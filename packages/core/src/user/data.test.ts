@@ -4,7 +4,7 @@ import { User } from "../index.ts";
 /** Blobs DynamoDB could not store as a native map round-trip exactly, because data is kept as JSON text. */
 describe("the data blob", () => {
   it("stores what DynamoDB maps cannot: empty keys, huge and tiny numbers, deep-ish nesting", async () => {
-    const { id } = await User.register(User.RegisterInput.parse({ email: `blob.${Date.now()}@example.com`, name: `blob_${Date.now()}`, password: "Blob-blob1" }));
+    const { id } = await User.register(User.RegisterInput.parse({ email: `blob.${Date.now()}@example.com`, name: `blob_${Date.now()}`, password: "Blob-blob-blob-1" }));
     let nested: Record<string, unknown> = { leaf: true };
     for (let i = 0; i < 30; i++) nested = { n: nested };
     const blob = { "": [], big: 1e300, tiny: 5e-324, precise: 0.1 + 0.2, unicode: "ü😀", nested };

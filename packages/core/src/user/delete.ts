@@ -5,7 +5,7 @@ import { db } from "../dynamo/service.ts";
 import { retryTransaction } from "../dynamo/transaction.ts";
 import { AppError } from "../errors.ts";
 import { handleFromName } from "./handle.ts";
-import { removeCodesOf } from "../password/codes.ts";
+import { removePendingReset } from "../password/codes.ts";
 import { findById } from "./store.ts";
 
 const TOMBSTONE_TTL_SECONDS = 30 * 24 * 3600;
@@ -34,7 +34,7 @@ export const remove = async (id: string): Promise<void> => {
         .go(),
     );
     if (result.canceled) throw new AppError("CONFLICT", "The user changed during deletion; retry");
-    await removeCodesOf(id); // pending password-reset codes (they also expire on their own)
+    await removePendingReset(user.email); // a pending password reset (it also expires on its own)
   } else {
     const { data: tombstone } = await db().entities.deletion.get({ userId: id }).go({ consistent: true });
     if (!tombstone) throw new AppError("NOT_FOUND", "User not found");

@@ -1,3 +1,4 @@
+import * as Cognito from "../auth/cognito.ts";
 import { db } from "../dynamo/service.ts";
 import { isConditionFailure } from "../dynamo/errors.ts";
 import { AppError } from "../errors.ts";
@@ -7,18 +8,26 @@ import type { Info, Status } from "./schema.ts";
 import type { z } from "zod";
 
 /**
- * Sets the status. The profile is the source of truth: a SUSPENDED user cannot log in and every
- * token issued before stops working at our routes, because each request checks this record.
+ * Sets the status. The profile is the source of truth: only a CONFIRMED user logs in, and every
+ * request checks this record (`isLive`).
+ *
+ * Suspension ends every session as logout does: our revocation time, written with the status, and
+ * Cognito's global sign-out, which revokes the user's refresh tokens at the source, so one
+ * exchanged at Cognito directly during the suspension yields nothing. The Cognito user is not
+ * disabled: AWS would then answer "User is disabled" before looking at the password, and a wrong
+ * password must stay a 401 while only the right one learns of the suspension (403).
  */
 export const setStatus = async (id: string, status: z.infer<typeof Status>): Promise<Info> => {
+  let item: UserItem;
   try {
     const update = db().entities.user.patch({ id }).set({ status });
-    // Suspension also ends every session: tokens issued before now stay refused after reinstatement.
     if (status === "SUSPENDED") update.set({ tokensValidAfter: revocationTime() });
     const { data } = await update.go({ response: "all_new" });
-    return toInfo(data as UserItem);
+    item = data as UserItem;
   } catch (e) {
     if (isConditionFailure(e)) throw new AppError("NOT_FOUND", "User not found");
     throw e;
   }
+  if (status === "SUSPENDED") await Cognito.globalSignOut(id);
+  return toInfo(item);
 };

@@ -7,4 +7,4 @@ export { activate } from "./activate.ts";
 export { replaceData, mergeData, DATA_LIMIT_BYTES, DATA_MAX_DEPTH, type Blob } from "./data.ts";
 export { setStatus } from "./status.ts";
 export { remove } from "./delete.ts";
-export { revocationTime, isRevoked } from "./sessions.ts";
+export { revocationTime, isRevoked, isLive } from "./sessions.ts";

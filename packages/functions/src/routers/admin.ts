@@ -33,7 +33,8 @@ export const adminRouter = router({
         method: "POST",
         path: "/admin/keys/{keyId}/rotate",
         tags,
-        summary: "Replace a key; the old one keeps working for a grace window",
+        summary: "Replace a key (same name, scopes and expiry); the old one keeps working for a grace window. A revoked, expired or rotated key: 409",
+        errorResponses: [404, 409],
       },
     })
     .input(KeyId.extend({ graceSeconds: z.number().int().min(0).max(7 * 24 * 3600).default(3600) }))

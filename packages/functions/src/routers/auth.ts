@@ -7,8 +7,8 @@ const tags = ["auth"];
 
 export const authRouter = router({
   login: apiKeyProcedure("auth")
-    .meta({ openapi: { method: "POST", path: "/auth/login", tags, summary: "Log in with e-mail and password" } })
-    .input(z.strictObject({ email: User.Email, password: z.string().min(1).max(256) }))
+    .meta({ openapi: { method: "POST", path: "/auth/login", tags, summary: "Log in with e-mail and password (failures lock the client address out of the account; see the lockout)" } })
+    .input(z.strictObject({ email: User.Email, password: z.string().min(1).max(256), clientIp: Auth.ClientIp.optional() }))
     .output(
       z.object({
         accessToken: z.string(),
@@ -18,7 +18,8 @@ export const authRouter = router({
         tokenType: z.literal("Bearer"),
       }),
     )
-    .mutation(({ input }) => Auth.login(input.email, input.password)),
+    // S2S callers (a BFF) pass the end user's address; without it the lockout counts the caller's own.
+    .mutation(({ input, ctx }) => Auth.login(input.email, input.password, input.clientIp ?? ctx.sourceIp)),
 
   verify: apiKeyProcedure("auth")
     .meta({

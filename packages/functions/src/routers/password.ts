@@ -1,11 +1,13 @@
 import { z } from "zod";
 import { Password, User } from "@iam/core";
 import { apiKeyProcedure, bearerProcedure, router } from "../trpc.ts";
-import { logSignOut } from "./sign-out.ts";
 
-/** Forgotten password (S2S: the caller delivers the code) and password change (the signed-in user). */
+/**
+ * Forgotten password (S2S with the `recovery` scope: the caller delivers the code) and password
+ * change (the signed-in user).
+ */
 export const passwordRouter = router({
-  forgot: apiKeyProcedure("auth")
+  forgot: apiKeyProcedure("recovery")
     .meta({
       openapi: {
         method: "POST",
@@ -23,7 +25,7 @@ export const passwordRouter = router({
     )
     .mutation(({ input }) => Password.forgot(input.email)),
 
-  reset: apiKeyProcedure("auth")
+  reset: apiKeyProcedure("recovery")
     .meta({
       openapi: {
         method: "POST",
@@ -36,8 +38,7 @@ export const passwordRouter = router({
     .input(z.strictObject({ code: Password.ResetCode, newPassword: User.Password }))
     .output(z.object({ reset: z.literal(true), userId: z.string() }))
     .mutation(async ({ input }) => {
-      const { userId, cognitoSignOut } = await Password.reset(input.code, input.newPassword);
-      logSignOut("password.reset", userId, cognitoSignOut);
+      const { userId } = await Password.reset(input.code, input.newPassword);
       return { reset: true as const, userId };
     }),
 
@@ -54,8 +55,7 @@ export const passwordRouter = router({
     .input(z.strictObject({ currentPassword: z.string().min(1).max(256), newPassword: User.Password }))
     .output(z.object({ changed: z.literal(true) }))
     .mutation(async ({ input, ctx }) => {
-      const { cognitoSignOut } = await Password.change(ctx.caller.user, input.currentPassword, input.newPassword);
-      logSignOut("password.change", ctx.caller.user.id, cognitoSignOut);
+      await Password.change(ctx.caller.user, input.currentPassword, input.newPassword, ctx.sourceIp);
       return { changed: true as const };
     }),
 });

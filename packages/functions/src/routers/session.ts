@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { Session } from "@iam/core";
 import { apiKeyProcedure, bearerProcedure, router } from "../trpc.ts";
-import { logSignOut } from "./sign-out.ts";
 
 /** Refresh (S2S, with the user's refresh token) and logout (the signed-in user). */
 export const sessionRouter = router({
@@ -37,8 +36,7 @@ export const sessionRouter = router({
     .input(z.strictObject({}).optional().describe("No input: an empty body, or `{}`"))
     .output(z.object({ loggedOut: z.literal(true), tokensValidAfter: z.string().describe("ISO-8601: tokens issued before are refused") }))
     .mutation(async ({ ctx }) => {
-      const { tokensValidAfter, cognitoSignOut } = await Session.revokeSessions(ctx.caller.user.id);
-      logSignOut("session.logout", ctx.caller.user.id, cognitoSignOut);
+      const { tokensValidAfter } = await Session.revokeSessions(ctx.caller.user.id);
       return { loggedOut: true as const, tokensValidAfter: new Date(tokensValidAfter * 1000).toISOString() };
     }),
 });

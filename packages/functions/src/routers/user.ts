@@ -53,7 +53,7 @@ export const userRouter = router({
     .query(async ({ input }) => User.toInfo(await User.getByUnique("handle", User.handleKey(input.handle)))),
 
   setStatus: apiKeyProcedure("admin")
-    .meta({ openapi: { method: "PATCH", path: "/user/{id}/status/{status}", tags, summary: "Set a user's status" } })
+    .meta({ openapi: { method: "PATCH", path: "/user/{id}/status/{status}", tags, summary: "Set a user's status; suspension ends the user's sessions (here and at Cognito)" } })
     .input(ById.extend({ status: User.Status }))
     .output(User.Info)
     .mutation(({ input }) => User.setStatus(input.id, input.status)),

@@ -1,7 +1,12 @@
 import { Entity } from "electrodb";
 import { TableDefinition } from "../table.ts";
 
-export const SCOPES = ["read", "write", "auth", "admin"] as const;
+/**
+ * What a machine key may do: `read`, `write`, `auth` (login, refresh, verify), `recovery`
+ * (password forgot and reset: whoever holds it can take over any account, so a BFF that only
+ * signs users in does not need it) and `admin`.
+ */
+export const SCOPES = ["read", "write", "auth", "recovery", "admin"] as const;
 export type Scope = (typeof SCOPES)[number];
 
 const { primaryIndex: p, globalIndexes: g } = TableDefinition;

@@ -4,20 +4,23 @@ import { TableDefinition } from "../table.ts";
 const { primaryIndex: p } = TableDefinition;
 
 /**
- * Failed logins of one account (by a hash of the e-mail, known or not) in the current window.
- * The window opens at the first failure; `expiresAt` (TTL) removes the counter after it.
+ * One lockout counter: login attempts of one account from one client address, or of one account
+ * from everywhere (`counter` is a hash of either, known e-mail or not). `failures` counts the
+ * failures of the current window plus the attempts in flight, each reserved before its password
+ * is checked (auth/lockout.ts). The window opens at the first attempt; `expiresAt` (TTL) removes
+ * the counter after it.
  */
 export const LoginFailureEntity = new Entity({
-  model: { entity: "loginfailure", version: "1", service: "iam" },
+  model: { entity: "loginfailure", version: "2", service: "iam" },
   attributes: {
-    account: { type: "string", required: true, readOnly: true },
+    counter: { type: "string", required: true, readOnly: true },
     failures: { type: "number", required: true, default: 0 },
     windowStart: { type: "number", required: true },
     expiresAt: { type: "number", required: true },
   },
   indexes: {
-    byAccount: {
-      pk: { field: p.hashKey, composite: ["account"] },
+    byCounter: {
+      pk: { field: p.hashKey, composite: ["counter"] },
       sk: { field: p.rangeKey, composite: [] },
     },
   },
