@@ -12,3 +12,4 @@ export { Password } from "./password/index.ts";
 export { Profile } from "./profile/index.ts";
 export { Avatar } from "./avatar/index.ts";
 export { Directory } from "./directory/index.ts";
+export { withDeadline, remainingMs, REQUEST_DEADLINE_MS, DeadlineExceeded } from "./deadline.ts";

@@ -2,7 +2,7 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { Hono, type Context as HonoContext } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
-import { Config } from "@iam/core";
+import { Config, REQUEST_DEADLINE_MS, withDeadline } from "@iam/core";
 import { requestId } from "hono/request-id";
 import type { TRPCError } from "@trpc/server";
 import { contextFromRequest } from "./context.ts";
@@ -41,6 +41,9 @@ export const createApp = (options: AppOptions = {}) => {
   const responseMeta = ({ errors }: { errors: readonly TRPCError[] }) => errorResponseMeta(errors);
 
   app.use(requestId());
+  // Every dependency call of the request shares one budget (core/deadline.ts): a stalled
+  // dependency costs the caller at most this, then a 503 with Retry-After.
+  app.use((c, next) => withDeadline(REQUEST_DEADLINE_MS, next));
   app.use(async (c, next) => {
     const started = performance.now();
     await next();
