@@ -58,7 +58,9 @@ export const createApp = (options: AppOptions = {}) => {
   app.use(
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
-      onError: (c) => c.json({ message: "Request body exceeds 1 MiB", code: "PAYLOAD_TOO_LARGE" }, 413),
+      // Answered before the body is read: the rest of it is still on the wire, so this connection
+      // cannot carry another request. Closing it makes the client open a fresh one for the next.
+      onError: (c) => c.json({ message: "Request body exceeds 1 MiB", code: "PAYLOAD_TOO_LARGE" }, 413, { connection: "close" }),
     }),
   );
 
