@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { cognito } from "../../packages/core/src/aws.ts";
 import { Password } from "../../packages/core/src/index.ts";
 import { db } from "../../packages/core/src/dynamo/service.ts";
 import { hashCode } from "../../packages/core/src/user/codes.ts";
 import { activeUser, apiKey, baseUrl, bearer, itemsMentioning, rest } from "../helpers.ts";
-import { failing, login, meStatus, pastRevocationSecond, trpcCall } from "./helpers.ts";
+import { failing } from "../support/aws-faults.ts";
+import { login, meStatus, pastRevocationSecond, trpcCall } from "./helpers.ts";
 
 const forgot = (email: string) => rest("/auth/password/forgot", { method: "POST", body: { email } });
 const reset = (code: string, newPassword: string) => rest("/auth/password/reset", { method: "POST", body: { code, newPassword } });
@@ -71,12 +71,11 @@ describe("password reset: POST /auth/password/forgot → POST /auth/password/res
     expect(await itemsMentioning(hashCode(json.resetCode))).toHaveLength(1);
 
     // The schema mirrors the pool's policy, so only a policy change could get here: simulate it.
-    const refused = Object.assign(new Error("Password does not conform to policy"), { name: "InvalidPasswordException" });
-    const spy = failing(cognito(), "AdminSetUserPasswordCommand", refused);
+    const spy = failing("cognito", "AdminSetUserPassword", { error: "InvalidPasswordException", message: "Password does not conform to policy" });
     try {
       await expect(Password.reset(json.resetCode, "Refused-By-Pool1")).rejects.toMatchObject({ code: "BAD_REQUEST" });
     } finally {
-      spy.mockRestore();
+      spy.restore();
     }
     expect((await reset(json.resetCode, "Good-Enough-9")).status).toBe(200);
     await pastRevocationSecond();

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { cognito } from "../../packages/core/src/aws.ts";
 import { sessionStart } from "../../packages/core/src/session/refresh.ts";
 import { createApp } from "../../packages/functions/src/app.ts";
 import { log, setLogDestination } from "../../packages/functions/src/log.ts";
 import { activeUser, apiKey, baseUrl, bearer, rest } from "../helpers.ts";
-import { claims, failing, login, meStatus, pastRevocationSecond, trpcCall } from "./helpers.ts";
+import { THROTTLED, failing, type Fault } from "../support/aws-faults.ts";
+import { claims, login, meStatus, pastRevocationSecond, trpcCall } from "./helpers.ts";
 
 const refresh = (refreshToken: string) => rest("/auth/refresh", { method: "POST", body: { refreshToken } });
 const logout = (token: string) => rest("/public/user/me/logout", { method: "POST", headers: bearer(token) });
@@ -91,17 +91,17 @@ describe("logout: POST /public/user/me/logout", () => {
 });
 
 describe("logout when Cognito's global sign-out is missing or failing (in-process)", () => {
-  const logoutInProcess = async (token: string, error: Error) => {
+  const logoutInProcess = async (token: string, fault: Fault) => {
     const lines: string[] = [];
     const level = log.level;
     log.level = "info";
     const restore = setLogDestination({ write: (line) => lines.push(line) });
-    const spy = failing(cognito(), "AdminUserGlobalSignOutCommand", error);
+    const spy = failing("cognito", "AdminUserGlobalSignOut", fault);
     try {
       const res = await createApp().request("/public/user/me/logout", { method: "POST", headers: { authorization: `Bearer ${token}` } });
       return { status: res.status, lines };
     } finally {
-      spy.mockRestore();
+      spy.restore();
       restore();
       log.level = level;
     }
@@ -109,7 +109,7 @@ describe("logout when Cognito's global sign-out is missing or failing (in-proces
 
   it("an unsupported operation is not fatal: 200, one log line, and the tokens are refused", async () => {
     const { user, tokens } = await activeUser();
-    const res = await logoutInProcess(tokens.accessToken, Object.assign(new Error("Cognito Local unsupported feature"), { name: "Unsupported" }));
+    const res = await logoutInProcess(tokens.accessToken, { error: "CognitoLocal#Unsupported", message: "Cognito Local unsupported feature" });
     expect(res.status).toBe(200);
     const notes = res.lines.map((l) => JSON.parse(l)).filter((l) => /global sign-out is not supported/.test(l.msg));
     expect(notes).toEqual([expect.objectContaining({ procedure: "session.logout", userId: user.id })]);
@@ -118,7 +118,7 @@ describe("logout when Cognito's global sign-out is missing or failing (in-proces
 
   it("any other failure is reported (429 for throttling), and the service's own revocation has already happened", async () => {
     const { tokens } = await activeUser();
-    const res = await logoutInProcess(tokens.accessToken, Object.assign(new Error("Rate exceeded"), { name: "TooManyRequestsException" }));
+    const res = await logoutInProcess(tokens.accessToken, THROTTLED.cognito);
     expect(res.status).toBe(429);
     expect(await meStatus(tokens.accessToken)).toBe(401);
   });
