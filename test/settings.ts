@@ -3,5 +3,8 @@ export const TEST_SETTINGS = {
   // A short lockout window, so a test can wait it out.
   IAM_LOCKOUT_MAX_FAILURES: "5",
   IAM_LOCKOUT_WINDOW_SECONDS: "4",
+  // The emulators under the suite's parallel load answer far slower than AWS; the default 4 s
+  // budget is proven by test/fault-stall.test.ts, which runs its app without this.
+  IAM_REQUEST_DEADLINE_MS: "15000",
   IAM_CORS_ORIGINS: "https://app.example.com,http://localhost:5173",
 };

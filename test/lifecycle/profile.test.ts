@@ -104,7 +104,7 @@ describe("role: PATCH /user/{id}/role/{role}", () => {
 
   it("undoes the group change when the stored role cannot be written", async () => {
     const { user } = await registered();
-    const spy = failing("dynamodb", "UpdateItem", SERVER_ERROR.dynamodb);
+    const spy = failing("dynamodb", "TransactWriteItems", SERVER_ERROR.dynamodb);
     try {
       await expect(Profile.setRole(user.id, "ADMIN")).rejects.toThrow();
     } finally {

@@ -6,13 +6,16 @@ export type AppProcess = { url: string; child: ChildProcess; pid: number; exited
 const script = join(import.meta.dirname, "serve-app.ts");
 
 /**
- * Starts the HTTP app in a child process with `env` (a stack's configuration) and waits until it
+ * Starts the HTTP app in a child process with `env` (a stack's configuration, over this process's
+ * environment) and waits until it
  * serves. Unlike the shared server of the global setup, this one may be killed or stalled.
  */
-export const startAppProcess = (env: Record<string, string>): Promise<AppProcess> =>
+export const startAppProcess = (env: Record<string, string | undefined>): Promise<AppProcess> =>
   new Promise((resolve, reject) => {
+    // `undefined` removes a variable the parent has (e.g. the suite's raised request deadline).
+    const merged = Object.entries({ ...process.env, ...env, LOG_LEVEL: "silent" }).flatMap(([k, v]) => (v === undefined ? [] : [[k, v] as const]));
     const child = spawn(process.execPath, ["--import", "tsx", script], {
-      env: { ...process.env, ...env, LOG_LEVEL: "silent" },
+      env: Object.fromEntries(merged),
       stdio: ["ignore", "pipe", "pipe"],
     });
     const exited = new Promise<void>((r) => child.once("exit", () => r()));

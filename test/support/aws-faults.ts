@@ -12,10 +12,11 @@ import { setupServer } from "msw/node";
 export type Service = "dynamodb" | "cognito" | "s3";
 
 /**
- * What the matched call gets: an AWS error (its `__type`/`Code` and HTTP status), or `drop`: the
- * request goes through to the emulator (the write lands) and the client sees the connection fail.
+ * What the matched call gets: an AWS error (its `__type`/`Code` and HTTP status); `drop`: the
+ * request goes through to the emulator (a write lands) and the client sees the connection fail;
+ * `reset`: the connection fails before the request reaches the emulator.
  */
-export type Fault = { error: string; status?: number; message?: string } | "drop";
+export type Fault = { error: string; status?: number; message?: string } | "drop" | "reset";
 
 export const THROTTLED: Record<Service, Fault> = {
   dynamodb: { error: "ProvisionedThroughputExceededException", status: 400, message: "The level of configured provisioned throughput for the table was exceeded." },
@@ -51,7 +52,7 @@ const operationOf = (service: Service, req: Request): string | undefined => {
   return Object.entries(S3_OPERATIONS).find(([, matches]) => matches(req, url))?.[0];
 };
 
-const errorResponse = (service: Service, fault: Exclude<Fault, "drop">) => {
+const errorResponse = (service: Service, fault: Exclude<Fault, "drop" | "reset">) => {
   const status = fault.status ?? 400;
   const message = fault.message ?? fault.error;
   if (service === "s3")
@@ -74,6 +75,11 @@ const errorResponse = (service: Service, fault: Exclude<Fault, "drop">) => {
 const server = setupServer();
 server.listen({ onUnhandledRequest: "bypass" });
 const active = new Set<ReturnType<typeof http.all>>();
+/** The active faults become msw's handlers. (`resetHandlers(...list)` would make the list msw's initial handlers: never pass one.) */
+const apply = () => {
+  server.resetHandlers();
+  server.use(...active);
+};
 
 export type Injected = {
   /** Requests this fault answered (the SDK's retries included). */
@@ -94,19 +100,20 @@ export const failing = (service: Service, operation: string, fault: Fault, optio
   const handler = http.all("*", async ({ request }) => {
     if (new URL(request.url).origin !== origin || operationOf(service, request) !== operation || hits >= (options.times ?? Infinity)) return passthrough();
     hits++;
+    if (fault === "reset") return HttpResponse.error();
     if (fault !== "drop") return errorResponse(service, fault);
     await fetch(bypass(request));
     return HttpResponse.error();
   });
   active.add(handler);
-  server.resetHandlers(...active);
+  apply();
   return {
     get hits() {
       return hits;
     },
     restore: () => {
       active.delete(handler);
-      server.resetHandlers(...active);
+      apply();
     },
   };
 };

@@ -3,12 +3,11 @@ import { AsyncLocalStorage } from "node:async_hooks";
 /**
  * A per-request deadline, carried through every `await` of the request by AsyncLocalStorage and
  * read by the SDK clients (aws.ts) before each attempt: no dependency call outlives the request's
- * budget, whatever the retries. The HTTP app sets it per request; the reconciler per item.
+ * budget (`Config.requestDeadlineMs`), whatever the retries. The HTTP app sets it per request; the
+ * reconciler per item.
  */
 const deadlines = new AsyncLocalStorage<number>();
 
-/** The budget of one API request: well under the Lambda's 20 s, and under the 5 s a caller may wait on a stalled dependency. */
-export const REQUEST_DEADLINE_MS = 4_000;
 /** Extra budget for undoing a half-done step after the main budget failed (compensation, deciding an ambiguous write). */
 export const CLEANUP_DEADLINE_MS = 750;
 

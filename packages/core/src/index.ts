@@ -12,4 +12,5 @@ export { Password } from "./password/index.ts";
 export { Profile } from "./profile/index.ts";
 export { Avatar } from "./avatar/index.ts";
 export { Directory } from "./directory/index.ts";
-export { withDeadline, remainingMs, REQUEST_DEADLINE_MS, DeadlineExceeded } from "./deadline.ts";
+export { withDeadline, remainingMs, DeadlineExceeded } from "./deadline.ts";
+export { Reconciler } from "./reconcile/index.ts";
