@@ -14,9 +14,9 @@ export type Service = "dynamodb" | "cognito" | "s3";
 /**
  * What the matched call gets: an AWS error (its `__type`/`Code` and HTTP status); `drop`: the
  * request goes through to the emulator (a write lands) and the client sees the connection fail;
- * `reset`: the connection fails before the request reaches the emulator.
+ * `reset`: the connection fails before the request reaches the emulator; `delayMs`: a slow answer.
  */
-export type Fault = { error: string; status?: number; message?: string } | "drop" | "reset";
+export type Fault = { error: string; status?: number; message?: string } | "drop" | "reset" | { delayMs: number };
 
 export const THROTTLED: Record<Service, Fault> = {
   dynamodb: { error: "ProvisionedThroughputExceededException", status: 400, message: "The level of configured provisioned throughput for the table was exceeded." },
@@ -52,7 +52,7 @@ const operationOf = (service: Service, req: Request): string | undefined => {
   return Object.entries(S3_OPERATIONS).find(([, matches]) => matches(req, url))?.[0];
 };
 
-const errorResponse = (service: Service, fault: Exclude<Fault, "drop" | "reset">) => {
+const errorResponse = (service: Service, fault: { error: string; status?: number; message?: string }) => {
   const status = fault.status ?? 400;
   const message = fault.message ?? fault.error;
   if (service === "s3")
@@ -101,9 +101,15 @@ export const failing = (service: Service, operation: string, fault: Fault, optio
     if (new URL(request.url).origin !== origin || operationOf(service, request) !== operation || hits >= (options.times ?? Infinity)) return passthrough();
     hits++;
     if (fault === "reset") return HttpResponse.error();
-    if (fault !== "drop") return errorResponse(service, fault);
-    await fetch(bypass(request));
-    return HttpResponse.error();
+    if (fault === "drop") {
+      await fetch(bypass(request));
+      return HttpResponse.error();
+    }
+    if ("delayMs" in fault) {
+      await new Promise((r) => setTimeout(r, fault.delayMs));
+      return passthrough();
+    }
+    return errorResponse(service, fault);
   });
   active.add(handler);
   apply();

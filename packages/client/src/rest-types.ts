@@ -687,7 +687,7 @@ export type components = {
             /** @description For the caller; never a stack or an internal detail */
             message: string;
             /** @enum {string} */
-            code: "PARSE_ERROR" | "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_SUPPORTED" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "TOO_MANY_REQUESTS" | "INTERNAL_SERVER_ERROR" | "SERVICE_UNAVAILABLE";
+            code: "PARSE_ERROR" | "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_SUPPORTED" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNPROCESSABLE_CONTENT" | "TOO_MANY_REQUESTS" | "INTERNAL_SERVER_ERROR" | "SERVICE_UNAVAILABLE";
             issues?: {
                 code?: string;
                 message: string;
@@ -1108,7 +1108,9 @@ export interface operations {
     "user-register": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "idempotency-key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1136,6 +1138,8 @@ export interface operations {
                     sourceSystem?: string;
                     lang?: string;
                     currency?: string;
+                    /** @description Makes a retry safe: the same key and body within 24 h return the first response (the `Idempotency-Key` header does the same; for a tRPC batch, which shares headers) */
+                    idempotencyKey?: string;
                 };
             };
         };
@@ -1194,7 +1198,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: a unique value is taken, or a concurrent change (retry) */
+            /** @description Conflict: a unique value is taken, or a concurrent change or a request with the same Idempotency-Key is in progress (retry after Retry-After, when given) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1219,6 +1223,21 @@ export interface operations {
                      * @example {
                      *       "code": "PAYLOAD_TOO_LARGE",
                      *       "message": "Request body exceeds 1 MiB"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The Idempotency-Key was used with a different request body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNPROCESSABLE_CONTENT",
+                     *       "message": "This Idempotency-Key was used with a different request body"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -1355,7 +1374,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: a unique value is taken, or a concurrent change (retry) */
+            /** @description Conflict: a unique value is taken, or a concurrent change or a request with the same Idempotency-Key is in progress (retry after Retry-After, when given) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1653,7 +1672,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: a unique value is taken, or a concurrent change (retry) */
+            /** @description Conflict: a unique value is taken, or a concurrent change or a request with the same Idempotency-Key is in progress (retry after Retry-After, when given) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2197,7 +2216,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: a unique value is taken, or a concurrent change (retry) */
+            /** @description Conflict: a unique value is taken, or a concurrent change or a request with the same Idempotency-Key is in progress (retry after Retry-After, when given) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2359,7 +2378,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: a unique value is taken, or a concurrent change (retry) */
+            /** @description Conflict: a unique value is taken, or a concurrent change or a request with the same Idempotency-Key is in progress (retry after Retry-After, when given) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2521,7 +2540,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: a unique value is taken, or a concurrent change (retry) */
+            /** @description Conflict: a unique value is taken, or a concurrent change or a request with the same Idempotency-Key is in progress (retry after Retry-After, when given) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2685,7 +2704,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: a unique value is taken, or a concurrent change (retry) */
+            /** @description Conflict: a unique value is taken, or a concurrent change or a request with the same Idempotency-Key is in progress (retry after Retry-After, when given) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2849,7 +2868,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: a unique value is taken, or a concurrent change (retry) */
+            /** @description Conflict: a unique value is taken, or a concurrent change or a request with the same Idempotency-Key is in progress (retry after Retry-After, when given) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3181,7 +3200,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: a unique value is taken, or a concurrent change (retry) */
+            /** @description Conflict: a unique value is taken, or a concurrent change or a request with the same Idempotency-Key is in progress (retry after Retry-After, when given) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3342,7 +3361,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: a unique value is taken, or a concurrent change (retry) */
+            /** @description Conflict: a unique value is taken, or a concurrent change or a request with the same Idempotency-Key is in progress (retry after Retry-After, when given) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3505,7 +3524,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: a unique value is taken, or a concurrent change (retry) */
+            /** @description Conflict: a unique value is taken, or a concurrent change or a request with the same Idempotency-Key is in progress (retry after Retry-After, when given) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3664,7 +3683,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: a unique value is taken, or a concurrent change (retry) */
+            /** @description Conflict: a unique value is taken, or a concurrent change or a request with the same Idempotency-Key is in progress (retry after Retry-After, when given) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3834,7 +3853,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: a unique value is taken, or a concurrent change (retry) */
+            /** @description Conflict: a unique value is taken, or a concurrent change or a request with the same Idempotency-Key is in progress (retry after Retry-After, when given) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4003,7 +4022,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: a unique value is taken, or a concurrent change (retry) */
+            /** @description Conflict: a unique value is taken, or a concurrent change or a request with the same Idempotency-Key is in progress (retry after Retry-After, when given) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4159,7 +4178,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: a unique value is taken, or a concurrent change (retry) */
+            /** @description Conflict: a unique value is taken, or a concurrent change or a request with the same Idempotency-Key is in progress (retry after Retry-After, when given) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4297,7 +4316,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: a unique value is taken, or a concurrent change (retry) */
+            /** @description Conflict: a unique value is taken, or a concurrent change or a request with the same Idempotency-Key is in progress (retry after Retry-After, when given) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4436,7 +4455,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: a unique value is taken, or a concurrent change (retry) */
+            /** @description Conflict: a unique value is taken, or a concurrent change or a request with the same Idempotency-Key is in progress (retry after Retry-After, when given) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4587,7 +4606,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: a unique value is taken, or a concurrent change (retry) */
+            /** @description Conflict: a unique value is taken, or a concurrent change or a request with the same Idempotency-Key is in progress (retry after Retry-After, when given) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4759,7 +4778,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: a unique value is taken, or a concurrent change (retry) */
+            /** @description Conflict: a unique value is taken, or a concurrent change or a request with the same Idempotency-Key is in progress (retry after Retry-After, when given) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4928,7 +4947,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: a unique value is taken, or a concurrent change (retry) */
+            /** @description Conflict: a unique value is taken, or a concurrent change or a request with the same Idempotency-Key is in progress (retry after Retry-After, when given) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5066,7 +5085,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: a unique value is taken, or a concurrent change (retry) */
+            /** @description Conflict: a unique value is taken, or a concurrent change or a request with the same Idempotency-Key is in progress (retry after Retry-After, when given) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5237,7 +5256,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: a unique value is taken, or a concurrent change (retry) */
+            /** @description Conflict: a unique value is taken, or a concurrent change or a request with the same Idempotency-Key is in progress (retry after Retry-After, when given) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5400,7 +5419,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: a unique value is taken, or a concurrent change (retry) */
+            /** @description Conflict: a unique value is taken, or a concurrent change or a request with the same Idempotency-Key is in progress (retry after Retry-After, when given) */
             409: {
                 headers: {
                     [name: string]: unknown;

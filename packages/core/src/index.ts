@@ -14,3 +14,4 @@ export { Avatar } from "./avatar/index.ts";
 export { Directory } from "./directory/index.ts";
 export { withDeadline, remainingMs, DeadlineExceeded } from "./deadline.ts";
 export { Reconciler } from "./reconcile/index.ts";
+export { Idempotency } from "./idempotency/index.ts";

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { Badge, User } from "@iam/core";
+import { IdempotencyKey } from "../idempotency.ts";
 import { apiKeyProcedure, router } from "../trpc.ts";
 
 const tags = ["user"];
@@ -20,9 +21,18 @@ const withBlob = apiKeyProcedure("write").use(async ({ getRawInput, next }) =>
 export const userRouter = router({
   register: apiKeyProcedure("write")
     .meta({
-      openapi: { method: "POST", path: "/user", tags, summary: "Register a user", successDescription: "The new user and its activation code" },
+      idempotent: true,
+      openapi: {
+        method: "POST",
+        path: "/user",
+        tags,
+        summary: "Register a user",
+        successDescription: "The new user and its activation code",
+        requestHeaders: z.object({ "idempotency-key": IdempotencyKey.optional() }),
+        errorResponses: [422],
+      },
     })
-    .input(User.RegisterInput)
+    .input(User.RegisterInput.extend({ idempotencyKey: IdempotencyKey.optional() }))
     .output(User.Registered)
     .mutation(({ input, ctx }) => User.register(input, { sourceIp: ctx.sourceIp })),
 
