@@ -60,8 +60,11 @@ describe("a stalled dependency (SIGSTOP of the emulator)", () => {
     const env = stack?.env ?? {};
     const id = crypto.randomUUID();
     expect((await call(`/user/${id}`)).status).toBe(404);
-    const stalled = await whileStopped(env.AWS_ENDPOINT_URL_DYNAMODB ?? "", () => call(`/user/${id}`));
-    console.info(`DynamoDB Local stalled: answered ${stalled.status} after ${stalled.ms} ms`);
+    const [stalled, ready] = await whileStopped(env.AWS_ENDPOINT_URL_DYNAMODB ?? "", () => Promise.all([call(`/user/${id}`), call("/health/ready")]));
+    console.info(`DynamoDB Local stalled: answered ${stalled.status} after ${stalled.ms} ms; /health/ready ${ready.status} after ${ready.ms} ms`);
+    expect(ready.status).toBe(503);
+    expect(ready.json.dependencies.dynamodb.status).toBe("down");
+    expect(ready.json.dependencies.cognito.status).toBe("up");
     expect(stalled.status).toBe(503);
     expect(stalled.json).toMatchObject({ code: "SERVICE_UNAVAILABLE" });
     expect(Number(stalled.retryAfter)).toBeGreaterThan(0);
@@ -81,5 +84,18 @@ describe("a stalled dependency (SIGSTOP of the emulator)", () => {
     expect(Number(stalled.retryAfter)).toBeGreaterThan(0);
     // Unconfirmed users may not log in (403), which is an answer: Cognito is back.
     expect((await login()).status).toBe(403);
+  });
+
+  it("cognito-local gone (connection refused): 503 with Retry-After, and readiness names it", async () => {
+    const env = stack?.env ?? {};
+    process.kill(await pidListeningOn(Number(new URL(env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER ?? "").port)), "SIGKILL");
+    const login = await call("/auth/login", { method: "POST", body: { email: "nobody@example.com", password: "Whatever-1" } });
+    expect(login.status).toBe(503);
+    expect(Number(login.retryAfter)).toBeGreaterThan(0);
+    // The readiness result is cached a few seconds: wait past the last one.
+    await new Promise((r) => setTimeout(r, 5_100));
+    const ready = await call("/health/ready");
+    expect(ready.status).toBe(503);
+    expect(ready.json.dependencies.cognito.status).toBe("down");
   });
 });

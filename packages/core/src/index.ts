@@ -15,3 +15,4 @@ export { Directory } from "./directory/index.ts";
 export { withDeadline, remainingMs, DeadlineExceeded } from "./deadline.ts";
 export { Reconciler } from "./reconcile/index.ts";
 export { Idempotency } from "./idempotency/index.ts";
+export { Health } from "./health/index.ts";

@@ -2,7 +2,7 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { Hono, type Context as HonoContext } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
-import { Config, withDeadline } from "@iam/core";
+import { Config, Health, withDeadline } from "@iam/core";
 import { requestId } from "hono/request-id";
 import type { TRPCError } from "@trpc/server";
 import { contextFromRequest } from "./context.ts";
@@ -81,7 +81,14 @@ export const createApp = (options: AppOptions = {}) => {
   app.use("/public/*", browserCors);
   app.use("/trpc/*", browserCors);
 
+  // Liveness: the process answers; nothing else is called.
   app.get("/health", (c) => c.json({ status: "ok" }));
+  // Readiness: each dependency and its latency; 503 when one is down (cached a few seconds).
+  const ready = Health.readiness();
+  app.get("/health/ready", async (c) => {
+    const result = await ready();
+    return result.status === "ready" ? c.json(result) : c.json(result, 503, { "retry-after": "5" });
+  });
   app.get("/openapi.json", (c) => c.json(openApiDocument()));
   mountDocs(app);
 

@@ -1,0 +1,56 @@
+import { AdminGetUserCommand } from "@aws-sdk/client-cognito-identity-provider";
+import { HeadBucketCommand } from "@aws-sdk/client-s3";
+import { cognito, s3 } from "../aws.ts";
+import { Config } from "../config.ts";
+import { withDeadline } from "../deadline.ts";
+import { db } from "../dynamo/service.ts";
+
+export type Check = { status: "up" | "down"; latencyMs: number; error?: string };
+export type Readiness = { status: "ready" | "unavailable"; checkedAt: string; dependencies: Record<"dynamodb" | "cognito" | "s3", Check> };
+
+/** A dependency slower than this counts as down for readiness. */
+const CHECK_DEADLINE_MS = 2_000;
+
+/** The cheapest call each dependency answers, with the permissions the service already has. */
+const probes = {
+  // One GetItem of a key that never exists.
+  dynamodb: () => db().entities.user.get({ id: "readiness-probe" }).go(),
+  // "No such user" is an answer: the pool is reachable and the service may call it.
+  cognito: async () => {
+    try {
+      await cognito().send(new AdminGetUserCommand({ UserPoolId: Config.auth.userPoolId, Username: "readiness-probe@invalid" }));
+    } catch (e) {
+      if ((e as Error).name !== "UserNotFoundException") throw e;
+    }
+  },
+  s3: () => s3().send(new HeadBucketCommand({ Bucket: Config.bucketName })),
+};
+
+const check = async (probe: () => Promise<unknown>): Promise<Check> => {
+  const started = performance.now();
+  try {
+    await withDeadline(CHECK_DEADLINE_MS, probe);
+    return { status: "up", latencyMs: Math.round(performance.now() - started) };
+  } catch (e) {
+    return { status: "down", latencyMs: Math.round(performance.now() - started), error: (e as Error).name };
+  }
+};
+
+/**
+ * Readiness: each dependency's status and latency, checked in parallel. The result is kept for
+ * `cacheMs` and concurrent probes share one check, so load balancers and monitors polling it
+ * cannot spend Cognito's request quota. (`/health` stays a liveness check that calls nothing.)
+ */
+export const readiness = ({ cacheMs = 5_000 }: { cacheMs?: number } = {}) => {
+  let last: { at: number; result: Promise<Readiness> } | undefined;
+  const run = async (): Promise<Readiness> => {
+    const [dynamodb, cognitoCheck, s3Check] = await Promise.all([check(probes.dynamodb), check(probes.cognito), check(probes.s3)]);
+    const dependencies = { dynamodb, cognito: cognitoCheck, s3: s3Check };
+    const down = Object.values(dependencies).some((c) => c.status === "down");
+    return { status: down ? "unavailable" : "ready", checkedAt: new Date().toISOString(), dependencies };
+  };
+  return (): Promise<Readiness> => {
+    if (!last || Date.now() - last.at >= cacheMs) last = { at: Date.now(), result: run() };
+    return last.result;
+  };
+};
