@@ -1,9 +1,14 @@
-import { DeleteObjectsCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
+import { DeleteObjectsCommand, HeadBucketCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { s3 } from "../aws.ts";
 import { Config } from "../config.ts";
 
 /** Key prefix of everything the service stores for one user (avatars today). */
 export const userPrefix = (userId: string) => `users/${userId}/`;
+
+/** HeadBucket: the bucket answers (readiness). */
+export const bucketReachable = async (): Promise<void> => {
+  await s3().send(new HeadBucketCommand({ Bucket: Config.bucketName }));
+};
 
 /** Deletes every object under the user's prefix; deleting nothing is fine. */
 export const deleteUserObjects = async (userId: string): Promise<void> => {

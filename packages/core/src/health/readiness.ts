@@ -1,7 +1,5 @@
-import { AdminGetUserCommand } from "@aws-sdk/client-cognito-identity-provider";
-import { HeadBucketCommand } from "@aws-sdk/client-s3";
-import { cognito, s3 } from "../aws.ts";
-import { Config } from "../config.ts";
+import { bucketReachable } from "../assets/objects.ts";
+import { findUser } from "../auth/cognito.ts";
 import { withDeadline } from "../deadline.ts";
 import { db } from "../dynamo/service.ts";
 
@@ -15,15 +13,9 @@ const CHECK_DEADLINE_MS = 2_000;
 const probes = {
   // One GetItem of a key that never exists.
   dynamodb: () => db().entities.user.get({ id: "readiness-probe" }).go(),
-  // "No such user" is an answer: the pool is reachable and the service may call it.
-  cognito: async () => {
-    try {
-      await cognito().send(new AdminGetUserCommand({ UserPoolId: Config.auth.userPoolId, Username: "readiness-probe@invalid" }));
-    } catch (e) {
-      if ((e as Error).name !== "UserNotFoundException") throw e;
-    }
-  },
-  s3: () => s3().send(new HeadBucketCommand({ Bucket: Config.bucketName })),
+  // AdminGetUser of a user that never exists: "no such user" is an answer.
+  cognito: () => findUser("readiness-probe@invalid"),
+  s3: bucketReachable,
 };
 
 const check = async (probe: () => Promise<unknown>): Promise<Check> => {
