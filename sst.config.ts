@@ -20,6 +20,7 @@ export default $config({
     await import("./infra/auth.ts");
     await import("./infra/secrets.ts");
     const { httpApi } = await import("./infra/api.ts");
+    await import("./infra/reconciler.ts");
     return {
       api: httpApi.url,
       docs: $interpolate`${httpApi.url}/docs`,

@@ -201,6 +201,18 @@ declare global {
         readonly name: $SST.Output<string>;
       }
 
+      /** The scheduled job (SST 4's `sst.aws.Cron`: an EventBridge rule invoking a function). */
+      interface CronArgs {
+        schedule: $SST.Input<`rate(${string})` | `cron(${string})`>;
+        function?: $SST.Input<string | FunctionArgs>;
+        enabled?: $SST.Input<boolean>;
+        event?: $SST.Input<Record<string, $SST.Input<string>>>;
+      }
+      class Cron {
+        constructor(name: string, args: CronArgs);
+        readonly nodes: { readonly function: $SST.Output<Function>; readonly rule: unknown; readonly target: unknown };
+      }
+
       interface ApiGatewayV2Args {
         cors?: $SST.Input<
           | boolean

@@ -477,6 +477,31 @@ describe("infra (structure, not a deployment)", () => {
     });
   });
 
+  describe("reconciler", () => {
+    const cron = () => one(prod.registry, "sst.aws.Cron", "Reconciler").args;
+
+    it("runs every minute a Node.js 22 arm64 function whose handler file exports it", async () => {
+      expect(cron().schedule).toBe("rate(1 minute)");
+      const fn = cron().function;
+      expect(fn).toMatchObject({ runtime: "nodejs22.x", architecture: "arm64", environment: { NODE_ENV: "production" } });
+      const [file, exported] = (fn.handler as string).split(".") as [string, string];
+      expect(file).toBe("packages/functions/src/reconciler");
+      const mod: Record<string, unknown> = await import(/* @vite-ignore */ join(root, `${file}.ts`));
+      expect(typeof mod[exported]).toBe("function");
+    });
+
+    it("is linked to the table, the assets bucket and the pool, and may make the pool's admin calls", () => {
+      const fn = cron().function;
+      expect((fn.link as Recorded[]).map((c) => c.logicalName).sort()).toEqual(["Assets", "Auth", "Table"]);
+      const api = one(prod.registry, "sst.aws.Function", "Api").args;
+      expect(fn.permissions).toEqual(api.permissions);
+    });
+
+    it("has a timeout above one item's request budget, so a pass is not cut short on the first slow item", () => {
+      expect(Number.parseInt(cron().function.timeout as string, 10)).toBeGreaterThanOrEqual(30);
+    });
+  });
+
   describe("secrets", () => {
     it("declares the bootstrap API key as the IamApiKey secret", () => {
       one(prod.registry, "sst.sst.Secret", "IamApiKey");

@@ -5,5 +5,8 @@ export const TEST_SETTINGS = {
   IAM_LOCKOUT_WINDOW_SECONDS: "4",
   // A low account-wide ceiling (2 addresses' worth of failures), so a test can reach it inside the window.
   IAM_LOCKOUT_ACCOUNT_MAX_FAILURES: "10",
+  // The emulators under the suite's parallel load answer far slower than AWS; the default 4 s
+  // budget is proven by test/fault-stall.test.ts, which runs its app without this.
+  IAM_REQUEST_DEADLINE_MS: "15000",
   IAM_CORS_ORIGINS: "https://app.example.com,http://localhost:5173",
 };

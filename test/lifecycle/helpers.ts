@@ -1,4 +1,3 @@
-import { vi } from "vitest";
 import { bearer, rest } from "../helpers.ts";
 
 /**
@@ -34,16 +33,4 @@ export const trpcCall = async (
         });
   const json = (await res.json()) as { result?: { data: unknown }; error?: { message: string; data?: { httpStatus?: number } } };
   return { status: res.status, data: json.result?.data as any, error: json.error };
-};
-
-type Sender = { send: (command: any, ...rest: any[]) => Promise<any> };
-
-/** Makes an SDK client's `send` fail for commands of one class, passing everything else through. */
-export const failing = (client: Sender, commandName: string, error: Error) => {
-  const send = client.send.bind(client);
-  return vi
-    .spyOn(client, "send")
-    .mockImplementation((command: { constructor: { name: string } }, ...rest: unknown[]) =>
-      command.constructor.name === commandName ? Promise.reject(error) : send(command, ...rest),
-    );
 };

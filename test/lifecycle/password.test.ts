@@ -7,7 +7,8 @@ import { emailHash } from "../../packages/core/src/password/codes.ts";
 import { hashCode } from "../../packages/core/src/user/codes.ts";
 import { createApp } from "../../packages/functions/src/app.ts";
 import { activeUser, apiKey, baseUrl, bearer, itemsMentioning, newUser, rest } from "../helpers.ts";
-import { failing, login, meStatus, pastRevocationSecond, trpcCall } from "./helpers.ts";
+import { failing } from "../support/aws-faults.ts";
+import { login, meStatus, pastRevocationSecond, trpcCall } from "./helpers.ts";
 
 const forgot = (email: string) => rest("/auth/password/forgot", { method: "POST", body: { email } });
 const reset = (code: string, newPassword: string) => rest("/auth/password/reset", { method: "POST", body: { code, newPassword } });
@@ -80,12 +81,11 @@ describe("password reset: POST /auth/password/forgot → POST /auth/password/res
     expect(await itemsMentioning(hashCode(json.resetCode))).toHaveLength(2);
 
     // The schema mirrors the pool's policy, so only a policy change could get here: simulate it.
-    const refused = Object.assign(new Error("Password does not conform to policy"), { name: "InvalidPasswordException" });
-    const spy = failing(cognito(), "AdminSetUserPasswordCommand", refused);
+    const spy = failing("cognito", "AdminSetUserPassword", { error: "InvalidPasswordException", message: "Password does not conform to policy" });
     try {
       await expect(Password.reset(json.resetCode, "Refused-By-Pool1")).rejects.toMatchObject({ code: "BAD_REQUEST" });
     } finally {
-      spy.mockRestore();
+      spy.restore();
     }
     expect((await reset(json.resetCode, "Good-Enough-9")).status).toBe(200);
     await pastRevocationSecond();

@@ -1,9 +1,10 @@
 import { AdminListGroupsForUserCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { describe, expect, it } from "vitest";
-import { cognito, documentClient } from "../../packages/core/src/aws.ts";
+import { cognito } from "../../packages/core/src/aws.ts";
 import { Config, Profile } from "../../packages/core/src/index.ts";
 import { activeUser, apiKey, baseUrl, bearer, registered, rest } from "../helpers.ts";
-import { claims, failing, login, meStatus, pastRevocationSecond, trpcCall } from "./helpers.ts";
+import { SERVER_ERROR, THROTTLED, failing } from "../support/aws-faults.ts";
+import { claims, login, meStatus, pastRevocationSecond, trpcCall } from "./helpers.ts";
 
 const groupsOf = async (id: string) => {
   const res = await cognito().send(new AdminListGroupsForUserCommand({ UserPoolId: Config.auth.userPoolId, Username: id }));
@@ -103,11 +104,11 @@ describe("role: PATCH /user/{id}/role/{role}", () => {
 
   it("undoes the group change when the stored role cannot be written", async () => {
     const { user } = await registered();
-    const spy = failing(documentClient(), "UpdateCommand", Object.assign(new Error("boom"), { name: "InternalServerError" }));
+    const spy = failing("dynamodb", "TransactWriteItems", SERVER_ERROR.dynamodb);
     try {
       await expect(Profile.setRole(user.id, "ADMIN")).rejects.toThrow();
     } finally {
-      spy.mockRestore();
+      spy.restore();
     }
     expect(await groupsOf(user.id)).toEqual(["USER"]);
     expect((await rest(`/user/${user.id}`)).json.role).toBe("USER");
@@ -115,13 +116,13 @@ describe("role: PATCH /user/{id}/role/{role}", () => {
 
   it("puts the old role back when the old group cannot be left", async () => {
     const { user } = await registered();
-    const spy = failing(cognito(), "AdminRemoveUserFromGroupCommand", Object.assign(new Error("slow down"), { name: "TooManyRequestsException" }));
+    const spy = failing("cognito", "AdminRemoveUserFromGroup", THROTTLED.cognito);
     try {
       await expect(Profile.setRole(user.id, "MODERATOR")).rejects.toMatchObject({ name: "TooManyRequestsException" });
       // Both compensations failed at Cognito too (the spy refuses every removal): the stored role is back at least.
       expect((await rest(`/user/${user.id}`)).json.role).toBe("USER");
     } finally {
-      spy.mockRestore();
+      spy.restore();
     }
     // With Cognito answering again, the next change converges both stores.
     expect((await rest(`/user/${user.id}/role/MODERATOR`, { method: "PATCH" })).json.role).toBe("MODERATOR");

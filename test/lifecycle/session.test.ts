@@ -6,7 +6,8 @@ import { sessionStart } from "../../packages/core/src/session/refresh.ts";
 import { createApp } from "../../packages/functions/src/app.ts";
 import { activeUser, apiKey, baseUrl, bearer, rest } from "../helpers.ts";
 import { resigned } from "../security/cognito-local-jwt.ts";
-import { claims, failing, login, meStatus, pastRevocationSecond, trpcCall } from "./helpers.ts";
+import { THROTTLED, failing } from "../support/aws-faults.ts";
+import { claims, login, meStatus, pastRevocationSecond, trpcCall } from "./helpers.ts";
 
 const refresh = (refreshToken: string) => rest("/auth/refresh", { method: "POST", body: { refreshToken } });
 const logout = (token: string) => rest("/public/user/me/logout", { method: "POST", headers: bearer(token) });
@@ -94,12 +95,12 @@ describe("logout: POST /public/user/me/logout", () => {
 describe("logout when Cognito's global sign-out fails (in-process)", () => {
   it("the failure is reported (429 for throttling), and the service's own revocation has already happened", async () => {
     const { tokens } = await activeUser();
-    const spy = failing(cognito(), "AdminUserGlobalSignOutCommand", Object.assign(new Error("Rate exceeded"), { name: "TooManyRequestsException" }));
+    const spy = failing("cognito", "AdminUserGlobalSignOut", THROTTLED.cognito);
     try {
       const res = await createApp().request("/public/user/me/logout", { method: "POST", headers: { authorization: `Bearer ${tokens.accessToken}` } });
       expect(res.status).toBe(429);
     } finally {
-      spy.mockRestore();
+      spy.restore();
     }
     expect(await meStatus(tokens.accessToken)).toBe(401);
   });

@@ -1,10 +1,10 @@
-import { describe, expect, it, vi } from "vitest";
-import { documentClient } from "../../packages/core/src/aws.ts";
+import { describe, expect, it } from "vitest";
 import { db } from "../../packages/core/src/dynamo/service.ts";
 import { createApp } from "../../packages/functions/src/app.ts";
 import { appRouter } from "../../packages/functions/src/router.ts";
 import { apiKey, activeUser, newUser, registered, rest } from "../helpers.ts";
 import { LIFECYCLE_MUTATIONS } from "../lifecycle/mass-assignment.ts";
+import { failing } from "../support/aws-faults.ts";
 
 type Proc = { _def: { type: string } };
 const procedures = appRouter._def.procedures as unknown as Record<string, Proc>;
@@ -65,8 +65,8 @@ describe("mass assignment", () => {
 
 describe("no internals in responses", () => {
   it("answers an internal failure with a bare 500, whatever NODE_ENV says", async () => {
-    const client = documentClient();
-    vi.spyOn(client, "send").mockRejectedValue(new Error("secret detail at /srv/app/db.ts:12 (pk=USER#1)"));
+    // A request DynamoDB refuses as malformed is a bug of ours: it must come out as a bare 500.
+    const fault = failing("dynamodb", "GetItem", { error: "ValidationException", status: 400, message: "secret detail at /srv/app/db.ts:12 (pk=USER#1)" });
     const previous = process.env.NODE_ENV;
     try {
       for (const env of ["development", "production", "test"]) {
@@ -82,7 +82,7 @@ describe("no internals in responses", () => {
       }
     } finally {
       process.env.NODE_ENV = previous;
-      vi.restoreAllMocks();
+      fault.restore();
     }
   });
 });

@@ -687,7 +687,7 @@ export type components = {
             /** @description For the caller; never a stack or an internal detail */
             message: string;
             /** @enum {string} */
-            code: "PARSE_ERROR" | "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_SUPPORTED" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "TOO_MANY_REQUESTS" | "INTERNAL_SERVER_ERROR" | "SERVICE_UNAVAILABLE";
+            code: "PARSE_ERROR" | "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_SUPPORTED" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNPROCESSABLE_CONTENT" | "TOO_MANY_REQUESTS" | "INTERNAL_SERVER_ERROR" | "SERVICE_UNAVAILABLE";
             issues?: {
                 code?: string;
                 message: string;
@@ -1110,7 +1110,9 @@ export interface operations {
     "user-register": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "idempotency-key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1138,6 +1140,8 @@ export interface operations {
                     sourceSystem?: string;
                     lang?: string;
                     currency?: string;
+                    /** @description Makes a retry safe: the same key and body within 24 h return the first response (the `Idempotency-Key` header does the same; for a tRPC batch, which shares headers) */
+                    idempotencyKey?: string;
                 };
             };
         };
@@ -1196,7 +1200,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: a unique value is taken, or a concurrent change (retry) */
+            /** @description Conflict: a unique value is taken, or a concurrent change or a request with the same Idempotency-Key is in progress (retry after Retry-After, when given) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1221,6 +1225,21 @@ export interface operations {
                      * @example {
                      *       "code": "PAYLOAD_TOO_LARGE",
                      *       "message": "Request body exceeds 1 MiB"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The Idempotency-Key was used with a different request body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNPROCESSABLE_CONTENT",
+                     *       "message": "This Idempotency-Key was used with a different request body"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -1357,7 +1376,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: a unique value is taken, or a concurrent change (retry) */
+            /** @description Conflict: a unique value is taken, or a concurrent change or a request with the same Idempotency-Key is in progress (retry after Retry-After, when given) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1655,7 +1674,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: a unique value is taken, or a concurrent change (retry) */
+            /** @description Conflict: a unique value is taken, or a concurrent change or a request with the same Idempotency-Key is in progress (retry after Retry-After, when given) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2199,7 +2218,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: a unique value is taken, or a concurrent change (retry) */
+            /** @description Conflict: a unique value is taken, or a concurrent change or a request with the same Idempotency-Key is in progress (retry after Retry-After, when given) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2361,7 +2380,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: a unique value is taken, or a concurrent change (retry) */
+            /** @description Conflict: a unique value is taken, or a concurrent change or a request with the same Idempotency-Key is in progress (retry after Retry-After, when given) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2523,7 +2542,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: a unique value is taken, or a concurrent change (retry) */
+            /** @description Conflict: a unique value is taken, or a concurrent change or a request with the same Idempotency-Key is in progress (retry after Retry-After, when given) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2687,7 +2706,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: a unique value is taken, or a concurrent change (retry) */
+            /** @description Conflict: a unique value is taken, or a concurrent change or a request with the same Idempotency-Key is in progress (retry after Retry-After, when given) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2851,7 +2870,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: a unique value is taken, or a concurrent change (retry) */
+            /** @description Conflict: a unique value is taken, or a concurrent change or a request with the same Idempotency-Key is in progress (retry after Retry-After, when given) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3183,7 +3202,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: a unique value is taken, or a concurrent change (retry) */
+            /** @description Conflict: a unique value is taken, or a concurrent change or a request with the same Idempotency-Key is in progress (retry after Retry-After, when given) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3344,7 +3363,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: a unique value is taken, or a concurrent change (retry) */
+            /** @description Conflict: a unique value is taken, or a concurrent change or a request with the same Idempotency-Key is in progress (retry after Retry-After, when given) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3507,7 +3526,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: a unique value is taken, or a concurrent change (retry) */
+            /** @description Conflict: a unique value is taken, or a concurrent change or a request with the same Idempotency-Key is in progress (retry after Retry-After, when given) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3666,7 +3685,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: a unique value is taken, or a concurrent change (retry) */
+            /** @description Conflict: a unique value is taken, or a concurrent change or a request with the same Idempotency-Key is in progress (retry after Retry-After, when given) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3836,7 +3855,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: a unique value is taken, or a concurrent change (retry) */
+            /** @description Conflict: a unique value is taken, or a concurrent change or a request with the same Idempotency-Key is in progress (retry after Retry-After, when given) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4005,7 +4024,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: a unique value is taken, or a concurrent change (retry) */
+            /** @description Conflict: a unique value is taken, or a concurrent change or a request with the same Idempotency-Key is in progress (retry after Retry-After, when given) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4161,7 +4180,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: a unique value is taken, or a concurrent change (retry) */
+            /** @description Conflict: a unique value is taken, or a concurrent change or a request with the same Idempotency-Key is in progress (retry after Retry-After, when given) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4299,7 +4318,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: a unique value is taken, or a concurrent change (retry) */
+            /** @description Conflict: a unique value is taken, or a concurrent change or a request with the same Idempotency-Key is in progress (retry after Retry-After, when given) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4438,7 +4457,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: a unique value is taken, or a concurrent change (retry) */
+            /** @description Conflict: a unique value is taken, or a concurrent change or a request with the same Idempotency-Key is in progress (retry after Retry-After, when given) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4589,7 +4608,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: a unique value is taken, or a concurrent change (retry) */
+            /** @description Conflict: a unique value is taken, or a concurrent change or a request with the same Idempotency-Key is in progress (retry after Retry-After, when given) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4761,7 +4780,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: a unique value is taken, or a concurrent change (retry) */
+            /** @description Conflict: a unique value is taken, or a concurrent change or a request with the same Idempotency-Key is in progress (retry after Retry-After, when given) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4930,7 +4949,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: a unique value is taken, or a concurrent change (retry) */
+            /** @description Conflict: a unique value is taken, or a concurrent change or a request with the same Idempotency-Key is in progress (retry after Retry-After, when given) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5068,7 +5087,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: a unique value is taken, or a concurrent change (retry) */
+            /** @description Conflict: a unique value is taken, or a concurrent change or a request with the same Idempotency-Key is in progress (retry after Retry-After, when given) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5239,7 +5258,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: a unique value is taken, or a concurrent change (retry) */
+            /** @description Conflict: a unique value is taken, or a concurrent change or a request with the same Idempotency-Key is in progress (retry after Retry-After, when given) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5402,7 +5421,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: a unique value is taken, or a concurrent change (retry) */
+            /** @description Conflict: a unique value is taken, or a concurrent change or a request with the same Idempotency-Key is in progress (retry after Retry-After, when given) */
             409: {
                 headers: {
                     [name: string]: unknown;

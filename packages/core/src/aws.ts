@@ -2,19 +2,72 @@ import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
+import { StandardRetryStrategy } from "@smithy/core/retry";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
+type RetryArgs = Parameters<StandardRetryStrategy["refreshRetryTokenForRetry"]>;
+import { DeadlineExceeded, remainingMs } from "./deadline.ts";
 
 /**
  * SDK clients, created once per process on first use. Region, credentials and endpoint
  * overrides (`AWS_ENDPOINT_URL_DYNAMODB`, …) come from the standard AWS environment.
+ *
+ * Every client gets the same bounds, because an SDK client without them waits forever on a
+ * stalled dependency (a stopped emulator, a black-holed connection):
+ * - connect within 1 s; an attempt (request and response) may take what is left of the current
+ *   request's deadline (deadline.ts), or 10 s outside any request — `requestTimeout` alone only
+ *   logs a warning in this SDK version, `throwOnRequestTimeout` makes it an error;
+ * - at most 3 attempts (the SDK's standard retries, for throttling, 5xx, resets), and none that
+ *   starts with less than `MIN_RETRY_BUDGET_MS` of the deadline left: a stalled dependency costs
+ *   one attempt that ends at the deadline. (A slow one is not cut short by a fixed per-attempt
+ *   limit: it was answering, and a retry would only repeat a write that may have landed.)
  */
+export const TIMEOUTS = { connectMs: 1_000, attemptMs: 10_000, maxAttempts: 3 } as const;
+const MIN_RETRY_BUDGET_MS = 250;
+
 const once = <T>(make: () => T): (() => T) => {
   let value: T | undefined;
   return () => (value ??= make());
 };
 
-export const dynamo = once(() => new DynamoDBClient({ maxAttempts: 3 }));
+/** The Node HTTP handler with the timeouts above, each attempt bounded by what is left of the request's deadline. */
+class DeadlineHttpHandler extends NodeHttpHandler {
+  constructor() {
+    super({
+      connectionTimeout: TIMEOUTS.connectMs,
+      requestTimeout: TIMEOUTS.attemptMs,
+      throwOnRequestTimeout: true,
+      httpAgent: { keepAlive: true, maxSockets: 50 },
+      httpsAgent: { keepAlive: true, maxSockets: 50 },
+    });
+  }
+
+  override handle(...[request, options = {}]: Parameters<NodeHttpHandler["handle"]>): ReturnType<NodeHttpHandler["handle"]> {
+    const left = remainingMs();
+    if (left === undefined) return super.handle(request, options);
+    if (left <= 0) return Promise.reject(new DeadlineExceeded());
+    return super.handle(request, { ...options, requestTimeout: Math.min(TIMEOUTS.attemptMs, left) });
+  }
+}
+
+/** The SDK's standard retries, minus a retry that could not finish before the deadline. */
+class DeadlineRetryStrategy extends StandardRetryStrategy {
+  override async refreshRetryTokenForRetry(...[token, errorInfo]: RetryArgs): ReturnType<StandardRetryStrategy["refreshRetryTokenForRetry"]> {
+    const left = remainingMs();
+    // Any throw here ends the retries; the SDK then reports the attempt's own error.
+    if (left !== undefined && left < MIN_RETRY_BUDGET_MS) throw errorInfo.error;
+    return super.refreshRetryTokenForRetry(token, errorInfo);
+  }
+}
+
+const clientOptions = () => ({
+  maxAttempts: TIMEOUTS.maxAttempts,
+  retryStrategy: new DeadlineRetryStrategy(TIMEOUTS.maxAttempts),
+  requestHandler: new DeadlineHttpHandler(),
+});
+
+export const dynamo = once(() => new DynamoDBClient(clientOptions()));
 export const documentClient = once(() =>
   DynamoDBDocumentClient.from(dynamo(), { marshallOptions: { removeUndefinedValues: true } }),
 );
-export const cognito = once(() => new CognitoIdentityProviderClient({ maxAttempts: 3 }));
-export const s3 = once(() => new S3Client({ forcePathStyle: true }));
+export const cognito = once(() => new CognitoIdentityProviderClient(clientOptions()));
+export const s3 = once(() => new S3Client({ ...clientOptions(), forcePathStyle: true }));

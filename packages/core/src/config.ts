@@ -59,6 +59,16 @@ export const Config = {
       .map((o) => o.trim())
       .filter(Boolean);
   },
+  /**
+   * The time budget of one API request for all its dependency calls (core/deadline.ts): a stalled
+   * dependency costs a caller this, then a 503. Default 4 s (under the 5 s promise, well under the
+   * Lambda's 20 s); `IAM_REQUEST_DEADLINE_MS` changes it (the test suite raises it: its parallel
+   * load makes the emulators far slower than AWS).
+   */
+  get requestDeadlineMs(): number {
+    const value = Number(process.env.IAM_REQUEST_DEADLINE_MS);
+    return Number.isFinite(value) && value > 0 ? value : 4_000;
+  },
   /** Refused (an error naming the fix) when shorter than 32 characters: it holds every scope. */
   get bootstrapApiKey(): string {
     const key = Resource.IamApiKey.value;

@@ -11,6 +11,7 @@ export type ErrorCode =
   | "CONFLICT"
   | "GONE"
   | "PAYLOAD_TOO_LARGE"
+  | "UNPROCESSABLE_CONTENT"
   | "TOO_MANY_REQUESTS"
   | "SERVICE_UNAVAILABLE";
 

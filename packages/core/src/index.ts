@@ -12,3 +12,7 @@ export { Password } from "./password/index.ts";
 export { Profile } from "./profile/index.ts";
 export { Avatar } from "./avatar/index.ts";
 export { Directory } from "./directory/index.ts";
+export { withDeadline, remainingMs, DeadlineExceeded } from "./deadline.ts";
+export { Reconciler } from "./reconcile/index.ts";
+export { Idempotency } from "./idempotency/index.ts";
+export { Health } from "./health/index.ts";

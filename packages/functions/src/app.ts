@@ -2,7 +2,7 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { Hono, type Context as HonoContext } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
-import { Config } from "@iam/core";
+import { Config, Health, withDeadline } from "@iam/core";
 import { requestId } from "hono/request-id";
 import type { TRPCError } from "@trpc/server";
 import { contextFromRequest } from "./context.ts";
@@ -10,7 +10,7 @@ import { mountDocs } from "./docs.ts";
 import { errorResponseMeta } from "./errors.ts";
 import { log } from "./log.ts";
 import { openApiDocument } from "./openapi.ts";
-import { createRestHandler } from "./rest-adapter.ts";
+import { createRestHandler, type MetaHook } from "./rest-adapter.ts";
 import { normalizeRestRequest } from "./rest-request.ts";
 import { appRouter } from "./router.ts";
 
@@ -44,9 +44,19 @@ export const createApp = (options: AppOptions = {}) => {
   };
   const onError = (c: HonoContext) => ({ error, path }: { error: TRPCError; path?: string }) =>
     logInternal(error, path, c.get("requestId"));
-  const responseMeta = ({ errors }: { errors: readonly TRPCError[] }) => errorResponseMeta(errors);
+  // Error statuses and Retry-After, headers a procedure set (Idempotent-Replayed), and the new user's Location.
+  const responseMeta: MetaHook = ({ errors, ctx, paths, data }) => {
+    const meta = errorResponseMeta(errors);
+    const headers = { ...ctx?.responseHeaders, ...meta.headers };
+    const created = data?.[0] as { id?: unknown } | undefined;
+    if (errors.length === 0 && paths?.length === 1 && paths[0] === "user.register" && typeof created?.id === "string") headers.location = `/user/${created.id}`;
+    return { ...meta, headers };
+  };
 
   app.use(requestId());
+  // Every dependency call of the request shares one budget (core/deadline.ts): a stalled
+  // dependency costs the caller at most this, then a 503 with Retry-After.
+  app.use((c, next) => withDeadline(Config.requestDeadlineMs, next));
   app.use(async (c, next) => {
     const started = performance.now();
     await next();
@@ -61,7 +71,9 @@ export const createApp = (options: AppOptions = {}) => {
   app.use(
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
-      onError: (c) => c.json({ message: "Request body exceeds 1 MiB", code: "PAYLOAD_TOO_LARGE" }, 413),
+      // Answered before the body is read: the rest of it is still on the wire, so this connection
+      // cannot carry another request. Closing it makes the client open a fresh one for the next.
+      onError: (c) => c.json({ message: "Request body exceeds 1 MiB", code: "PAYLOAD_TOO_LARGE" }, 413, { connection: "close" }),
     }),
   );
 
@@ -75,7 +87,14 @@ export const createApp = (options: AppOptions = {}) => {
   app.use("/public/*", browserCors);
   app.use("/trpc/*", browserCors);
 
+  // Liveness: the process answers; nothing else is called.
   app.get("/health", (c) => c.json({ status: "ok" }));
+  // Readiness: each dependency and its latency; 503 when one is down (cached a few seconds).
+  const ready = Health.readiness();
+  app.get("/health/ready", async (c) => {
+    const result = await ready();
+    return result.status === "ready" ? c.json(result) : c.json(result, 503, { "retry-after": "5" });
+  });
   app.get("/openapi.json", (c) => c.json(openApiDocument()));
   mountDocs(app);
 

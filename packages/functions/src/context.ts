@@ -4,6 +4,8 @@ export type ContextInput = {
   authorization?: string | null;
   requestId: string;
   sourceIp?: string;
+  /** The `Idempotency-Key` header (idempotency.ts). */
+  idempotencyKey?: string | null;
 };
 
 /** Pure: tests build a context directly and use `createCaller` with no HTTP in between. */
@@ -12,6 +14,9 @@ export const createContextInner = (input: ContextInput) => ({
   authorization: input.authorization ?? null,
   requestId: input.requestId,
   sourceIp: input.sourceIp,
+  idempotencyKey: input.idempotencyKey ?? null,
+  /** Response headers a procedure adds (e.g. `Idempotent-Replayed`); the app's responseMeta sends them. */
+  responseHeaders: {} as Record<string, string>,
 });
 
 export type Context = ReturnType<typeof createContextInner>;
@@ -20,5 +25,6 @@ export const contextFromRequest = (req: Request, extra: { requestId: string; sou
   createContextInner({
     apiKey: req.headers.get("x-api-key"),
     authorization: req.headers.get("authorization"),
+    idempotencyKey: req.headers.get("idempotency-key"),
     ...extra,
   });

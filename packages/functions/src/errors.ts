@@ -11,6 +11,7 @@ const CODES: Record<ErrorCode, TRPC_ERROR_CODE_KEY> = {
   CONFLICT: "CONFLICT",
   GONE: "NOT_FOUND",
   PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
+  UNPROCESSABLE_CONTENT: "UNPROCESSABLE_CONTENT",
   TOO_MANY_REQUESTS: "TOO_MANY_REQUESTS",
   SERVICE_UNAVAILABLE: "SERVICE_UNAVAILABLE",
 };
@@ -23,7 +24,31 @@ const THROTTLED = new Set([
   "RequestLimitExceeded",
   "LimitExceededException",
 ]);
-const UNAVAILABLE = new Set(["InternalServerError", "InternalErrorException", "ServiceUnavailable", "TimeoutError"]);
+/** Error names of a dependency that is down, slow or failing: timeouts, our own deadline, a server fault. */
+const UNAVAILABLE = new Set([
+  "InternalServerError",
+  "InternalErrorException",
+  "ServiceUnavailable",
+  "TimeoutError",
+  "DeadlineExceeded",
+  "AbortError",
+]);
+/** Node socket errors: the dependency refused, reset or dropped the connection. */
+const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN", "ECONNABORTED", "UND_ERR_SOCKET"]);
+
+type SdkErrorShape = { name?: unknown; code?: unknown; $fault?: unknown; $metadata?: { httpStatusCode?: unknown }; $retryable?: { throttling?: unknown } };
+
+/** What a dependency's error says about the dependency: throttled, unavailable, or neither (a bug, or an answer). */
+const dependencyState = (c: unknown): "throttled" | "unavailable" | undefined => {
+  const e = (c ?? {}) as SdkErrorShape;
+  const name = typeof e.name === "string" ? e.name : "";
+  const status = typeof e.$metadata?.httpStatusCode === "number" ? e.$metadata.httpStatusCode : undefined;
+  if (THROTTLED.has(name) || status === 429 || e.$retryable?.throttling === true) return "throttled";
+  if (UNAVAILABLE.has(name) || (typeof e.code === "string" && NETWORK_CODES.has(e.code))) return "unavailable";
+  // An AWS service's own 5xx (its `$fault` is "server"), modeled or not.
+  if (e.$fault === "server" || (status !== undefined && status >= 500)) return "unavailable";
+  return undefined;
+};
 
 const causes = function* (e: unknown): Generator<unknown> {
   for (let c = e, depth = 0; c && depth < 6; c = (c as { cause?: unknown }).cause, depth++) yield c;
@@ -34,12 +59,12 @@ export const toTRPCError = (error: TRPCError): TRPCError => {
   if (error.code !== "INTERNAL_SERVER_ERROR") return error;
   for (const c of causes(error.cause)) {
     if (isAppError(c)) return new TRPCError({ code: CODES[c.code], message: c.message, cause: c });
-    const name = (c as { name?: unknown }).name;
-    if (typeof name === "string" && THROTTLED.has(name)) {
+    const state = dependencyState(c);
+    if (state === "throttled") {
       const app = new AppError("TOO_MANY_REQUESTS", "Too many requests, retry later", { retryAfterSeconds: 1 }, { cause: c });
       return new TRPCError({ code: "TOO_MANY_REQUESTS", message: app.message, cause: app });
     }
-    if (typeof name === "string" && UNAVAILABLE.has(name)) {
+    if (state === "unavailable") {
       const app = new AppError("SERVICE_UNAVAILABLE", "A dependency is unavailable, retry later", { retryAfterSeconds: 2 }, { cause: c });
       return new TRPCError({ code: "SERVICE_UNAVAILABLE", message: app.message, cause: app });
     }

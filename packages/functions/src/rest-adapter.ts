@@ -5,7 +5,10 @@ import type { RestRequest } from "./rest-request.ts";
 import { appRouter } from "./router.ts";
 
 type ErrorHook = (opts: { error: TRPCError; path?: string; ctx?: Context }) => void;
-type MetaHook = (opts: { errors: readonly TRPCError[] }) => { status?: number; headers?: Record<string, string> };
+export type MetaHook = (opts: { errors: readonly TRPCError[]; ctx?: Context; paths?: readonly string[]; data?: readonly unknown[] }) => {
+  status?: number;
+  headers?: Record<string, string>;
+};
 
 /**
  * The REST side of the app: trpc-to-openapi's request handler, built ONCE. (Its fetch adapter
@@ -24,7 +27,7 @@ export const createRestHandler = (hooks: { onError: ErrorHook; responseMeta: Met
       return ctx;
     },
     onError: ({ error, path, ctx }: { error: TRPCError; path?: string; ctx?: Context }) => hooks.onError({ error, path, ctx }),
-    responseMeta: ({ errors }: { errors: readonly TRPCError[] }) => hooks.responseMeta({ errors }),
+    responseMeta: (opts: Parameters<MetaHook>[0]) => hooks.responseMeta(opts),
   } as unknown as Parameters<typeof createOpenApiExpressMiddleware>[0]);
 
   return ({ request, body }: RestRequest, ctx: Context): Promise<Response> => {

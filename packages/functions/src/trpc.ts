@@ -4,13 +4,14 @@ import type { Scope } from "@iam/core";
 import { authenticate, authorizeKey, bearerToken } from "./auth.ts";
 import type { Context } from "./context.ts";
 import { toTRPCError } from "./errors.ts";
+import { idempotency } from "./idempotency.ts";
 
 /**
  * `access` says which credential a procedure takes. The base procedures below set it, so it
  * follows from the procedure a route is built on; the OpenAPI document and the auth tests read it.
  */
 export type Access = "public" | "apiKey" | "bearer";
-export type Meta = OpenApiMeta<{ access?: Access; scope?: Scope }>;
+export type Meta = OpenApiMeta<{ access?: Access; scope?: Scope; idempotent?: boolean }>;
 
 const t = initTRPC
   .context<Context>()
@@ -38,10 +39,14 @@ export const publicProcedure = t.procedure.meta({ access: "public" }).use(mapErr
 
 /** For machine callers: a valid `x-api-key` that carries `scope` (read, write, auth, recovery or admin). */
 export const apiKeyProcedure = (scope: Scope) =>
-  publicProcedure.meta({ access: "apiKey", scope }).use(async ({ ctx, next }) => {
-    const key = await authorizeKey(ctx.apiKey, scope);
-    return next({ ctx: { key } });
-  });
+  publicProcedure
+    .meta({ access: "apiKey", scope })
+    .use(async ({ ctx, next }) => {
+      const key = await authorizeKey(ctx.apiKey, scope);
+      return next({ ctx: { key } });
+    })
+    // Does nothing unless the procedure's meta says `idempotent: true`.
+    .use(idempotency);
 
 /** For users: `Authorization: Bearer <Cognito access token>` (id tokens are for the verify route only). */
 export const bearerProcedure = publicProcedure.meta({ access: "bearer" }).use(async ({ ctx, next }) => {

@@ -27,6 +27,17 @@ const shutdown = async (code: number) => {
 process.on("SIGINT", () => void shutdown(0));
 process.on("SIGTERM", () => void shutdown(0));
 
+/** The reconciler, as the SST Cron runs it in production: on start (what a crash left) and every minute. */
+const startReconciler = async () => {
+  const { Reconciler } = await import("@iam/core");
+  const pass = () =>
+    Reconciler.reconcile()
+      .then((r) => r.registrations + r.roles + r.deletions + r.failed > 0 && say(`  reconciler: ${JSON.stringify(r)}`))
+      .catch((e: Error) => say(`  reconciler: ${e.message}`));
+  await pass();
+  setInterval(pass, 60_000).unref();
+};
+
 try {
   say(`Starting the local stack${fresh ? " (fresh)" : ""} in ${dataDir}`);
   stack = await startStack({
@@ -47,6 +58,7 @@ try {
   say(`\nTry:\n  curl -s -X POST ${url}/user -H 'x-api-key: ${stack.apiKey}' -H 'content-type: application/json' \\`);
   say(`    -d '{"email":"ada@example.com","name":"ada_lovelace","password":"Analytical-Engine-1843"}'`);
   say(`\nCtrl-C stops everything.`);
+  await startReconciler();
 } catch (e) {
   process.stderr.write(`\n✗ ${e instanceof StartError ? e.message : `Could not start: ${(e as Error).message}`}\n`);
   await shutdown(1);

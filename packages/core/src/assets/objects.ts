@@ -1,7 +1,12 @@
-import { DeleteObjectsCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
+import { DeleteObjectsCommand, HeadBucketCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { s3 } from "../aws.ts";
 import { Config } from "../config.ts";
 import { userPrefixes } from "./prefixes.ts";
+
+/** HeadBucket: the bucket answers (readiness). */
+export const bucketReachable = async (): Promise<void> => {
+  await s3().send(new HeadBucketCommand({ Bucket: Config.bucketName }));
+};
 
 /** Deletes every object of the user (pending uploads, avatars, and the pre-layout prefix); deleting nothing is fine. */
 export const deleteUserObjects = async (userId: string): Promise<void> => {

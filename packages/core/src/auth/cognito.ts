@@ -4,6 +4,7 @@ import {
   AdminDeleteUserCommand,
   AdminGetUserCommand,
   AdminInitiateAuthCommand,
+  AdminListGroupsForUserCommand,
   AdminRemoveUserFromGroupCommand,
   AdminSetUserPasswordCommand,
   AdminUpdateUserAttributesCommand,
@@ -52,7 +53,7 @@ export const deleteUser = async (username: string): Promise<void> => {
   }
 };
 
-/** The pool's record of a user, or null; used to recognise an orphan left by a crashed registration. */
+/** The pool's record of a user, or null; used to find what a crashed registration left behind. */
 export const findUser = async (username: string): Promise<{ sub?: string; createdAt?: Date } | null> => {
   try {
     const user = await cognito().send(new AdminGetUserCommand({ UserPoolId: pool(), Username: username }));
@@ -88,6 +89,12 @@ export const markEmailVerified = async (email: string): Promise<void> => {
       ],
     }),
   );
+};
+
+/** The names of the groups the user is in (a user is in at most a handful: one page). */
+export const groupsOf = async (username: string): Promise<string[]> => {
+  const { Groups } = await cognito().send(new AdminListGroupsForUserCommand({ UserPoolId: pool(), Username: username, Limit: 60 }));
+  return (Groups ?? []).flatMap((g) => (g.GroupName ? [g.GroupName] : []));
 };
 
 export const removeFromGroup = async (username: string, group: string): Promise<void> => {

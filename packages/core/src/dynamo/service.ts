@@ -4,12 +4,25 @@ import { Config } from "../config.ts";
 import { ActivationEntity } from "./entities/activation.ts";
 import { ApiKeyEntity } from "./entities/apikey.ts";
 import { DeletionEntity } from "./entities/deletion.ts";
+import { IdempotencyEntity } from "./entities/idempotency.ts";
+import { IntentEntity } from "./entities/intent.ts";
 import { LoginFailureEntity } from "./entities/login-failure.ts";
 import { PasswordResetEntity, ResetPointerEntity } from "./entities/password-reset.ts";
 import { UniqueEntity } from "./entities/unique.ts";
 import { UserEntity } from "./entities/user.ts";
 
-const entities = { user: UserEntity, unique: UniqueEntity, activation: ActivationEntity, deletion: DeletionEntity, apiKey: ApiKeyEntity, loginFailure: LoginFailureEntity, passwordReset: PasswordResetEntity, resetPointer: ResetPointerEntity };
+const entities = {
+  user: UserEntity,
+  unique: UniqueEntity,
+  activation: ActivationEntity,
+  deletion: DeletionEntity,
+  apiKey: ApiKeyEntity,
+  loginFailure: LoginFailureEntity,
+  passwordReset: PasswordResetEntity,
+  resetPointer: ResetPointerEntity,
+  intent: IntentEntity,
+  idempotency: IdempotencyEntity,
+};
 
 const make = () => new Service(entities, { client: documentClient(), table: Config.tableName });
 let service: ReturnType<typeof make> | undefined;

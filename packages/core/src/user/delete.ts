@@ -15,7 +15,7 @@ const TOMBSTONE_TTL_SECONDS = 30 * 24 * 3600;
  * 1. one transaction removes the profile, its guards and pending code, and writes a tombstone —
  *    from here the user is gone for every read, login and token check;
  * 2. the user's S3 objects, 3. the Cognito user, 4. the tombstone.
- * If 2–4 fail, the tombstone remains and a retried DELETE resumes at step 2.
+ * If 2–4 fail, the tombstone remains: a retried DELETE, or the reconciler, resumes at step 2.
  */
 export const remove = async (id: string): Promise<void> => {
   const user = await findById(id, { consistent: true });
@@ -39,6 +39,11 @@ export const remove = async (id: string): Promise<void> => {
     const { data: tombstone } = await db().entities.deletion.get({ userId: id }).go({ consistent: true });
     if (!tombstone) throw new AppError("NOT_FOUND", "User not found");
   }
+  await finishDeletion(id);
+};
+
+/** Steps 2–4 of a deletion whose tombstone is written; each is idempotent, so running it twice is harmless. */
+export const finishDeletion = async (id: string): Promise<void> => {
   await deleteUserObjects(id);
   await Cognito.deleteUser(id);
   await db().entities.deletion.delete({ userId: id }).go();

@@ -3,16 +3,15 @@ import { db } from "../dynamo/service.ts";
 import { UNIQUE_KINDS, type UniqueKind } from "../dynamo/entities/unique.ts";
 import { Config } from "../config.ts";
 import { AppError } from "../errors.ts";
+import { abandon, begin, cleanup, commitItem, finish, type Intent } from "../reconcile/intents.ts";
+import { settleRegistration } from "../reconcile/registration.ts";
 import { hashCode, newCode } from "./codes.ts";
 import { handleFromName } from "./handle.ts";
-import { toInfo } from "./mapper.ts";
-import { remove } from "./delete.ts";
-import { pendingDeletionOf } from "./store.ts";
+import { toInfo, type UserItem } from "./mapper.ts";
+import { finishDeletion } from "./delete.ts";
+import { findById, pendingDeletionOf } from "./store.ts";
 import type { Info, RegisterInput } from "./schema.ts";
 import { retryTransaction } from "../dynamo/transaction.ts";
-
-/** A Cognito user with no profile that is older than this is an orphan of a crashed registration. */
-const ORPHAN_AGE_MS = 60_000;
 
 const conflict = (kind: UniqueKind) =>
   new AppError("CONFLICT", `A user with this ${kind} already exists`, { field: kind });
@@ -24,10 +23,24 @@ const taken = async (values: Record<UniqueKind, string>): Promise<UniqueKind | u
   return data.length > 0 ? UNIQUE_KINDS.find((k) => data.some((d) => d.kind === k)) : undefined;
 };
 
+/** True when the dependency answered (a 4xx, or our own verdict): nothing happened that we do not know of. */
+const answered = (e: unknown): boolean => {
+  if (e instanceof AppError) return true;
+  const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return status !== undefined && status >= 400 && status < 500;
+};
+
 /**
- * Creates the Cognito user, then writes the profile, its three guard items and the activation
- * code in ONE DynamoDB transaction. If anything after the Cognito create fails, the Cognito user
- * is deleted again, so neither store keeps an orphan.
+ * Registration, a saga over two stores that a crash at any point cannot leave half-done:
+ * 1. record the intent (keyed by e-mail) — from here the reconciler knows of this attempt;
+ * 2. create the Cognito user and put it in the USER group;
+ * 3. ONE transaction writes the profile, its three guard items and the activation code, and removes
+ *    the intent (on condition that it is still this attempt's and pending).
+ * A failure before step 3 undoes step 2 (delete the Cognito user by `sub`) and removes the intent.
+ * Any failure of step 3 — refused, or ambiguous (a timeout or dropped connection, after which the
+ * write may have landed) — is decided by giving the intent up and reading (`decide`), never by
+ * guessing. Whatever a crash or
+ * an outage leaves is an intent the reconciler rolls back (reconcile/registration.ts).
  */
 export const register = async (
   input: RegisterInput,
@@ -38,57 +51,104 @@ export const register = async (
   const early = await taken(values);
   if (early) throw conflict(early);
 
-  const { sub } = await createCognitoUser(input.email, input.password, values);
+  const intent = await begin("register", input.email, settleRegistration);
+  let sub: string | undefined;
   try {
+    sub = (await createCognitoUser(input.email, input.password, values)).sub;
     await Cognito.addToGroup(sub, "USER");
-    const activationCode = newCode();
-    const activationHash = hashCode(activationCode);
-    const item = {
-      id: sub,
-      name: input.name,
-      handle,
-      email: input.email,
-      sourceSystem: input.sourceSystem,
-      sourceIp: meta.sourceIp,
-      lang: input.lang,
-      currency: input.currency,
-      badges: ["NEW_MEMBER"],
-      activationHash,
-    };
-    const result = await retryTransaction(() =>
+  } catch (e) {
+    // Without a `sub`, only an answer from Cognito proves no user was created; otherwise the
+    // intent stays, and the reconciler looks the address up once the call can no longer land.
+    const known = sub;
+    if (known || answered(e)) await cleanup(() => rollBack(intent, known));
+    throw e;
+  }
+
+  const activationCode = newCode();
+  const activationHash = hashCode(activationCode);
+  const item = {
+    id: sub,
+    name: input.name,
+    handle,
+    email: input.email,
+    sourceSystem: input.sourceSystem,
+    sourceIp: meta.sourceIp,
+    lang: input.lang,
+    currency: input.currency,
+    badges: ["NEW_MEMBER"],
+    activationHash,
+    createdAt: new Date().toISOString(),
+  };
+  // The user exactly as the transaction stores it (defaults applied), to answer with.
+  const written = db().entities.user.parse({ Item: db().entities.user.create(item).params().Item }).data as UserItem;
+  const userId = sub;
+  let result;
+  try {
+    result = await retryTransaction(() =>
       db()
-        .transaction.write(({ user, unique, activation }) => [
+        .transaction.write(({ user, unique, activation, intent: intents }) => [
           user.create(item).commit(),
-          ...UNIQUE_KINDS.map((kind) => unique.create({ kind, value: values[kind], userId: sub }).commit()),
+          ...UNIQUE_KINDS.map((kind) => unique.create({ kind, value: values[kind], userId }).commit()),
           activation
-            .create({
-              codeHash: activationHash,
-              userId: sub,
-              expiresAt: Math.floor(Date.now() / 1000) + Config.activationTtlSeconds,
-            })
+            .create({ codeHash: activationHash, userId, expiresAt: Math.floor(Date.now() / 1000) + Config.activationTtlSeconds })
             .commit(),
+          commitItem(intents, intent),
         ])
         .go(),
     );
-    if (result.canceled) {
-      const failed = result.data.findIndex((d) => d.code === "ConditionalCheckFailed");
-      const kind = UNIQUE_KINDS[failed - 1];
-      throw kind ? conflict(kind) : new AppError("CONFLICT", "This user already exists");
-    }
-    const { data: stored } = await db().entities.user.get({ id: sub }).go({ consistent: true });
-    if (!stored) throw new Error("registered user not readable after commit");
-    return { ...toInfo(stored), activationCode };
   } catch (e) {
-    // By `sub`, the pool's real username: never another user that shares the address.
-    await Cognito.deleteUser(sub);
+    if ((await decide(intent, userId)) === "committed") return { ...toInfo(written), activationCode };
     throw e;
+  }
+  if (result.canceled) {
+    // Refused — or an SDK retry refused after the first try had landed: decided by reading too.
+    const outcome = await decide(intent, userId);
+    if (outcome === "committed") return { ...toInfo(written), activationCode };
+    const failed = result.data.findIndex((d) => d.code === "ConditionalCheckFailed");
+    if (failed === result.data.length - 1 || outcome === "unknown")
+      // The intent was settled under us (the attempt outlived any owner's budget): the settler removes the Cognito user.
+      throw new AppError("SERVICE_UNAVAILABLE", "The registration could not complete and was undone; retry", { retryAfterSeconds: 1 });
+    const kind = UNIQUE_KINDS[failed - 1];
+    throw kind ? conflict(kind) : new AppError("CONFLICT", "This user already exists", {}, { cause: result.data });
+  }
+  return { ...toInfo(written), activationCode };
+};
+
+/** Undoes a registration that certainly did not commit: no commit after this, then the Cognito user, then the intent. */
+const rollBack = async (intent: Intent, sub: string | undefined) => {
+  if ((await abandon(intent)) === "gone") return;
+  if (sub) {
+    await Cognito.deleteUser(sub);
+    await finish(intent);
+  } else {
+    await settleRegistration({ ...intent, state: "aborting" });
   }
 };
 
 /**
- * AdminCreateUser, mapping "username exists" to a 409 on the email — unless the pool's user is an
- * orphan: no email guard in the table, and either a deletion of it is pending or it is older than
- * a running registration could be. An orphan is removed so that the address can register again.
+ * The commit did not answer "done": give the intent up, which either succeeds — then the commit
+ * can never happen, and the Cognito user goes — or finds the intent gone, because the commit
+ * removed it; the profile, read consistently, says so. Undecidable (DynamoDB still unreachable):
+ * the intent stays for the reconciler.
+ */
+const decide = async (intent: Intent, sub: string): Promise<"committed" | "not committed" | "unknown"> => {
+  let outcome: "committed" | "not committed" | "unknown" = "unknown";
+  await cleanup(async () => {
+    if ((await abandon(intent)) === "aborting") {
+      outcome = "not committed";
+      await Cognito.deleteUser(sub);
+      await finish(intent);
+    } else {
+      outcome = (await findById(sub, { consistent: true })) ? "committed" : "not committed";
+    }
+  });
+  return outcome;
+};
+
+/**
+ * AdminCreateUser, mapping "username exists" to a 409 on the email — unless the pool's user has no
+ * profile: then, since this attempt holds the address's intent, no other registration owns it.
+ * It is what a crash or an unfinished deletion left, and is removed so the address can register.
  */
 const createCognitoUser = async (email: string, password: string, values: Record<UniqueKind, string>) => {
   try {
@@ -98,13 +158,8 @@ const createCognitoUser = async (email: string, password: string, values: Record
     const existing = await Cognito.findUser(email);
     const guarded = (await db().entities.unique.get({ kind: "email", value: values.email }).go({ consistent: true })).data;
     if (!existing?.sub || guarded) throw conflict("email");
-    if (await pendingDeletionOf(email, existing.sub)) {
-      await remove(existing.sub); // finishes that deletion: S3, Cognito, tombstone
-    } else if (existing.createdAt !== undefined && Date.now() - existing.createdAt.getTime() > ORPHAN_AGE_MS) {
-      await Cognito.deleteUser(existing.sub);
-    } else {
-      throw conflict("email");
-    }
+    if (await pendingDeletionOf(email, existing.sub)) await finishDeletion(existing.sub);
+    else await Cognito.deleteUser(existing.sub);
     return Cognito.createUser(email, password);
   }
 };

@@ -45,6 +45,14 @@ export const Currency = z.string().regex(/^[A-Z]{3}$/, "an ISO-4217 code such as
 
 export const Badge = z.object({ name: z.string(), iconUrl: z.string() });
 
+/**
+ * The `data` blob in a response: any JSON object, passed through as it is. A record schema would
+ * rebuild it and leave out a `__proto__` key, which in the blob is plain data (merge-patch.ts).
+ */
+const DataBlob = z
+  .custom<Record<string, unknown>>((v) => typeof v === "object" && v !== null && !Array.isArray(v), "must be a JSON object")
+  .meta({ override: { type: "object", propertyNames: { type: "string" }, additionalProperties: {} } });
+
 /** The user as the API returns it. Explicit, so no internal attribute can leak. */
 export const Info = z
   .object({
@@ -60,7 +68,7 @@ export const Info = z
     profile: z.object({
       profileData: z.object({ lang: z.string(), avatarUrl: z.string(), currency: z.string() }),
       badges: z.array(Badge),
-      data: z.record(z.string(), z.unknown()),
+      data: DataBlob,
     }),
   })
   .meta({ id: "User" });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { Badge, User } from "@iam/core";
+import { IdempotencyKey } from "../idempotency.ts";
 import { apiKeyProcedure, router } from "../trpc.ts";
 
 const tags = ["user"];
@@ -8,13 +9,30 @@ const BadgeInput = ById.extend({ name: Badge.BadgeNameFormat.describe("Badge nam
 /** The blob is the request body itself; `id` (the path parameter) is the one reserved top-level key. */
 const DataInput = ById.catchall(z.unknown()).describe("The data blob: any JSON object (the top-level key `id` is reserved)");
 const blobOf = ({ id: _id, ...blob }: z.infer<typeof DataInput>): User.Blob => blob;
+/**
+ * The blob as the caller sent it. zod validates the body but leaves a `__proto__` key out of its
+ * output (by design, against prototype pollution); in the blob that key is plain data, so the
+ * resolver takes the parsed JSON that zod has just accepted (object rest keeps own keys).
+ */
+const withBlob = apiKeyProcedure("write").use(async ({ getRawInput, next }) =>
+  next({ ctx: { blob: blobOf((await getRawInput()) as z.infer<typeof DataInput>) } }),
+);
 
 export const userRouter = router({
   register: apiKeyProcedure("write")
     .meta({
-      openapi: { method: "POST", path: "/user", tags, summary: "Register a user", successDescription: "The new user and its activation code" },
+      idempotent: true,
+      openapi: {
+        method: "POST",
+        path: "/user",
+        tags,
+        summary: "Register a user",
+        successDescription: "The new user and its activation code",
+        requestHeaders: z.object({ "idempotency-key": IdempotencyKey.optional() }),
+        errorResponses: [422],
+      },
     })
-    .input(User.RegisterInput)
+    .input(User.RegisterInput.extend({ idempotencyKey: IdempotencyKey.optional() }))
     .output(User.Registered)
     .mutation(({ input, ctx }) => User.register(input, { sourceIp: ctx.sourceIp })),
 
@@ -58,15 +76,15 @@ export const userRouter = router({
     .output(User.Info)
     .mutation(({ input }) => User.setStatus(input.id, input.status)),
 
-  replaceData: apiKeyProcedure("write")
+  replaceData: withBlob
     .meta({
       openapi: { method: "PUT", path: "/user/{id}/data/update", tags, summary: "Replace the user's data blob (at most 32 KiB of JSON)" },
     })
     .input(DataInput)
     .output(User.Info)
-    .mutation(({ input }) => User.replaceData(input.id, blobOf(input))),
+    .mutation(({ input, ctx }) => User.replaceData(input.id, ctx.blob)),
 
-  mergeData: apiKeyProcedure("write")
+  mergeData: withBlob
     .meta({
       openapi: {
         method: "PATCH",
@@ -77,7 +95,7 @@ export const userRouter = router({
     })
     .input(DataInput)
     .output(User.Info)
-    .mutation(({ input }) => User.mergeData(input.id, blobOf(input))),
+    .mutation(({ input, ctx }) => User.mergeData(input.id, ctx.blob)),
 
   issueBadge: apiKeyProcedure("write")
     .meta({ openapi: { method: "POST", path: "/user/{id}/badge/{name}", tags, summary: "Issue a badge (idempotent)" } })

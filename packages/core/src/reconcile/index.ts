@@ -1,0 +1,1 @@
+export * as Reconciler from "./reconciler.ts";

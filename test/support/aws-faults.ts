@@ -1,0 +1,131 @@
+import { HttpResponse, bypass, http, passthrough } from "msw";
+import { setupServer } from "msw/node";
+
+/**
+ * AWS-shaped failures at the HTTP layer (msw), for what the emulators cannot produce: throttling,
+ * 5xx, a dropped connection after the request was delivered. The SDK's real serialization, retry
+ * strategy and error parsing all run, unlike a stubbed `client.send`.
+ *
+ * msw intercepts only in this process: use it with the app in-process (`createApp().request`) or
+ * with core called directly, never with the shared server of the global setup.
+ */
+export type Service = "dynamodb" | "cognito" | "s3";
+
+/**
+ * What the matched call gets: an AWS error (its `__type`/`Code` and HTTP status); `drop`: the
+ * request goes through to the emulator (a write lands) and the client sees the connection fail;
+ * `reset`: the connection fails before the request reaches the emulator; `delayMs`: a slow answer.
+ */
+export type Fault = { error: string; status?: number; message?: string } | "drop" | "reset" | { delayMs: number };
+
+export const THROTTLED: Record<Service, Fault> = {
+  dynamodb: { error: "ProvisionedThroughputExceededException", status: 400, message: "The level of configured provisioned throughput for the table was exceeded." },
+  cognito: { error: "TooManyRequestsException", status: 400, message: "Rate exceeded" },
+  s3: { error: "SlowDown", status: 503, message: "Please reduce your request rate." },
+};
+export const SERVER_ERROR: Record<Service, Fault> = {
+  dynamodb: { error: "InternalServerError", status: 500, message: "Internal server error" },
+  cognito: { error: "InternalErrorException", status: 500, message: "Internal error" },
+  s3: { error: "InternalError", status: 500, message: "We encountered an internal error. Please try again." },
+};
+
+const endpointOf: Record<Service, string> = {
+  dynamodb: "AWS_ENDPOINT_URL_DYNAMODB",
+  cognito: "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER",
+  s3: "AWS_ENDPOINT_URL_S3",
+};
+
+/** S3 is REST: an operation is a method plus a query marker. */
+const S3_OPERATIONS: Record<string, (req: Request, url: URL) => boolean> = {
+  ListObjectsV2: (req, url) => req.method === "GET" && url.searchParams.get("list-type") === "2",
+  DeleteObjects: (req, url) => req.method === "POST" && url.searchParams.has("delete"),
+  HeadObject: (req) => req.method === "HEAD",
+  GetObject: (req, url) => req.method === "GET" && !url.searchParams.has("list-type"),
+  DeleteObject: (req, url) => req.method === "DELETE" && !url.searchParams.has("delete"),
+  PutObject: (req) => req.method === "PUT",
+};
+
+/** The operation a request calls: `X-Amz-Target` for the JSON protocols (DynamoDB, Cognito), method and query for S3. */
+const operationOf = (service: Service, req: Request): string | undefined => {
+  if (service !== "s3") return req.headers.get("x-amz-target")?.split(".").pop();
+  const url = new URL(req.url);
+  return Object.entries(S3_OPERATIONS).find(([, matches]) => matches(req, url))?.[0];
+};
+
+const errorResponse = (service: Service, fault: { error: string; status?: number; message?: string }) => {
+  const status = fault.status ?? 400;
+  const message = fault.message ?? fault.error;
+  if (service === "s3")
+    return new HttpResponse(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>${fault.error}</Code><Message>${message}</Message></Error>`, {
+      status,
+      headers: { "content-type": "application/xml" },
+    });
+  const type = service === "dynamodb" ? `com.amazonaws.dynamodb.v20120810#${fault.error}` : fault.error;
+  return HttpResponse.json(
+    { __type: type, message },
+    { status, headers: { "content-type": `application/x-amz-json-1.${service === "dynamodb" ? 0 : 1}`, "x-amzn-errortype": fault.error } },
+  );
+};
+
+/**
+ * Listening from import on: msw sees only connections opened after it starts, and the SDK keeps
+ * its connections alive, so a test file that injects faults must not have talked to AWS before.
+ * Anything no fault matches goes to the real emulators, untouched.
+ */
+const server = setupServer();
+server.listen({ onUnhandledRequest: "bypass" });
+const active = new Set<ReturnType<typeof http.all>>();
+/** The active faults become msw's handlers. (`resetHandlers(...list)` would make the list msw's initial handlers: never pass one.) */
+const apply = () => {
+  server.resetHandlers();
+  server.use(...active);
+};
+
+export type Injected = {
+  /** Requests this fault answered (the SDK's retries included). */
+  readonly hits: number;
+  /** Removes this fault; other faults stay. */
+  restore: () => void;
+};
+
+/**
+ * Fails calls of `operation` (e.g. "TransactWriteItems", "AdminCreateUser", "ListObjectsV2") to
+ * `service` with `fault`, the first `times` of them (default: all), until `restore()`.
+ */
+export const failing = (service: Service, operation: string, fault: Fault, options: { times?: number } = {}): Injected => {
+  const endpoint = process.env[endpointOf[service]];
+  if (!endpoint) throw new Error(`${endpointOf[service]} is not set: no stack configuration in this process`);
+  const origin = new URL(endpoint).origin;
+  let hits = 0;
+  const handler = http.all("*", async ({ request }) => {
+    if (new URL(request.url).origin !== origin || operationOf(service, request) !== operation || hits >= (options.times ?? Infinity)) return passthrough();
+    hits++;
+    if (fault === "reset") return HttpResponse.error();
+    if (fault === "drop") {
+      await fetch(bypass(request));
+      return HttpResponse.error();
+    }
+    if ("delayMs" in fault) {
+      await new Promise((r) => setTimeout(r, fault.delayMs));
+      return passthrough();
+    }
+    return errorResponse(service, fault);
+  });
+  active.add(handler);
+  apply();
+  return {
+    get hits() {
+      return hits;
+    },
+    restore: () => {
+      active.delete(handler);
+      apply();
+    },
+  };
+};
+
+/** Removes every fault (for an `afterEach`). */
+export const restoreAllFaults = () => {
+  active.clear();
+  server.resetHandlers();
+};
