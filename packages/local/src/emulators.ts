@@ -10,6 +10,10 @@ import { startChild, waitUntil, type Child } from "./process.ts";
 const require = createRequire(import.meta.url);
 const packageDir = (name: string) => dirname(require.resolve(`${name}/package.json`));
 
+/** How to run one of this package's TypeScript files as its own Node process (tsx, as `npm start` does). */
+const tsxLoader = pathToFileURL(require.resolve("tsx/esm")).href;
+const guard = fileURLToPath(new URL("./guard.ts", import.meta.url));
+
 export class StartError extends Error {
   override readonly name = "StartError";
 }
@@ -35,11 +39,9 @@ export const startDynamo = async (opts: { port: number; dataDir?: string; logFil
     "-disableTelemetry",
     ...(opts.dataDir ? ["-dbPath", opts.dataDir] : ["-inMemory"]),
   ];
-  return startChild("DynamoDB Local", "java", args, { cwd: home, logFile: opts.logFile });
+  // The JVM cannot watch its parent: ./guard.ts runs it and ends it when this process goes.
+  return startChild("DynamoDB Local", process.execPath, ["--import", tsxLoader, guard, "java", ...args], { cwd: home, logFile: opts.logFile });
 };
-
-/** How to run one of this package's TypeScript files as its own Node process (tsx, as `npm start` does). */
-const tsxLoader = pathToFileURL(require.resolve("tsx/esm")).href;
 
 /**
  * cognito-local (Cognito user pools API and JWKS), started from ./cognito/main.ts: its own server

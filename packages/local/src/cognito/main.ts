@@ -22,8 +22,12 @@ import { otp } from "cognito-local/lib/services/otp.js";
 import { JwtTokenGenerator } from "cognito-local/lib/services/tokenGenerator.js";
 import { UserPoolServiceFactoryImpl } from "cognito-local/lib/services/userPoolService.js";
 import pino from "pino";
+import { whenParentGoes } from "../parent.ts";
 import { DurableDataStoreFactory } from "./store.ts";
 import { targets } from "./targets.ts";
+
+// Started by the local stack, ends with it (every acknowledged write is already on disk).
+whenParentGoes(() => process.exit(0));
 
 const folder = resolve(process.argv[2] ?? ".");
 const configDirectory = join(folder, ".cognito");
