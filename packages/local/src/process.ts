@@ -7,8 +7,8 @@ export type Child = { name: string; process: ChildProcess; stop: () => Promise<v
 /**
  * Starts an emulator process that cannot outlive this one:
  * - stdin is a pipe this process holds and never writes to. The kernel closes it when this
- *   process exits, however it exits (`kill -9` included); the child watches it (./parent.ts, or
- *   ./guard.ts around a command that cannot) and exits.
+ *   process exits, however it exits (`kill -9` included); the child watches it and exits
+ *   (./parent.ts in Node, ./LoopbackDynamoDB.java in the JVM).
  * - stdout and stderr go straight to the log file, so the child never writes into a pipe whose
  *   reader is gone.
  * - detached: the child leads its own process group, so `stop` can end it with whatever it
@@ -35,11 +35,11 @@ export const startChild = (name: string, command: string, args: string[], option
       child.kill("SIGTERM");
       const timer = setTimeout(() => {
         try {
-          if (child.pid) process.kill(-child.pid, "SIGKILL"); // the whole group: a guard and its JVM
+          if (child.pid) process.kill(-child.pid, "SIGKILL"); // the whole group: the child and what it started
         } catch {
           // already gone
         }
-      }, 6000);
+      }, 5000);
       await exited;
       clearTimeout(timer);
     },
