@@ -73,7 +73,7 @@ export const ready = async (s: Started) => {
 /** The process running cli.ts (tsx runs it as its own child) and the emulators under it. */
 export const tree = (s: Started) => {
   const all = descendants(s.child.pid ?? -1);
-  for (const p of all) seen.add(p.pid);
+  for (const p of all) seen.set(p.pid, p.args);
   const server = all.find((p) => p.ppid === s.child.pid && p.args.includes("cli.ts"));
   if (!server) throw new Error("no server process under tsx");
   const emulators = all.filter((p) => /java .*DynamoDBLocal\.jar|cognito\/main\.ts/.test(p.args));
@@ -102,17 +102,15 @@ export const dataFolder = async () => {
   return dir;
 };
 const children: ChildProcess[] = [];
-const seen = new Set<number>();
+/** Every process seen under a stack this file started, with its command line. */
+const seen = new Map<number, string>();
 afterAll(async () => {
-  // Whatever a failed assertion left running: the processes this file started, and theirs.
-  for (const c of children) for (const p of c.pid ? [c.pid, ...descendants(c.pid).map((d) => d.pid)] : []) seen.add(p);
-  for (const pid of seen) {
-    try {
-      process.kill(pid, "SIGKILL");
-    } catch {
-      // gone
-    }
-  }
+  // Whatever a failed assertion left running: the processes this file started, and theirs. Only a
+  // pid that still runs the same command is ours: a pid freed meanwhile may be someone else's now.
+  for (const c of children) if (c.pid && c.exitCode === null && c.signalCode === null) for (const p of descendants(c.pid)) seen.set(p.pid, p.args);
+  const now = table();
+  for (const [pid, args] of seen) if (now.some((p) => p.pid === pid && p.args === args && !p.stat.startsWith("Z"))) process.kill(pid, "SIGKILL");
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
   await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
 });
 
