@@ -6,6 +6,8 @@
  * config reads them). Data layout as stock cognito-local: `<folder>/.cognito/config.json`,
  * `<folder>/.cognito/db/*.json`.
  *
+ * Composed rather than patched: the changes are typed TypeScript in this package, checked by
+ * `npm run typecheck`, instead of a patch against cognito-local's bundled JS applied at install.
  * These are deep imports into cognito-local, so its version is pinned exactly in package.json.
  */
 import { join, resolve } from "node:path";
