@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { StartError } from "./emulators.ts";
 import { startServer } from "./server.ts";
@@ -5,7 +6,7 @@ import { startStack, type Stack } from "./stack.ts";
 
 /** `npm start`: the whole service on this machine, on real AWS-API emulators. */
 const root = fileURLToPath(new URL("../../../", import.meta.url));
-const dataDir = `${root}.iam-local`;
+const dataDir = process.env.IAM_LOCAL_DIR ? resolve(process.env.IAM_LOCAL_DIR) : `${root}.iam-local`;
 const fresh = process.argv.includes("--fresh");
 const port = Number(process.env.PORT ?? 3000);
 const started = performance.now();
@@ -19,13 +20,20 @@ let stopping = false;
 const shutdown = async (code: number) => {
   if (stopping) return;
   stopping = true;
-  say("\nStopping…");
+  if (stack) say("\nStopping…");
   await close?.().catch(() => undefined);
   await stack?.stop();
   process.exit(code);
 };
 process.on("SIGINT", () => void shutdown(0));
 process.on("SIGTERM", () => void shutdown(0));
+process.on("SIGHUP", () => void shutdown(0)); // the terminal closed
+// Whatever started this process going away (`npm start` runs it under tsx's own process, which
+// a `kill -9` ends without a word) ends the stack too: this process is then re-parented.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) void shutdown(0);
+}, 500).unref();
 
 /** The reconciler, as the SST Cron runs it in production: on start (what a crash left) and every minute. */
 const startReconciler = async () => {

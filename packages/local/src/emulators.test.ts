@@ -1,4 +1,4 @@
-import { mkdtemp } from "node:fs/promises";
+import { chmod, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -12,6 +12,24 @@ describe("starting the emulators", () => {
       const started = startDynamo({ port: 1, logFile: join(tmpdir(), "unused.log") });
       await expect(started).rejects.toBeInstanceOf(StartError);
       await expect(started).rejects.toThrow(/^Java is missing: .*apt-get install -y openjdk-17-jre-headless/);
+    } finally {
+      process.env.PATH = path;
+    }
+  });
+});
+
+describe("starting DynamoDB Local on 127.0.0.1", () => {
+  it("says in one line what to install when Java lacks the compiler module its launcher needs", async () => {
+    const bin = await mkdtemp(join(tmpdir(), "jre-only-"));
+    // A Java whose module list has no jdk.compiler, as a trimmed (jlink'ed) runtime.
+    await writeFile(join(bin, "java"), "#!/bin/sh\necho java.base@17.0.15\necho java.logging@17.0.15\n");
+    await chmod(join(bin, "java"), 0o755);
+    const path = process.env.PATH;
+    process.env.PATH = `${bin}:${path}`;
+    try {
+      const started = startDynamo({ port: 1, logFile: join(tmpdir(), "unused.log") });
+      await expect(started).rejects.toBeInstanceOf(StartError);
+      await expect(started).rejects.toThrow(/^Java lacks the jdk\.compiler module, which builds the DynamoDB Local launcher: install a JDK 17\+/);
     } finally {
       process.env.PATH = path;
     }

@@ -1,17 +1,18 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import getPort from "get-port";
 import { weakBootstrapKey } from "@iam/core";
 import { StartError, startCognito, startDynamo, startS3 } from "./emulators.ts";
+import { LOCK_FILE, lockDataDir } from "./lock.ts";
 import { waitUntil } from "./process.ts";
 import { credentials, provisionBucket, provisionTable, provisionUserPool } from "./provision.ts";
 
 export type StackOptions = {
   /** Where emulator data and logs live. */
   dataDir: string;
-  /** Start empty: delete `dataDir` first. */
+  /** Start empty: delete what `dataDir` holds first (once the folder's lock is ours). */
   fresh?: boolean;
   /** Keep DynamoDB in memory (tests). */
   inMemory?: boolean;
@@ -58,19 +59,23 @@ const rememberedApiKey = async (dataDir: string, given?: string) => {
 /**
  * Starts DynamoDB Local, cognito-local and s3rver on free ports, provisions table, pool and
  * bucket, and returns the environment that points the app at them. `stop()` ends every child.
+ * Refuses (StartError) a folder another running stack holds, before touching its data.
  */
 export const startStack = async (options: StackOptions): Promise<Stack> => {
   const { dataDir, progress } = options;
-  if (options.fresh) await rm(dataDir, { recursive: true, force: true });
   await mkdir(dataDir, { recursive: true });
-  // Before any emulator starts: a weak key stops `npm start` with nothing to clean up.
-  const apiKey = await rememberedApiKey(dataDir, options.apiKey);
-  const [cursorSecret, keyIdSecret] = [await rememberedSecret(dataDir, "cursor-secret"), await rememberedSecret(dataDir, "key-id-secret")];
+  const lock = await lockDataDir(dataDir);
   const stoppers: (() => Promise<void>)[] = [];
   const stop = async () => {
     await Promise.allSettled(stoppers.reverse().map((s) => s()));
+    await lock.release(); // last: the folder is free once nothing writes to it
   };
   try {
+    if (options.fresh)
+      for (const entry of await readdir(dataDir)) if (entry !== LOCK_FILE) await rm(join(dataDir, entry), { recursive: true, force: true });
+    // Before any emulator starts: a weak key stops `npm start` with nothing to clean up.
+    const apiKey = await rememberedApiKey(dataDir, options.apiKey);
+    const [cursorSecret, keyIdSecret] = [await rememberedSecret(dataDir, "cursor-secret"), await rememberedSecret(dataDir, "key-id-secret")];
     const [dynamoPort, cognitoPort, s3Port] = await Promise.all([getPort(), getPort(), getPort()]);
     const dynamoUrl = `http://127.0.0.1:${dynamoPort}`;
     const cognitoUrl = `http://127.0.0.1:${cognitoPort}`;

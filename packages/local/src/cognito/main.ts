@@ -6,6 +6,8 @@
  * config reads them). Data layout as stock cognito-local: `<folder>/.cognito/config.json`,
  * `<folder>/.cognito/db/*.json`.
  *
+ * Composed rather than patched: the changes are typed TypeScript in this package, checked by
+ * `npm run typecheck`, instead of a patch against cognito-local's bundled JS applied at install.
  * These are deep imports into cognito-local, so its version is pinned exactly in package.json.
  */
 import { join, resolve } from "node:path";
@@ -22,8 +24,12 @@ import { otp } from "cognito-local/lib/services/otp.js";
 import { JwtTokenGenerator } from "cognito-local/lib/services/tokenGenerator.js";
 import { UserPoolServiceFactoryImpl } from "cognito-local/lib/services/userPoolService.js";
 import pino from "pino";
+import { whenParentGoes } from "../parent.ts";
 import { DurableDataStoreFactory } from "./store.ts";
 import { targets } from "./targets.ts";
+
+// Started by the local stack, ends with it (every acknowledged write is already on disk).
+whenParentGoes(() => process.exit(0));
 
 const folder = resolve(process.argv[2] ?? ".");
 const configDirectory = join(folder, ".cognito");
