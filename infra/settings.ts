@@ -29,4 +29,6 @@ export const apiEnvironment = (stage: string): Record<string, string> => ({
   IAM_LOCKOUT_ACCOUNT_MAX_FAILURES: String(20 * 5),
   IAM_LOCKOUT_WINDOW_SECONDS: String(15 * 60),
   IAM_CORS_ORIGINS: corsOriginsFor(stage),
+  // One request's budget for all its AWS calls (core/deadline.ts): under API Gateway's 30 s and the function's 20 s.
+  IAM_REQUEST_DEADLINE_MS: "4000",
 });

@@ -18,7 +18,7 @@ const stopped = new Set<number>();
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), "iam-stall-"));
-  stack = await startStack({ dataDir, inMemory: true, apiKey: `iam_stall_${Date.now()}` });
+  stack = await startStack({ dataDir, inMemory: true }); // a strong key, generated in the temp folder
   // The production budget (4 s), not the suite's raised one.
   app = await startAppProcess({ ...stack.env, IAM_REQUEST_DEADLINE_MS: undefined });
 }, 180_000);
