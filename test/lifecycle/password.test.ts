@@ -168,6 +168,41 @@ describe("password change: POST /public/user/me/password", () => {
   });
 });
 
+describe("a password set whose answer is lost (in-process, msw)", () => {
+  /**
+   * Cognito sets the password, then the connection drops before the answer (every SDK attempt):
+   * the request fails, yet the password may have changed. The sessions must have ended anyway —
+   * the revocation is written before the password is set, never only after it.
+   */
+  const lost = async (path: string, headers: Record<string, string>, body: unknown) => {
+    const fault = failing("cognito", "AdminSetUserPassword", "drop");
+    try {
+      const res = await createApp().request(path, { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify(body) });
+      expect(fault.hits).toBeGreaterThan(0);
+      return res.status;
+    } finally {
+      fault.restore();
+    }
+  };
+
+  it("password change: 503, and the sessions begun before are over", async () => {
+    const { body, tokens } = await activeUser();
+    const status = await lost("/public/user/me/password", { authorization: `Bearer ${tokens.accessToken}` }, { currentPassword: body.password, newPassword: "Changed-Pass5" });
+    expect(status).toBe(503);
+    expect(await meStatus(tokens.accessToken)).toBe(401);
+    expect((await rest("/auth/refresh", { method: "POST", body: { refreshToken: tokens.refreshToken } })).status).toBe(401);
+  });
+
+  it("password reset: 503, and the sessions begun before are over", async () => {
+    const { body, tokens } = await activeUser();
+    const { json } = await forgot(body.email);
+    const status = await lost("/auth/password/reset", { "x-api-key": apiKey() }, { code: json.resetCode, newPassword: "Changed-Pass5" });
+    expect(status).toBe(503);
+    expect(await meStatus(tokens.accessToken)).toBe(401);
+    expect((await rest("/auth/refresh", { method: "POST", body: { refreshToken: tokens.refreshToken } })).status).toBe(401);
+  });
+});
+
 describe("forgot: the same work for a known and an unknown address", () => {
   const calls: string[] = [];
   const MIDDLEWARE = "count-forgot-requests";

@@ -52,6 +52,14 @@ const operationOf = (service: Service, req: Request): string | undefined => {
   return Object.entries(S3_OPERATIONS).find(([, matches]) => matches(req, url))?.[0];
 };
 
+/**
+ * The socket error Node raises when a peer drops the connection (`socket hang up`, ECONNRESET).
+ * Thrown from a handler, msw's interceptor fails the request's socket with it (a Node-like error:
+ * `code` and `errno`), so the SDK sees what a real drop gives it — and retries it as a transient
+ * error — rather than msw's generic `TypeError: Network error`.
+ */
+const connectionReset = () => Object.assign(new Error("socket hang up"), { code: "ECONNRESET", errno: -104, syscall: "read" });
+
 const errorResponse = (service: Service, fault: { error: string; status?: number; message?: string }) => {
   const status = fault.status ?? 400;
   const message = fault.message ?? fault.error;
@@ -100,10 +108,10 @@ export const failing = (service: Service, operation: string, fault: Fault, optio
   const handler = http.all("*", async ({ request }) => {
     if (new URL(request.url).origin !== origin || operationOf(service, request) !== operation || hits >= (options.times ?? Infinity)) return passthrough();
     hits++;
-    if (fault === "reset") return HttpResponse.error();
+    if (fault === "reset") throw connectionReset();
     if (fault === "drop") {
       await fetch(bypass(request));
-      return HttpResponse.error();
+      throw connectionReset();
     }
     if ("delayMs" in fault) {
       await new Promise((r) => setTimeout(r, fault.delayMs));

@@ -2,7 +2,7 @@ import * as Cognito from "../auth/cognito.ts";
 import { giveBack, reserve } from "../auth/lockout.ts";
 import { checkPassword } from "../auth/login.ts";
 import { AppError } from "../errors.ts";
-import { revokeSessions, type Revocation } from "../session/revoke.ts";
+import { recordRevocation, revokeSessions, type Revocation } from "../session/revoke.ts";
 import type { UserItem } from "../user/mapper.ts";
 import { rejectWeakPassword } from "./cognito-errors.ts";
 
@@ -17,6 +17,9 @@ export const change = async (user: UserItem, currentPassword: string, newPasswor
   const attempt = await reserve(user.email, clientIp);
   await checkPassword(attempt, user.email, currentPassword, () => new AppError("FORBIDDEN", "The current password is not correct"));
   await giveBack(attempt);
+  // Sessions end before the password changes (a crash or a lost answer below cannot leave them
+  // alive), and again after it (a sign-in with the old password in between; Cognito's refresh tokens).
+  await recordRevocation(user.id);
   try {
     await Cognito.setPassword(user.id, newPassword);
   } catch (e) {

@@ -3,7 +3,7 @@ import { clearAccount } from "../auth/lockout.ts";
 import { db } from "../dynamo/service.ts";
 import { retryTransaction } from "../dynamo/transaction.ts";
 import { AppError } from "../errors.ts";
-import { revokeSessions, type Revocation } from "../session/revoke.ts";
+import { recordRevocation, revokeSessions, type Revocation } from "../session/revoke.ts";
 import { hashCode } from "../user/codes.ts";
 import { findById } from "../user/store.ts";
 import { rejectWeakPassword } from "./cognito-errors.ts";
@@ -15,8 +15,9 @@ const unknownCode = () => new AppError("NOT_FOUND", "Unknown or already used res
  * `forgot` replaced it otherwise) and name a user (a code issued for an unknown address answers
  * like any unknown code). It is consumed first — the code and the pointer to it deleted in one
  * transaction, on condition that both are still there, so of two racing requests only one
- * proceeds; if Cognito then refuses the password, both are put back. Afterwards every session of
- * the user ends and the account-wide lockout window closes.
+ * proceeds; if Cognito then refuses the password, both are put back. Every session of the user
+ * ends — recorded before the password is set and again after — and the account-wide lockout
+ * window closes.
  */
 export const reset = async (code: string, newPassword: string): Promise<{ userId: string } & Revocation> => {
   const codeHash = hashCode(code);
@@ -34,6 +35,8 @@ export const reset = async (code: string, newPassword: string): Promise<{ userId
       .go(),
   );
   if (consumed.canceled || !user) throw unknownCode();
+  // Sessions end before the password changes: a crash or a lost answer below cannot leave them alive.
+  await recordRevocation(user.id);
   try {
     await Cognito.setPassword(user.id, newPassword);
   } catch (e) {
@@ -46,6 +49,7 @@ export const reset = async (code: string, newPassword: string): Promise<{ userId
       .go();
     throw rejectWeakPassword(e);
   }
+  // Again after: a sign-in with the old password in between, and Cognito's own refresh tokens.
   const revocation = await revokeSessions(user.id);
   await clearAccount(user.email);
   return { userId: user.id, ...revocation };

@@ -10,11 +10,12 @@ export type Revocation = {
 };
 
 /**
- * Ends every session of the user: first our own record (`tokensValidAfter`), which is what every
- * route and the refresh check read, so it holds whatever Cognito does; then Cognito's global
- * sign-out, which on AWS also revokes the refresh tokens at the source.
+ * Writes our own revocation record (`tokensValidAfter`) only: what every route and the refresh
+ * check read, so every session begun before is over for this service from here on. A change that
+ * also touches Cognito (a password set) calls this FIRST, so that a crash or a lost answer in
+ * between can leave sessions ended too early, never alive too long.
  */
-export const revokeSessions = async (userId: string): Promise<Revocation> => {
+export const recordRevocation = async (userId: string): Promise<Revocation> => {
   const tokensValidAfter = revocationTime();
   try {
     await db().entities.user.patch({ id: userId }).set({ tokensValidAfter }).go();
@@ -22,6 +23,15 @@ export const revokeSessions = async (userId: string): Promise<Revocation> => {
     if (isConditionFailure(e)) throw new AppError("NOT_FOUND", "User not found");
     throw e;
   }
-  await Cognito.globalSignOut(userId);
   return { tokensValidAfter };
+};
+
+/**
+ * Ends every session of the user: first our own record, which holds whatever Cognito does; then
+ * Cognito's global sign-out, which on AWS also revokes the refresh tokens at the source.
+ */
+export const revokeSessions = async (userId: string): Promise<Revocation> => {
+  const revocation = await recordRevocation(userId);
+  await Cognito.globalSignOut(userId);
+  return revocation;
 };
