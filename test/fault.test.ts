@@ -72,9 +72,21 @@ describe("registration under faults: nothing lost, nothing orphaned", () => {
     expect(await itemsMentioning(body.email)).toEqual([]);
   });
 
+  it("a Cognito create whose first answer was lost is finished by the SDK's retry: one user, nothing left over", async () => {
+    const body = newUser();
+    const fault = failing("cognito", "AdminCreateUser", "drop", { times: 1 });
+    const user = await register(body);
+    restoreAllFaults();
+    expect(fault.hits).toBe(1);
+    expect((await User.getById(user.id, { consistent: true })).email).toBe(body.email);
+    expect(await intentOf("register", body.email)).toBeNull();
+    expect(await cognitoHas(body.email)).toBe(true);
+  });
+
   it("a Cognito create that landed unanswered leaves an intent; one reconciler pass removes the orphan", async () => {
     const body = newUser();
-    failing("cognito", "AdminCreateUser", "drop", { times: 1 });
+    // Every attempt (the SDK retries a dropped connection): the first lands, no answer gets back.
+    failing("cognito", "AdminCreateUser", "drop");
     await expect(register(body)).rejects.toThrow();
     restoreAllFaults();
     // Cognito created the user; nobody knows its sub: the intent says what to look for.
