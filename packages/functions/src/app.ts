@@ -9,6 +9,7 @@ import { contextFromRequest } from "./context.ts";
 import { mountDocs } from "./docs.ts";
 import { errorResponseMeta } from "./errors.ts";
 import { log } from "./log.ts";
+import { createdLocation } from "./created.ts";
 import { openApiDocument } from "./openapi.ts";
 import { createRestHandler, type MetaHook } from "./rest-adapter.ts";
 import { normalizeRestRequest } from "./rest-request.ts";
@@ -44,13 +45,13 @@ export const createApp = (options: AppOptions = {}) => {
   };
   const onError = (c: HonoContext) => ({ error, path }: { error: TRPCError; path?: string }) =>
     logInternal(error, path, c.get("requestId"));
-  // Error statuses and Retry-After, headers a procedure set (Idempotent-Replayed), and the new user's Location.
-  const responseMeta: MetaHook = ({ errors, ctx, paths, data }) => {
+  // Error statuses and Retry-After, headers a procedure set (Idempotent-Replayed), and the Location of
+  // what a call created (meta `created`): 201 over REST, where the status is the contract.
+  const responseMeta = (transport: "rest" | "trpc"): MetaHook => ({ errors, ctx, paths, data }) => {
     const meta = errorResponseMeta(errors);
-    const headers = { ...ctx?.responseHeaders, ...meta.headers };
-    const created = data?.[0] as { id?: unknown } | undefined;
-    if (errors.length === 0 && paths?.length === 1 && paths[0] === "user.register" && typeof created?.id === "string") headers.location = `/user/${created.id}`;
-    return { ...meta, headers };
+    const location = errors.length === 0 ? createdLocation(paths, data) : undefined;
+    const headers = { ...ctx?.responseHeaders, ...meta.headers, ...(location ? { location } : {}) };
+    return { ...meta, ...(location && transport === "rest" ? { status: 201 } : {}), headers };
   };
 
   app.use(requestId());
@@ -106,12 +107,12 @@ export const createApp = (options: AppOptions = {}) => {
       maxBatchSize: MAX_BATCH_CALLS,
       createContext: () => context(c),
       onError: onError(c),
-      responseMeta,
+      responseMeta: responseMeta("trpc"),
     }),
   );
   const restHandler = createRestHandler({
     onError: ({ error, path, ctx }) => logInternal(error, path, ctx?.requestId),
-    responseMeta,
+    responseMeta: responseMeta("rest"),
   });
   app.all("*", async (c) => {
     const req = await normalizeRestRequest(c.req.raw);
