@@ -10,7 +10,7 @@ import { mountDocs } from "./docs.ts";
 import { errorResponseMeta } from "./errors.ts";
 import { log } from "./log.ts";
 import { createdLocation } from "./created.ts";
-import { openApiDocument } from "./openapi.ts";
+import { servedDocument } from "./openapi-serve.ts";
 import { createRestHandler, type MetaHook } from "./rest-adapter.ts";
 import { normalizeRestRequest } from "./rest-request.ts";
 import { appRouter } from "./router.ts";
@@ -96,7 +96,8 @@ export const createApp = (options: AppOptions = {}) => {
     const result = await ready();
     return result.status === "ready" ? c.json(result) : c.json(result, 503, { "retry-after": "5" });
   });
-  app.get("/openapi.json", (c) => c.json(openApiDocument()));
+  // The committed document (generated at build time), naming the origin this request reached as its server.
+  app.get("/openapi.json", (c) => c.json(servedDocument(new URL(c.req.url).origin)));
   mountDocs(app);
 
   app.all("/trpc/*", (c) =>
