@@ -142,6 +142,18 @@ describe("Lambda bundle (built as SST builds it)", () => {
     expect(res.statusCode).toBe(401);
   });
 
+  it("serves the committed OpenAPI document with the API's own domain as its server, generating nothing at run time", async () => {
+    const res = await handler(getEvent("/openapi.json"), lambdaContext());
+    expect(res.statusCode).toBe(200);
+    const served = JSON.parse(res.body) as { servers: unknown };
+    expect(served.servers).toEqual([{ url: `https://${healthEvent.requestContext.domainName}`, description: expect.any(String) }]);
+    const committed = JSON.parse(readFileSync(join(root, "packages/client/openapi.json"), "utf8")) as { servers: unknown };
+    expect({ ...served, servers: committed.servers }).toEqual(committed);
+    // The build-time generator (packages/functions/src/openapi.ts) is not in the bundle.
+    expect(Object.keys(metafile.inputs).filter((p) => p.endsWith("functions/src/openapi.ts"))).toEqual([]);
+    expect(Object.keys(metafile.inputs).filter((p) => p.endsWith("client/openapi.json"))).toHaveLength(1);
+  });
+
   it("serves /docs with swagger-ui-dist resolved from node_modules at run time", async () => {
     const page = await handler(getEvent("/docs"), lambdaContext());
     expect(page.statusCode).toBe(200);

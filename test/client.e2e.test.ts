@@ -91,12 +91,12 @@ describe("tRPC client (createIamClient)", () => {
 });
 
 describe("REST client (createIamRestClient)", () => {
-  it("registers, activates, logs in, reads me, issues a badge and deletes, typed from the OpenAPI document", async () => {
+  it("registers, activates, logs in, reads me, issues a badge, replaces and merges data and deletes, typed from the OpenAPI document", async () => {
     const rest = createIamRestClient({ url, apiKey });
     const body = newUser();
 
     const registered = await rest.POST("/user", { body });
-    expect(registered.response.status).toBe(200);
+    expect(registered.response.status).toBe(201);
     if (!registered.data) throw new Error(`register failed: ${JSON.stringify(registered.error)}`);
     const { id, activationCode } = registered.data;
 
@@ -113,6 +113,14 @@ describe("REST client (createIamRestClient)", () => {
 
     const badged = await rest.POST("/user/{id}/badge/{name}", { params: { path: { id, name: "EARLY_ADOPTER" } } });
     expect(badged.data?.profile.badges.map((b) => b.name).sort()).toEqual(["EARLY_ADOPTER", "NEW_MEMBER"]);
+
+    // The data blob is the body itself: replaced whole, then merged (RFC 7396: null deletes a key).
+    const replaced = await rest.PUT("/user/{id}/data/update", { params: { path: { id } }, body: { plan: "pro", seats: 3, tags: ["a"] } });
+    expect(replaced.response.status).toBe(200);
+    expect(replaced.data?.profile.data).toEqual({ plan: "pro", seats: 3, tags: ["a"] });
+    const merged = await rest.PATCH("/user/{id}/data/update", { params: { path: { id } }, body: { seats: 5, tags: null, trial: true } });
+    expect(merged.response.status).toBe(200);
+    expect(merged.data?.profile.data).toEqual({ plan: "pro", seats: 5, trial: true });
 
     const deleted = await rest.DELETE("/user/{id}", { params: { path: { id } } });
     expect(deleted.data).toEqual({ deleted: true, id });

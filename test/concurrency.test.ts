@@ -34,7 +34,7 @@ describe("races", () => {
     const email = `race.${randomUUID().slice(0, 8)}@example.com`;
     const bodies = Array.from({ length: 16 }, () => newUser({ email }));
     const results = await Promise.all(bodies.map((body) => rest("/user", { method: "POST", body })));
-    expect(results.filter((r) => r.status === 200)).toHaveLength(1);
+    expect(results.filter((r) => r.status === 201)).toHaveLength(1);
     const conflicts = results.filter((r) => r.status === 409);
     expect(conflicts).toHaveLength(15);
     for (const c of conflicts) expect(c.json.message).toContain("email");
@@ -46,7 +46,7 @@ describe("races", () => {
     const name = `racer_${randomUUID().slice(0, 8)}`;
     const bodies = Array.from({ length: 16 }, () => newUser({ name }));
     const results = await Promise.all(bodies.map((body) => rest("/user", { method: "POST", body })));
-    expect(results.filter((r) => r.status === 200)).toHaveLength(1);
+    expect(results.filter((r) => r.status === 201)).toHaveLength(1);
     const conflicts = results.filter((r) => r.status === 409);
     expect(conflicts).toHaveLength(15);
     for (const c of conflicts) expect(c.json.message).toMatch(/name|handle/);

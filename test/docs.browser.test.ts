@@ -63,7 +63,7 @@ describe.runIf(RUN)("/docs in a browser", () => {
     await register.locator(".responses-table").first().waitFor();
     expect(await register.innerText()).toContain('"name": "cortney_gutkowski67"');
     const codes = await register.locator("tr.response").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-code")));
-    expect(codes).toEqual(expect.arrayContaining(["200", "400", "401", "409", "413", "429"]));
+    expect(codes).toEqual(expect.arrayContaining(["201", "400", "401", "409", "413", "429"]));
     await register.screenshot({ path: "test-results/docs-register.png" });
 
     const outside = requested.filter((u) => !u.startsWith("data:") && !LOCAL_HOSTS.has(new URL(u).hostname));

@@ -75,7 +75,7 @@ describe("a stalled dependency (SIGSTOP of the emulator)", () => {
     const env = stack?.env ?? {};
     const body = newUser();
     const registered = await call("/user", { method: "POST", body });
-    expect(registered.status).toBe(200);
+    expect(registered.status).toBe(201);
     const login = () => call("/auth/login", { method: "POST", body: { email: body.email, password: body.password } });
     const stalled = await whileStopped(env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER ?? "", login);
     console.info(`cognito-local stalled: answered ${stalled.status} after ${stalled.ms} ms`);

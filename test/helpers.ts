@@ -46,7 +46,7 @@ export const trpc = (headers: Record<string, string> = { "x-api-key": apiKey() }
 export const registered = async (overrides: Record<string, unknown> = {}) => {
   const body = newUser(overrides);
   const res = await rest("/user", { method: "POST", body });
-  if (res.status !== 200) throw new Error(`register failed: ${res.status} ${JSON.stringify(res.json)}`);
+  if (res.status !== 201) throw new Error(`register failed: ${res.status} ${JSON.stringify(res.json)}`);
   return { body, user: res.json as { id: string; activationCode: string; [k: string]: any } };
 };
 

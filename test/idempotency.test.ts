@@ -24,11 +24,11 @@ describe("Idempotency-Key on POST /user", () => {
     const body = newUser();
     const key = crypto.randomUUID();
     const first = await rest("/user", { method: "POST", body, headers: { "idempotency-key": key } });
-    expect(first.status).toBe(200);
+    expect(first.status).toBe(201);
     expect(first.headers.get("location")).toBe(`/user/${first.json.id}`);
     expect(first.headers.get("idempotent-replayed")).toBeNull();
     const again = await rest("/user", { method: "POST", body, headers: { "idempotency-key": key } });
-    expect(again.status).toBe(200);
+    expect(again.status).toBe(201);
     expect(again.json).toEqual(first.json);
     expect(again.headers.get("location")).toBe(first.headers.get("location"));
     expect(again.headers.get("idempotent-replayed")).toBe("true");
@@ -40,7 +40,7 @@ describe("Idempotency-Key on POST /user", () => {
   it("the same key with another body is 422, and changes nothing", async () => {
     const key = crypto.randomUUID();
     const body = newUser();
-    expect((await post(body, key)).status).toBe(200);
+    expect((await post(body, key)).status).toBe(201);
     const other = newUser();
     const reused = await post(other, key);
     expect(reused.status).toBe(422);
@@ -58,7 +58,7 @@ describe("Idempotency-Key on POST /user", () => {
     expect(meanwhile.status).toBe(409);
     expect(Number(meanwhile.headers.get("retry-after"))).toBeGreaterThan(0);
     const done = await first;
-    expect(done.status).toBe(200);
+    expect(done.status).toBe(201);
     slow.restore();
     const after = await post(body, key);
     expect(after.json).toEqual(done.json);
@@ -68,10 +68,10 @@ describe("Idempotency-Key on POST /user", () => {
     const body = newUser();
     const key = crypto.randomUUID();
     const all = await Promise.all(Array.from({ length: 8 }, () => post(body, key)));
-    const ok = all.filter((r) => r.status === 200);
+    const ok = all.filter((r) => r.status === 201);
     expect(ok.length).toBeGreaterThanOrEqual(1);
     for (const r of ok) expect(r.json.id).toBe(ok[0]?.json.id);
-    for (const r of all.filter((r) => r.status !== 200)) {
+    for (const r of all.filter((r) => r.status !== 201)) {
       expect(r.status).toBe(409);
       expect(Number(r.headers.get("retry-after"))).toBeGreaterThan(0);
     }
@@ -91,7 +91,7 @@ describe("Idempotency-Key on POST /user", () => {
     // The lease passes (made to look so rather than waited for).
     const records = (await itemsMentioning("running")).filter((i) => i.__edb_e__ === "idempotency");
     for (const r of records) if (Number(r.leaseUntil) > Date.now()) await db().entities.idempotency.patch({ recordId: String(r.recordId) }).set({ leaseUntil: Date.now() - 1 }).go();
-    expect((await post(body, key)).status).toBe(200);
+    expect((await post(body, key)).status).toBe(201);
   });
 
   it("stores neither the key nor the response in clear: the activation code is sealed", async () => {
@@ -108,7 +108,7 @@ describe("Idempotency-Key on POST /user", () => {
   it("is scoped to the calling API key: another caller's same key is a new request", async () => {
     const body = newUser();
     const key = crypto.randomUUID();
-    expect((await post(body, key)).status).toBe(200);
+    expect((await post(body, key)).status).toBe(201);
     const other = await ApiKey.create({ name: `idem-${Date.now()}`, scopes: ["write"] });
     const fromOther = await post(body, key, other.apiKey);
     expect(fromOther.status).toBe(409); // did the work: the e-mail is taken, not a replay of someone else's answer

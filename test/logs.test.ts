@@ -44,7 +44,7 @@ describe("structured logs", () => {
   it("log a JSON line per request with its id, method, route and status, and no secret", async () => {
     const body = newUser();
     const register = await call("/user", { method: "POST", body });
-    expect(register.status).toBe(200);
+    expect(register.status).toBe(201);
     const code = String(register.json.activationCode);
     const activate = await call(`/user/activate/${code}`);
     expect(activate.status).toBe(200);
@@ -60,7 +60,7 @@ describe("structured logs", () => {
     const trpcLogin = await call("/trpc/auth.login", { method: "POST", body: { email: body.email, password: body.password } });
     expect(trpcLogin.status).toBe(200);
 
-    expect(lineFor(register.id)).toMatchObject({ method: "POST", path: "/user", status: 200, level: 30 });
+    expect(lineFor(register.id)).toMatchObject({ method: "POST", path: "/user", status: 201, level: 30 });
     expect(lineFor(activate.id)).toMatchObject({ method: "GET", path: "/user/activate/[redacted]", status: 200 });
     expect(lineFor(login.id)).toMatchObject({ method: "POST", path: "/auth/login", status: 200 });
     expect(lineFor(badLogin.id)).toMatchObject({ method: "POST", path: "/auth/login", status: 401 });

@@ -1,31 +1,19 @@
 import { readFile } from "node:fs/promises";
 import { Validator } from "@seriousme/openapi-schema-validator";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { User } from "@iam/core";
-import { openApiDocument } from "../packages/functions/src/openapi.ts";
 import { BODY_EXAMPLES, ERROR_CODES } from "../packages/functions/src/openapi-content.ts";
 import { ARTIFACTS, renderArtifacts } from "../packages/client/scripts/artifacts.ts";
 import { baseUrl } from "./helpers.ts";
+import { operationsOf, responseOf, servedDoc, type Doc } from "./support/openapi-doc.ts";
 
-type Response = { description?: string; content?: Record<string, { schema?: { $ref?: string }; example?: { code?: string } }> };
-type Operation = {
-  summary?: string;
-  tags?: string[];
-  security?: Record<string, string[]>[];
-  parameters?: unknown[];
-  requestBody?: { content: Record<string, { example?: unknown }> };
-  responses: Record<string, Response>;
-};
-type Doc = {
-  paths: Record<string, Record<string, Operation>>;
-  tags?: { name: string; description?: string }[];
-  servers?: { url: string }[];
-  components: { schemas: Record<string, { example?: unknown; properties?: Record<string, { enum?: string[] }> }> };
-};
-
-const doc = () => openApiDocument() as unknown as Doc;
-const operations = () =>
-  Object.entries(doc().paths).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ path, method, op })));
+/** The document as the service serves it at /openapi.json (the committed one, servers filled in). */
+let served: Doc;
+const doc = () => served;
+const operations = () => operationsOf(served);
+beforeAll(async () => {
+  served = await servedDoc();
+});
 
 describe("OpenAPI document", () => {
   it("is a valid OpenAPI 3.1 document whose references all resolve", async () => {
@@ -45,27 +33,31 @@ describe("OpenAPI document", () => {
       expect(op.summary, where).toMatch(/\w/);
       expect(op.tags?.length, where).toBeGreaterThan(0);
       for (const tag of op.tags ?? []) expect(tags.get(tag), `description of tag "${tag}"`).toMatch(/\w{3}/);
-      expect(op.security, where).toEqual(path.startsWith("/public/") ? [{ bearer: [] }] : [{ apiKey: [] }]);
+      expect(op.security, where).toEqual(path.startsWith("/public/") ? [{ bearer: [] }] : path.startsWith("/health") ? [] : [{ apiKey: [] }]);
     }
     expect(doc().servers?.length).toBeGreaterThan(0);
   });
 
-  it("documents the errors each operation can answer with, as the shared Error schema", () => {
-    const codes = doc().components.schemas.Error?.properties?.code?.enum;
+  it("documents the errors each operation can answer with, as the shared ErrorBody schema", () => {
+    const codes = doc().components.schemas.ErrorBody?.properties?.code?.enum;
     expect(codes).toEqual([...ERROR_CODES]);
     for (const { path, method, op } of operations()) {
+      if (path.startsWith("/health")) continue;
       const where = `${method.toUpperCase()} ${path}`;
       const statuses = Object.keys(op.responses);
-      expect(statuses, where).toEqual(expect.arrayContaining(["200", "401", "429", "500", "503"]));
+      expect(statuses.filter((s) => s.startsWith("2")), where).toEqual([where === "POST /user" ? "201" : "200"]);
+      expect(statuses, where).toEqual(expect.arrayContaining(["400", "405", "429", "500", "503"]));
+      if (op.security?.length) expect(statuses, where).toContain("401");
       if (op.parameters?.length || op.requestBody) expect(statuses, where).toContain("400");
       if (path.includes("{")) expect(statuses.some((s) => s === "404" || s === "400"), where).toBe(true);
       if (op.requestBody) expect(statuses, where).toContain("413");
-      for (const [status, response] of Object.entries(op.responses)) {
+      for (const [status, ref] of Object.entries(op.responses)) {
         if (Number(status) < 400) continue;
-        const json = response.content?.["application/json"];
-        expect(json?.schema, `${where} ${status}`).toEqual({ $ref: "#/components/schemas/Error" });
-        expect(codes, `${where} ${status} example`).toContain(json?.example?.code);
-        expect(response.description, `${where} ${status}`).toMatch(/\w/);
+        const response = responseOf(doc(), ref);
+        const json = response?.content?.["application/json"];
+        expect(json?.schema, `${where} ${status}`).toEqual({ $ref: "#/components/schemas/ErrorBody" });
+        expect(codes, `${where} ${status} example`).toContain((json?.example as { code?: string } | undefined)?.code);
+        expect(response?.description, `${where} ${status}`).toMatch(/\w/);
       }
     }
     const op = (method: string, path: string) => doc().paths[path]?.[method]?.responses ?? {};
@@ -77,6 +69,7 @@ describe("OpenAPI document", () => {
 
   it("carries examples that the API itself accepts and returns", () => {
     const register = doc().paths["/user"]?.post?.requestBody?.content["application/json"]?.example;
+    expect(register).toBeDefined();
     expect(register).toEqual(BODY_EXAMPLES["POST /user"]);
     expect(User.RegisterInput.safeParse(register).success).toBe(true);
     const schemas = doc().components.schemas;
@@ -111,8 +104,10 @@ describe("committed artifacts (packages/client/openapi.json, packages/client/src
     expect(await readFile(ARTIFACTS.types, "utf8"), "rest-types.ts is stale: run `npm run openapi`").toBe(fresh.types);
   });
 
-  it("are what the service serves at /openapi.json", async () => {
-    const served = await (await fetch(`${baseUrl()}/openapi.json`)).json();
-    expect(served).toEqual(JSON.parse(await readFile(ARTIFACTS.json, "utf8")));
+  it("are what the service serves at /openapi.json, with its own origin as the server", async () => {
+    const committed = JSON.parse(await readFile(ARTIFACTS.json, "utf8"));
+    const fetched = await (await fetch(`${baseUrl()}/openapi.json`)).json();
+    expect(fetched).toEqual({ ...committed, servers: [{ url: baseUrl(), description: expect.any(String) }] });
+    expect(Object.keys(fetched)).toEqual(Object.keys(committed));
   });
 });

@@ -213,7 +213,7 @@ describe("hard delete", () => {
     expect((await rest("/auth/login", { method: "POST", body: { email: body.email, password: body.password } })).status).toBe(401);
     expect((await rest(`/user/${user.id}`, { method: "DELETE" })).status).toBe(404);
     const again = await rest("/user", { method: "POST", body });
-    expect(again.status).toBe(200);
+    expect(again.status).toBe(201);
     expect(again.json.id).not.toBe(user.id);
   });
 });

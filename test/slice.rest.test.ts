@@ -7,7 +7,7 @@ describe("REST: register, activate, login, me, user by id", () => {
   it("registers a user with the documented shape and an activation code, never the password", async () => {
     const body = newUser({ name: "cortney_gutkowski67", email: `Cortney.${Date.now()}@Example.com`, sourceSystem: "customer-website" });
     const res = await rest("/user", { method: "POST", body });
-    expect(res.status).toBe(200);
+    expect(res.status).toBe(201);
     expect(res.json).toMatchObject({
       name: "cortney_gutkowski67",
       handle: "@CortneyGutkowski67",
@@ -16,7 +16,7 @@ describe("REST: register, activate, login, me, user by id", () => {
       status: "UNCONFIRMED",
       sourceSystem: "customer-website",
       lastLoginAt: null,
-      profile: { profileData: { lang: "en_us", avatarUrl: "", currency: "USD" }, data: {} },
+      profile: { profileData: { lang: "en-US", avatarUrl: "", currency: "USD" }, data: {} },
     });
     expect(res.json.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(res.json.activationCode).toMatch(/^[A-Za-z0-9_-]{21}$/);
@@ -77,12 +77,12 @@ describe("REST: register, activate, login, me, user by id", () => {
     const malformed = await rest("/user", { method: "POST", raw: "{not json", headers: { "content-type": "application/json" } });
     expect(malformed.status).toBe(400);
     // Nothing was created: the same e-mail registers fine afterwards.
-    expect((await rest("/user", { method: "POST", body: good })).status).toBe(200);
+    expect((await rest("/user", { method: "POST", body: good })).status).toBe(201);
   });
 
   it("answers 409 naming the field for a taken email, name or handle (any case)", async () => {
     const first = newUser();
-    expect((await rest("/user", { method: "POST", body: first })).status).toBe(200);
+    expect((await rest("/user", { method: "POST", body: first })).status).toBe(201);
     const cases: [string, Record<string, unknown>][] = [
       ["email", { email: first.email.toUpperCase() }],
       ["name", { name: first.name.toUpperCase() }],

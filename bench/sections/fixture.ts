@@ -17,7 +17,7 @@ export const activeUser = async (handler: Handler, apiKey: string): Promise<Benc
   const body = { email: `bench.${tag}@example.com`, name: `bench_${tag}`, password: "Correct-Horse1" };
   const key = { "x-api-key": apiKey };
   const registered = json<{ id: string; handle: string; activationCode: string }>(
-    await invoke(handler, apiEvent("POST", "/user", { headers: key, body })),
+    await invoke(handler, apiEvent("POST", "/user", { headers: key, body }), 201),
   );
   await invoke(handler, apiEvent("GET", `/user/activate/${registered.activationCode}`, { headers: key }));
   const tokens = json<{ accessToken: string; idToken: string }>(

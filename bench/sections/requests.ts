@@ -46,9 +46,10 @@ export const countRequests = async (handler: Handler, apiKey: string, user: Benc
     method: string,
     path: string,
     options: { headers?: Record<string, string>; body?: unknown } = { headers: key },
+    expected = 200,
   ) => {
     counter.take();
-    const res = await invoke(handler, apiEvent(method, path, options));
+    const res = await invoke(handler, apiEvent(method, path, options), expected);
     rows.push({ route, kind, status: res.statusCode, ...counter.take() });
     return res;
   };
@@ -58,7 +59,7 @@ export const countRequests = async (handler: Handler, apiKey: string, user: Benc
     const fresh = { email: `count.${tag}@example.com`, name: `count_${tag}`, password: "Correct-Horse1" };
     await step("other", "GET /health", "GET", "/health", {});
     const reg = json<{ id: string; activationCode: string }>(
-      await step("write", "POST /user", "POST", "/user", { headers: key, body: fresh }),
+      await step("write", "POST /user", "POST", "/user", { headers: key, body: fresh }, 201),
     );
     await step("write", "GET /user/activate/{code}", "GET", `/user/activate/${reg.activationCode}`);
     await step("auth", "POST /auth/login", "POST", "/auth/login", { headers: key, body: { email: fresh.email, password: fresh.password } });

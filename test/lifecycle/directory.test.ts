@@ -60,7 +60,7 @@ beforeAll(async () => {
   const registered: { id: string; activationCode: string }[] = [];
   for (let i = 0; i < 25; i++) {
     const res = await call("/user", { method: "POST", body: newUser() });
-    expect(res.status).toBe(200);
+    expect(res.status).toBe(201);
     registered.push(res.json);
   }
   // 0–14 activated, of which 10–14 then suspended; 15–24 stay UNCONFIRMED.

@@ -54,7 +54,7 @@ describe("profile data: PATCH /public/user/me/profile, PATCH /user/{id}/profile"
       expect((await rest(`/user/${user.id}/profile`, { method: "PATCH", body })).status, `S2S ${JSON.stringify(body)}`).toBe(400);
     }
     const after = (await rest(`/user/${user.id}`)).json;
-    expect(after.profile.profileData).toEqual({ lang: "en_us", currency: "USD", avatarUrl: "" });
+    expect(after.profile.profileData).toEqual({ lang: "en-US", currency: "USD", avatarUrl: "" });
     expect(after.role).toBe("USER");
   });
 

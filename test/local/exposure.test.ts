@@ -56,7 +56,7 @@ describe("the S3 emulator and malformed requests", () => {
     const email = "malformed@example.com";
     const password = "Correct-Horse1";
     const registered = await call("/user", { method: "POST", body: { email, name: "malformed_case", password } });
-    expect(registered.status).toBe(200);
+    expect(registered.status).toBe(201);
     expect((await call(`/user/activate/${registered.json.activationCode}`)).status).toBe(200);
     const login = await call("/auth/login", { method: "POST", body: { email, password } });
     expect(login.status).toBe(200);

@@ -87,7 +87,7 @@ export const registerUser = async (s: Started, dataDir: string) => {
     headers: { "x-api-key": apiKey, "content-type": "application/json" },
     body: JSON.stringify({ email: "kept@example.com", name: "kept_user", password: "Correct-Horse1" }),
   });
-  expect(res.status).toBe(200);
+  expect(res.status).toBe(201);
   const { id } = (await res.json()) as { id: string };
   return { apiKey, id };
 };

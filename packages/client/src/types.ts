@@ -18,6 +18,6 @@ export type UserRole = User["role"];
 export type Badge = User["profile"]["badges"][number];
 
 /** The body of every error answered over REST. */
-export type ApiError = components["schemas"]["Error"];
+export type ApiError = components["schemas"]["ErrorBody"];
 /** The `code` of an error, over REST (`error.code`) and tRPC (`iamErrorOf(e).code`). */
 export type ErrorCode = ApiError["code"];

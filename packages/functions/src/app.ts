@@ -9,7 +9,8 @@ import { contextFromRequest } from "./context.ts";
 import { mountDocs } from "./docs.ts";
 import { errorResponseMeta } from "./errors.ts";
 import { log } from "./log.ts";
-import { openApiDocument } from "./openapi.ts";
+import { createdLocation } from "./created.ts";
+import { servedDocument } from "./openapi-serve.ts";
 import { createRestHandler, type MetaHook } from "./rest-adapter.ts";
 import { normalizeRestRequest } from "./rest-request.ts";
 import { appRouter } from "./router.ts";
@@ -44,13 +45,13 @@ export const createApp = (options: AppOptions = {}) => {
   };
   const onError = (c: HonoContext) => ({ error, path }: { error: TRPCError; path?: string }) =>
     logInternal(error, path, c.get("requestId"));
-  // Error statuses and Retry-After, headers a procedure set (Idempotent-Replayed), and the new user's Location.
-  const responseMeta: MetaHook = ({ errors, ctx, paths, data }) => {
+  // Error statuses and Retry-After, headers a procedure set (Idempotent-Replayed), and the Location of
+  // what a call created (meta `created`): 201 over REST, where the status is the contract.
+  const responseMeta = (transport: "rest" | "trpc"): MetaHook => ({ errors, ctx, paths, data }) => {
     const meta = errorResponseMeta(errors);
-    const headers = { ...ctx?.responseHeaders, ...meta.headers };
-    const created = data?.[0] as { id?: unknown } | undefined;
-    if (errors.length === 0 && paths?.length === 1 && paths[0] === "user.register" && typeof created?.id === "string") headers.location = `/user/${created.id}`;
-    return { ...meta, headers };
+    const location = errors.length === 0 ? createdLocation(paths, data) : undefined;
+    const headers = { ...ctx?.responseHeaders, ...meta.headers, ...(location ? { location } : {}) };
+    return { ...meta, ...(location && transport === "rest" ? { status: 201 } : {}), headers };
   };
 
   app.use(requestId());
@@ -95,7 +96,8 @@ export const createApp = (options: AppOptions = {}) => {
     const result = await ready();
     return result.status === "ready" ? c.json(result) : c.json(result, 503, { "retry-after": "5" });
   });
-  app.get("/openapi.json", (c) => c.json(openApiDocument()));
+  // The committed document (generated at build time), naming the origin this request reached as its server.
+  app.get("/openapi.json", (c) => c.json(servedDocument(new URL(c.req.url).origin)));
   mountDocs(app);
 
   app.all("/trpc/*", (c) =>
@@ -106,12 +108,12 @@ export const createApp = (options: AppOptions = {}) => {
       maxBatchSize: MAX_BATCH_CALLS,
       createContext: () => context(c),
       onError: onError(c),
-      responseMeta,
+      responseMeta: responseMeta("trpc"),
     }),
   );
   const restHandler = createRestHandler({
     onError: ({ error, path, ctx }) => logInternal(error, path, ctx?.requestId),
-    responseMeta,
+    responseMeta: responseMeta("rest"),
   });
   app.all("*", async (c) => {
     const req = await normalizeRestRequest(c.req.raw);

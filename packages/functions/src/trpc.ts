@@ -11,7 +11,12 @@ import { idempotency } from "./idempotency.ts";
  * follows from the procedure a route is built on; the OpenAPI document and the auth tests read it.
  */
 export type Access = "public" | "apiKey" | "bearer";
-export type Meta = OpenApiMeta<{ access?: Access; scope?: Scope; idempotent?: boolean }>;
+/**
+ * `created`: a successful call creates a resource. REST answers 201 with `Location`, the template
+ * filled from the output (`/user/{id}` → `/user/<output.id>`); tRPC answers as for any call.
+ */
+export type Created = { location: `/${string}` };
+export type Meta = OpenApiMeta<{ access?: Access; scope?: Scope; idempotent?: boolean; created?: Created }>;
 
 const t = initTRPC
   .context<Context>()

@@ -33,10 +33,10 @@ export const ApiKeyInfo = z
     keyId: z.string(),
     name: z.string(),
     scopes: z.array(Scope),
-    createdAt: z.string(),
-    expiresAt: z.string().nullable(),
-    revokedAt: z.string().nullable(),
-    lastUsedAt: z.string().nullable(),
+    createdAt: z.iso.datetime(),
+    expiresAt: z.iso.datetime().nullable(),
+    revokedAt: z.iso.datetime().nullable(),
+    lastUsedAt: z.iso.datetime().nullable(),
   })
   .meta({ id: "ApiKey" });
 export type ApiKeyInfo = z.infer<typeof ApiKeyInfo>;

@@ -4,18 +4,7 @@ import { Currency, Lang } from "../user/schema.ts";
 /** ISO 4217 codes the runtime's ICU knows (`Intl.supportedValuesOf`), not just any three letters. */
 const ISO_4217 = new Set(Intl.supportedValuesOf("currency"));
 
-/** A well-formed BCP 47 tag once `_` is read as `-` (the stored form is `en_us`). */
-const isLanguageTag = (tag: string): boolean => {
-  try {
-    return Intl.getCanonicalLocales(tag.replace(/_/g, "-")).length === 1;
-  } catch {
-    return false;
-  }
-};
-
-export const ProfileLang = Lang.refine(isLanguageTag, "not a valid BCP 47 language tag").describe(
-  "Language tag, BCP 47 with `_` or `-`, e.g. `en_us`, `pt-BR`",
-);
+export const ProfileLang = Lang.describe("Language tag, BCP 47 (`_` is read as `-`), e.g. `en-US`, `pt-BR`");
 export const ProfileCurrency = Currency.refine((c) => ISO_4217.has(c), "not an ISO 4217 currency code").describe(
   "ISO 4217 currency code, e.g. `EUR`",
 );

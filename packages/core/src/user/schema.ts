@@ -38,9 +38,22 @@ export const Password = z
   .string()
   .min(PasswordPolicy.MinimumLength, `Use at least ${PasswordPolicy.MinimumLength} characters`)
   .max(256, "Use at most 256 characters")
-  .refine((p) => !isCommonPassword(p), "This password is too common: choose another (a few unrelated words make a good one)");
+  .refine((p) => !isCommonPassword(p), "This password is too common: choose another (a few unrelated words make a good one)")
+  .describe(`${PasswordPolicy.MinimumLength} to 256 characters, any characters (spaces too), and not one of the most common passwords`);
 
-export const Lang = z.string().regex(/^[a-z]{2,3}([_-][A-Za-z0-9]{2,8})*$/, "a language tag such as en_us");
+/** A well-formed BCP 47 tag once `_` is read as `-` (profiles written before stored `en_us`). */
+const isLanguageTag = (tag: string): boolean => {
+  try {
+    return Intl.getCanonicalLocales(tag.replace(/_/g, "-")).length === 1;
+  } catch {
+    return false;
+  }
+};
+/** The one rule for every `lang` the API takes (registration and profile); new users get `en-US`. */
+export const Lang = z
+  .string()
+  .regex(/^[a-z]{2,3}([_-][A-Za-z0-9]{2,8})*$/, "a language tag such as en-US")
+  .refine(isLanguageTag, "not a valid BCP 47 language tag");
 export const Currency = z.string().regex(/^[A-Z]{3}$/, "an ISO-4217 code such as USD");
 
 export const Badge = z.object({ name: z.string(), iconUrl: z.string() });
@@ -60,8 +73,8 @@ export const Info = z
     name: z.string(),
     handle: z.string(),
     email: z.string(),
-    createdAt: z.string(),
-    lastLoginAt: z.string().nullable(),
+    createdAt: z.iso.datetime(),
+    lastLoginAt: z.iso.datetime().nullable(),
     role: Role,
     status: Status,
     sourceSystem: z.string().nullable(),

@@ -37,7 +37,7 @@ export const authRouter = router({
         tokenType: z.enum(["access", "id"]),
         sub: z.string(),
         groups: z.array(z.string()),
-        expiresAt: z.string().describe("ISO-8601 expiry of the token"),
+        expiresAt: z.iso.datetime().describe("ISO-8601 expiry of the token"),
       }),
     )
     .query(async ({ input }) => {

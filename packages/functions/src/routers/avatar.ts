@@ -10,7 +10,7 @@ const Ticket = z
     fields: z.record(z.string(), z.string()).describe("Form fields to send as they are, before the file"),
     key: z.string().describe("Where the file will be stored; pass it to the confirm call"),
     maxBytes: z.number().int(),
-    expiresAt: z.string().describe("ISO-8601 time the upload form stops working"),
+    expiresAt: z.iso.datetime().describe("ISO-8601 time the upload form stops working"),
   })
   .meta({ id: "AvatarUpload" });
 const ById = z.object({ id: User.Id });

@@ -20,7 +20,7 @@ export const passwordRouter = router({
     .output(
       z.object({
         resetCode: z.string().describe("Single-use code; deliver it to the address. Matches nothing if the address has no account"),
-        expiresAt: z.string().describe("ISO-8601 time the code stops working"),
+        expiresAt: z.iso.datetime().describe("ISO-8601 time the code stops working"),
       }),
     )
     .mutation(({ input }) => Password.forgot(input.email)),

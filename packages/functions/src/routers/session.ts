@@ -34,7 +34,7 @@ export const sessionRouter = router({
       },
     })
     .input(z.strictObject({}).optional().describe("No input: an empty body, or `{}`"))
-    .output(z.object({ loggedOut: z.literal(true), tokensValidAfter: z.string().describe("ISO-8601: tokens issued before are refused") }))
+    .output(z.object({ loggedOut: z.literal(true), tokensValidAfter: z.iso.datetime().describe("ISO-8601: tokens issued before are refused") }))
     .mutation(async ({ ctx }) => {
       const { tokensValidAfter } = await Session.revokeSessions(ctx.caller.user.id);
       return { loggedOut: true as const, tokensValidAfter: new Date(tokensValidAfter * 1000).toISOString() };

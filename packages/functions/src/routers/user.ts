@@ -22,6 +22,7 @@ export const userRouter = router({
   register: apiKeyProcedure("write")
     .meta({
       idempotent: true,
+      created: { location: "/user/{id}" },
       openapi: {
         method: "POST",
         path: "/user",

@@ -18,7 +18,7 @@ export const UserEntity = new Entity({
     status: { type: STATUSES, required: true, default: "UNCONFIRMED" },
     sourceSystem: { type: "string" },
     sourceIp: { type: "string" },
-    lang: { type: "string", required: true, default: "en_us" },
+    lang: { type: "string", required: true, default: "en-US" },
     currency: { type: "string", required: true, default: "USD" },
     /** Object key of the current avatar in the assets bucket (`avatars/<id>/…`), "" for none; the URL is built when reading. */
     avatarKey: { type: "string", required: true, default: "" },
