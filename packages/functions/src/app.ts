@@ -10,8 +10,8 @@ import { mountDocs } from "./docs.ts";
 import { errorResponseMeta } from "./errors.ts";
 import { log } from "./log.ts";
 import { openApiDocument } from "./openapi.ts";
-import { createRestHandler, type MetaHook } from "./rest-adapter.ts";
-import { normalizeRestRequest } from "./rest-request.ts";
+import { createRestHandler, type MetaHook } from "./rest-handler.ts";
+import { matchRoute } from "./rest-routes.ts";
 import { appRouter } from "./router.ts";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -32,7 +32,8 @@ const safePath = (path: string) =>
   path.replace(/(\/verify\/|\/activate\/)[^/]+/i, "$1[redacted]");
 
 /**
- * The one HTTP app: tRPC at /trpc, the same procedures as REST at the root (trpc-to-openapi),
+ * The one HTTP app: tRPC at /trpc, the same procedures as REST at the root (the route table built
+ * from each procedure's `meta.openapi`, rest-routes.ts),
  * /openapi.json, /docs and /health. The Lambda handler and the local server both serve it.
  */
 export const createApp = (options: AppOptions = {}) => {
@@ -109,14 +110,14 @@ export const createApp = (options: AppOptions = {}) => {
       responseMeta,
     }),
   );
-  const restHandler = createRestHandler({
+  const rest = createRestHandler({
     onError: ({ error, path, ctx }) => logInternal(error, path, ctx?.requestId),
     responseMeta,
   });
-  app.all("*", async (c) => {
-    const req = await normalizeRestRequest(c.req.raw);
-    if ("status" in req) return c.json(req.body, req.status);
-    return restHandler(req, context(c));
+  app.all("*", (c) => {
+    const match = matchRoute(c.req.method, new URL(c.req.url).pathname);
+    if (match.kind !== "route") return rest.notFound();
+    return rest.handle(c.req.raw, match.route, match.params, context(c));
   });
 
   app.onError((err, c) => {
