@@ -8,10 +8,11 @@ import type { TRPCError } from "@trpc/server";
 import { contextFromRequest } from "./context.ts";
 import { mountDocs } from "./docs.ts";
 import { errorResponseMeta } from "./errors.ts";
+import { accessLogger } from "./access-log.ts";
 import { log } from "./log.ts";
 import { openApiDocument } from "./openapi.ts";
 import { createRestHandler, type MetaHook } from "./rest-handler.ts";
-import { matchRoute } from "./rest-routes.ts";
+import { matchRoute, reportedPath } from "./rest-routes.ts";
 import { appRouter } from "./router.ts";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -26,10 +27,6 @@ export type AppOptions = {
   /** The caller's IP as the runtime sees it (API Gateway event or Node socket). */
   sourceIp?: (c: HonoContext) => string | undefined;
 };
-
-/** Path for logs: tokens and codes travel in some paths and must not reach the log. */
-const safePath = (path: string) =>
-  path.replace(/(\/verify\/|\/activate\/)[^/]+/i, "$1[redacted]");
 
 /**
  * The one HTTP app: tRPC at /trpc, the same procedures as REST at the root (the route table built
@@ -58,17 +55,8 @@ export const createApp = (options: AppOptions = {}) => {
   // Every dependency call of the request shares one budget (core/deadline.ts): a stalled
   // dependency costs the caller at most this, then a 503 with Retry-After.
   app.use((c, next) => withDeadline(Config.requestDeadlineMs, next));
-  app.use(async (c, next) => {
-    const started = performance.now();
-    await next();
-    log.info({
-      requestId: c.get("requestId"),
-      method: c.req.method,
-      path: safePath(c.req.path),
-      status: c.res.status,
-      ms: Math.round(performance.now() - started),
-    });
-  });
+  // Tokens and codes travel in some paths: the log shows a path as the route table reports it.
+  app.use(accessLogger(() => app.routes.map((r) => r.path), Object.keys(appRouter._def.procedures)));
   app.use(
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
@@ -116,6 +104,7 @@ export const createApp = (options: AppOptions = {}) => {
   });
   app.all("*", (c) => {
     const match = matchRoute(c.req.method, new URL(c.req.url).pathname);
+    if (match.kind !== "none") c.set("logPath", reportedPath(match.route, match.params));
     if (match.kind !== "route") return rest.notFound();
     return rest.handle(c.req.raw, match.route, match.params, context(c));
   });

@@ -14,7 +14,8 @@ import type { Access, Meta } from "./trpc.ts";
 export const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 export type Method = (typeof METHODS)[number];
 
-type Segment = { literal: string } | { param: string };
+/** A literal segment matches in any case (`literal`, lower-case) and is reported as the template spells it (`text`). */
+type Segment = { literal: string; text: string } | { param: string; secret: boolean };
 
 export type Route = {
   method: Method;
@@ -23,6 +24,8 @@ export type Route = {
   /** The procedure's path in the router, e.g. `auth.verify`. */
   procedure: string;
   segments: readonly Segment[];
+  /** Path parameters that carry a secret (`meta.secretParams`): never reported, only `[redacted]`. */
+  secret: ReadonlySet<string>;
   access: Access | undefined;
   /** The input comes from the JSON body (POST, PUT, PATCH) rather than the query string. */
   body: boolean;
@@ -31,6 +34,8 @@ export type Route = {
   /** Input keys that are arrays (a single query value becomes a one-element array) and numbers (query strings are coerced). */
   arrayKeys: ReadonlySet<string>;
   numberKeys: ReadonlySet<string>;
+  /** Each input key's schema, to tell whether a path parameter's value is one it accepts. */
+  fields: ReadonlyMap<string, z.ZodType>;
 };
 
 /** A procedure as the router keeps it at run time: flat, by dotted path (its type says nested). */
@@ -50,30 +55,38 @@ const unwrap = (schema: unknown): unknown => {
 const describeInput = (inputs: readonly unknown[]) => {
   const arrayKeys = new Set<string>();
   const numberKeys = new Set<string>();
+  const fields = new Map<string, z.ZodType>();
   const schemas = inputs.map(unwrap);
   for (const schema of schemas) {
     if (!(schema instanceof z.ZodObject)) continue;
     for (const [key, field] of Object.entries(schema.shape as Record<string, unknown>)) {
+      if (field instanceof z.ZodType) fields.set(key, field);
       const inner = unwrap(field);
       if (inner instanceof z.ZodArray) arrayKeys.add(key);
       if (inner instanceof z.ZodNumber) numberKeys.add(key);
     }
   }
   const noInput = schemas.length === 1 && (schemas[0] instanceof z.ZodVoid || schemas[0] instanceof z.ZodUndefined || schemas[0] instanceof z.ZodNever);
-  return { arrayKeys, numberKeys, noInput };
+  return { arrayKeys, numberKeys, fields, noInput };
 };
 
 /** `/a/b/` → `/a/b`: one leading and one trailing slash are not part of the path (as trpc-to-openapi's `normalizePath`). */
 export const normalizePath = (path: string) => `/${path.replace(/^\/|\/$/g, "")}`;
 
-const parseTemplate = (template: string): Segment[] =>
+const parseTemplate = (template: string, secret: ReadonlySet<string>): Segment[] =>
   normalizePath(template)
     .slice(1)
     .split("/")
     .map((part) => {
       const param = /^\{(.+)\}$/.exec(part)?.[1];
-      return param ? { param } : { literal: part.toLowerCase() };
+      return param ? { param, secret: secret.has(param) } : { literal: part.toLowerCase(), text: part };
     });
+
+/** A secret parameter the template does not have is a typo that would leave the real one unredacted: refuse to start. */
+const checkSecrets = (procedure: string, segments: readonly Segment[], secret: ReadonlySet<string>) => {
+  const params = new Set(segments.flatMap((s) => ("param" in s ? [s.param] : [])));
+  for (const name of secret) if (!params.has(name)) throw new Error(`${procedure}: meta.secretParams names '${name}', which is not a parameter of its path`);
+};
 
 const buildRoutes = (): Route[] => {
   const routes: Route[] = [];
@@ -82,11 +95,15 @@ const buildRoutes = (): Route[] => {
     const openapi = meta?.openapi;
     if (!openapi || openapi.enabled === false || p._def.type === "subscription") continue;
     const method = openapi.method;
+    const secret = new Set(meta.secretParams ?? []);
+    const segments = parseTemplate(openapi.path, secret);
+    checkSecrets(procedure, segments, secret);
     routes.push({
       method,
       template: openapi.path,
       procedure,
-      segments: parseTemplate(openapi.path),
+      segments,
+      secret,
       access: meta.access,
       body: method === "POST" || method === "PUT" || method === "PATCH",
       ...describeInput(p._def.inputs),
@@ -131,8 +148,8 @@ const matchSegments = (route: Route, segments: readonly string[]): Record<string
 
 export type Match =
   | { kind: "route"; route: Route; params: Record<string, string> }
-  /** The path exists with other methods. */
-  | { kind: "method"; allow: Method[] }
+  /** The path exists with other methods (`route` is the first of them). */
+  | { kind: "method"; allow: Method[]; route: Route; params: Record<string, string> }
   | { kind: "none" };
 
 /**
@@ -143,11 +160,32 @@ export const matchRoute = (method: string, rawPath: string): Match => {
   const segments = pathSegments(rawPath);
   const wanted = method === "HEAD" ? "GET" : method;
   const allow = new Set<Method>();
+  let other: { route: Route; params: Record<string, string> } | undefined;
   for (const route of ROUTES) {
     const params = matchSegments(route, segments);
     if (!params) continue;
     if (route.method === wanted) return { kind: "route", route, params };
     allow.add(route.method);
+    other ??= { route, params };
   }
-  return allow.size > 0 ? { kind: "method", allow: METHODS.filter((m) => allow.has(m)) } : { kind: "none" };
+  return other ? { kind: "method", allow: METHODS.filter((m) => allow.has(m)), ...other } : { kind: "none" };
 };
+
+/**
+ * The path of a matched request as logs may show it: the route's template, `[redacted]` for each
+ * secret parameter, and for the others their value if it is a valid one (`*` if not: a token sent
+ * where an id goes, `%2F` included, is not copied out either). Built from the match, so however
+ * the request spelled the path (case, slashes, escapes), a secret segment never reaches the log.
+ */
+export const reportedPath = (route: Route, params: Record<string, string>): string =>
+  `/${route.segments
+    .map((s) => {
+      if ("literal" in s) return s.text;
+      if (s.secret) return "[redacted]";
+      const value = params[s.param] ?? "";
+      return route.fields.get(s.param)?.safeParse(value).success ? value : "*";
+    })
+    .join("/")}`;
+
+/** Every literal segment of the route table, lower-case (the access log's vocabulary for unmatched paths). */
+export const LITERALS: ReadonlySet<string> = new Set(ROUTES.flatMap((r) => r.segments.flatMap((s) => ("literal" in s ? [s.literal] : []))));

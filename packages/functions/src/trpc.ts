@@ -9,9 +9,11 @@ import { idempotency } from "./idempotency.ts";
 /**
  * `access` says which credential a procedure takes. The base procedures below set it, so it
  * follows from the procedure a route is built on; the OpenAPI document and the auth tests read it.
+ * `secretParams` names the path parameters that carry a secret (a token, a code): the REST route
+ * table (rest-routes.ts) writes them as `[redacted]` wherever it reports a path (the access log).
  */
 export type Access = "public" | "apiKey" | "bearer";
-export type Meta = OpenApiMeta<{ access?: Access; scope?: Scope; idempotent?: boolean }>;
+export type Meta = OpenApiMeta<{ access?: Access; scope?: Scope; idempotent?: boolean; secretParams?: readonly string[] }>;
 
 const t = initTRPC
   .context<Context>()

@@ -29,6 +29,7 @@ export const authRouter = router({
         tags,
         summary: "Verify an access or id token (signature, issuer, client, expiry, and the user's current state)",
       },
+      secretParams: ["token"],
     })
     .input(z.object({ tokenType: z.enum(["access", "id"]), token: z.string().min(1).max(8192) }))
     .output(

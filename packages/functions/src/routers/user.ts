@@ -39,6 +39,7 @@ export const userRouter = router({
   activate: apiKeyProcedure("write")
     .meta({
       openapi: { method: "GET", path: "/user/activate/{activationCode}", tags, summary: "Activate a user with its single-use code" },
+      secretParams: ["activationCode"],
     })
     .input(z.object({ activationCode: z.string().regex(/^[A-Za-z0-9_-]{21}$/, "a 21-character activation code") }))
     .output(User.Info)
