@@ -86,14 +86,10 @@ export const createRestHandler = (hooks: { onError: ErrorHook; responseMeta: Met
     const error = getTRPCErrorFromUnknown(cause);
     hooks.onError({ error, path: route?.procedure, ctx });
     const meta = hooks.responseMeta({ errors: [error], ctx, paths: route ? [route.procedure] : undefined, data: [undefined] });
+    // The router's error formatter decides what leaves the service, for both transports.
     const shape = getErrorShape({ config: appRouter._def._config, error, type: route ? (route.body ? "mutation" : "query") : "unknown", path: route?.procedure, input, ctx });
-    const validation = error.code === "BAD_REQUEST" && error.cause instanceof Error && error.cause.name === "ZodError";
-    const body = {
-      ...shape,
-      message: validation ? "Input validation failed" : (shape.message ?? error.message),
-      code: error.code,
-      issues: validation ? (error.cause as unknown as { issues: unknown }).issues : undefined,
-    };
+    const { issues } = shape.data;
+    const body = { message: shape.message, code: error.code, ...(issues ? { issues } : {}) };
     return json(meta.status ?? getHTTPStatusCodeFromError(error), body, meta.headers);
   };
 
