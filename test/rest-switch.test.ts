@@ -148,9 +148,46 @@ const invalid = (message: unknown) => ({
   current: { status: 400, json: { message, code: "BAD_REQUEST", issues: expect.any(Array) } },
 });
 
+const challenged = (challenge: string) => ({
+  item: "issue 15 item 5: a 401 carries WWW-Authenticate with the route's scheme (Bearer, with error=\"invalid_token\" when a token was sent; ApiKey for x-api-key)",
+  legacy: { status: 401, headers: { "www-authenticate": null } },
+  current: { status: 401, headers: { "www-authenticate": challenge } },
+});
+const unsupported = {
+  item: "issue 15 item 5: a 415 says what to send",
+  legacy: { status: 415, json: { code: "UNSUPPORTED_MEDIA_TYPE", message: expect.stringMatching(/^Unsupported content-type/) } },
+  current: { status: 415, json: { code: "UNSUPPORTED_MEDIA_TYPE", message: "Send the body as JSON, with content-type: application/json" } },
+};
+const notAllowed = (allow: string) => ({
+  item: "issue 15 item 5: a wrong method on a known path is 405 with Allow (was 404)",
+  legacy: { status: 404, headers: { allow: null } },
+  current: { status: 405, headers: { allow }, json: { code: "METHOD_NOT_SUPPORTED" } },
+});
+const API_KEY = 'ApiKey header="x-api-key"';
+
 /** Where the answer changes on purpose: the item, and what each side answers (matched, not equal). */
 type Side = { status?: number; headers?: Record<string, string | null>; json?: unknown };
 const CHANGED: Record<string, { item: string; legacy: Side; current: Side }> = {
+  "401 no API key": challenged(API_KEY),
+  "401 unknown API key": challenged(API_KEY),
+  "401 no bearer token": challenged("Bearer"),
+  "401 malformed bearer token": challenged('Bearer error="invalid_token"'),
+  "401 verify route, bad token": challenged(API_KEY),
+  "401 wrong password": challenged(API_KEY),
+  "415 text/plain body": unsupported,
+  "415 form body": unsupported,
+  "Application/JSON in upper case": {
+    item: "issue 15 item 5: media types compare case-insensitively",
+    legacy: { status: 415 },
+    current: { status: 200 },
+  },
+  "merge-patch+json on the PATCH data route": {
+    item: "issue 15 item 5: the PATCH data route takes RFC 7396's application/merge-patch+json",
+    legacy: { status: 415 },
+    current: { status: 200 },
+  },
+  "DELETE on a POST-only path": notAllowed("POST"),
+  "PUT on a GET/DELETE path": notAllowed("GET, HEAD, DELETE"),
   "400 invalid e-mail": invalid("email: Invalid email address"),
   "400 several invalid fields": invalid("email: Invalid email address (and 2 more)"),
   "400 unknown field": invalid('Unrecognized key: "role"'),

@@ -2,16 +2,17 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { Hono, type Context as HonoContext } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
+import { methodNotAllowed } from "hono/method-not-allowed";
 import { Config, Health, withDeadline } from "@iam/core";
 import { requestId } from "hono/request-id";
 import type { TRPCError } from "@trpc/server";
 import { contextFromRequest } from "./context.ts";
 import { mountDocs } from "./docs.ts";
-import { errorResponseMeta } from "./errors.ts";
 import { accessLogger } from "./access-log.ts";
 import { log } from "./log.ts";
 import { openApiDocument } from "./openapi.ts";
-import { createRestHandler, type MetaHook } from "./rest-handler.ts";
+import { responseMeta } from "./response-meta.ts";
+import { createRestHandler } from "./rest-handler.ts";
 import { matchRoute, reportedPath } from "./rest-routes.ts";
 import { appRouter } from "./router.ts";
 
@@ -22,6 +23,11 @@ export const MAX_BODY_BYTES = 1024 * 1024;
  * (packages/client) splits its batches to stay under this.
  */
 export const MAX_BATCH_CALLS = 10;
+
+const methodNotAllowedBody = (allow: readonly string[]) => ({
+  message: `Method not allowed here: use ${allow.join(", ")}`,
+  code: "METHOD_NOT_SUPPORTED",
+});
 
 export type AppOptions = {
   /** The caller's IP as the runtime sees it (API Gateway event or Node socket). */
@@ -42,16 +48,13 @@ export const createApp = (options: AppOptions = {}) => {
   };
   const onError = (c: HonoContext) => ({ error, path }: { error: TRPCError; path?: string }) =>
     logInternal(error, path, c.get("requestId"));
-  // Error statuses and Retry-After, headers a procedure set (Idempotent-Replayed), and the new user's Location.
-  const responseMeta: MetaHook = ({ errors, ctx, paths, data }) => {
-    const meta = errorResponseMeta(errors);
-    const headers = { ...ctx?.responseHeaders, ...meta.headers };
-    const created = data?.[0] as { id?: unknown } | undefined;
-    if (errors.length === 0 && paths?.length === 1 && paths[0] === "user.register" && typeof created?.id === "string") headers.location = `/user/${created.id}`;
-    return { ...meta, headers };
-  };
-
   app.use(requestId());
+  // On every answer, whoever built it (tRPC and REST return their own Response objects, which
+  // the request-id middleware's header does not reach).
+  app.use(async (c, next) => {
+    await next();
+    c.res.headers.set("x-request-id", c.get("requestId"));
+  });
   // Every dependency call of the request shares one budget (core/deadline.ts): a stalled
   // dependency costs the caller at most this, then a 503 with Retry-After.
   app.use((c, next) => withDeadline(Config.requestDeadlineMs, next));
@@ -75,6 +78,14 @@ export const createApp = (options: AppOptions = {}) => {
   });
   app.use("/public/*", browserCors);
   app.use("/trpc/*", browserCors);
+  // A wrong method on one of the app's own GET routes (/health, /openapi.json, /docs…): 405 with
+  // Allow. REST routes are not Hono routes: the route table answers those itself.
+  app.use(
+    methodNotAllowed({
+      app,
+      onMethodNotAllowed: (c, methods) => c.json(methodNotAllowedBody(methods), 405, { allow: methods.join(", ") }),
+    }),
+  );
 
   // Liveness: the process answers; nothing else is called.
   app.get("/health", (c) => c.json({ status: "ok" }));
@@ -105,7 +116,8 @@ export const createApp = (options: AppOptions = {}) => {
   app.all("*", (c) => {
     const match = matchRoute(c.req.method, new URL(c.req.url).pathname);
     if (match.kind !== "none") c.set("logPath", reportedPath(match.route, match.params));
-    if (match.kind !== "route") return rest.notFound();
+    if (match.kind === "method") return c.json(methodNotAllowedBody(match.allow), 405, { allow: match.allow.join(", ") });
+    if (match.kind === "none") return rest.notFound();
     return rest.handle(c.req.raw, match.route, match.params, context(c));
   });
 

@@ -46,14 +46,14 @@ const queryInput = (route: Route, url: URL, params: Record<string, string>): Rec
 /**
  * The input a procedure gets from a POST, PUT or PATCH: the JSON body (an object: the only input
  * shape a procedure accepts; no body at all means `{}`) and then the path parameters, which win.
+ * A body of another media type than the route takes is a 415 that names the type to send.
  * Nothing in a body is coerced: JSON has numbers.
  */
-const bodyInput = async (request: Request, params: Record<string, string>): Promise<Record<string, unknown> | Refusal | TRPCError> => {
+const bodyInput = async (request: Request, route: Route, params: Record<string, string>): Promise<Record<string, unknown> | Refusal | TRPCError> => {
   const text = await request.text();
   if (text.trim() === "") return { ...params };
-  const contentType = request.headers.get("content-type");
-  if (!contentType?.startsWith("application/json"))
-    return new TRPCError({ code: "UNSUPPORTED_MEDIA_TYPE", message: contentType ? `Unsupported content-type "${contentType}` : "Missing content-type header" });
+  if (!route.mediaTypes.includes(mediaType(request.headers.get("content-type"))))
+    return new TRPCError({ code: "UNSUPPORTED_MEDIA_TYPE", message: `Send the body as JSON, with content-type: ${route.mediaTypes.join(" or ")}` });
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -64,6 +64,9 @@ const bodyInput = async (request: Request, params: Record<string, string>): Prom
     return { status: 400, body: { message: "Request body must be a JSON object", code: "BAD_REQUEST" } };
   return { ...parsed, ...params };
 };
+
+/** A content-type's media type without its parameters (`charset`…), lower-case: media types compare case-insensitively (RFC 9110 §8.3.1). */
+const mediaType = (contentType: string | null) => (contentType ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
 
 const isRefusal = (value: unknown): value is Refusal => typeof value === "object" && value !== null && "status" in value && "body" in value;
 
@@ -100,7 +103,7 @@ export const createRestHandler = (hooks: { onError: ErrorHook; responseMeta: Met
       const url = new URL(request.url);
       const reserved = reservedQueryName(url);
       if (reserved) return json(reserved.status, reserved.body);
-      const input = route.body ? await bodyInput(request, params) : queryInput(route, url, params);
+      const input = route.body ? await bodyInput(request, route, params) : queryInput(route, url, params);
       if (isRefusal(input)) return json(input.status, input.body);
       if (input instanceof TRPCError) return errorResponse(input, route, ctx, undefined);
       const given = route.noInput ? undefined : input;

@@ -29,6 +29,8 @@ export type Route = {
   access: Access | undefined;
   /** The input comes from the JSON body (POST, PUT, PATCH) rather than the query string. */
   body: boolean;
+  /** The body's media types (`meta.openapi.contentTypes`, default JSON), lower-case. */
+  mediaTypes: readonly string[];
   /** `z.void()` input: the procedure takes nothing, whatever the request carries. */
   noInput: boolean;
   /** Input keys that are arrays (a single query value becomes a one-element array) and numbers (query strings are coerced). */
@@ -106,6 +108,7 @@ const buildRoutes = (): Route[] => {
       secret,
       access: meta.access,
       body: method === "POST" || method === "PUT" || method === "PATCH",
+      mediaTypes: (openapi.contentTypes ?? ["application/json"]).map((t) => t.toLowerCase()),
       ...describeInput(p._def.inputs),
     });
   }
@@ -148,8 +151,8 @@ const matchSegments = (route: Route, segments: readonly string[]): Record<string
 
 export type Match =
   | { kind: "route"; route: Route; params: Record<string, string> }
-  /** The path exists with other methods (`route` is the first of them). */
-  | { kind: "method"; allow: Method[]; route: Route; params: Record<string, string> }
+  /** The path exists with other methods: `allow` lists them (HEAD with GET), `route` is the first. */
+  | { kind: "method"; allow: string[]; route: Route; params: Record<string, string> }
   | { kind: "none" };
 
 /**
@@ -168,7 +171,8 @@ export const matchRoute = (method: string, rawPath: string): Match => {
     allow.add(route.method);
     other ??= { route, params };
   }
-  return other ? { kind: "method", allow: METHODS.filter((m) => allow.has(m)), ...other } : { kind: "none" };
+  if (!other) return { kind: "none" };
+  return { kind: "method", allow: METHODS.filter((m) => allow.has(m)).flatMap((m) => (m === "GET" ? ["GET", "HEAD"] : [m])), ...other };
 };
 
 /**

@@ -92,6 +92,8 @@ export const userRouter = router({
         path: "/user/{id}/data/update",
         tags,
         summary: "Merge into the user's data blob (JSON Merge Patch, RFC 7396: null deletes a key)",
+        // RFC 7396's own media type, as well as plain JSON (the REST route table accepts these).
+        contentTypes: ["application/json", "application/merge-patch+json"],
       },
     })
     .input(DataInput)
