@@ -3,6 +3,7 @@ import { Hono, type Context as HonoContext } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { methodNotAllowed } from "hono/method-not-allowed";
+import { secureHeaders } from "hono/secure-headers";
 import { Config, Health, withDeadline } from "@iam/core";
 import { requestId } from "hono/request-id";
 import type { TRPCError } from "@trpc/server";
@@ -48,6 +49,21 @@ export const createApp = (options: AppOptions = {}) => {
   };
   const onError = (c: HonoContext) => ({ error, path }: { error: TRPCError; path?: string }) =>
     logInternal(error, path, c.get("requestId"));
+  // Headers for browsers, on every answer; a handler's own value wins (the /docs page's CSP,
+  // its assets' Cache-Control). JSON answers load nothing and are framed nowhere. Every API
+  // answer is about a user or hands out a secret (tokens, codes, keys): no cache may keep it.
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+      xFrameOptions: "DENY",
+      referrerPolicy: "no-referrer",
+      overwrite: false,
+    }),
+  );
+  app.use(async (c, next) => {
+    await next();
+    if (!c.res.headers.has("cache-control")) c.res.headers.set("cache-control", "no-store");
+  });
   app.use(requestId());
   // On every answer, whoever built it (tRPC and REST return their own Response objects, which
   // the request-id middleware's header does not reach).
