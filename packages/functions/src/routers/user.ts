@@ -41,7 +41,7 @@ export const userRouter = router({
       openapi: { method: "GET", path: "/user/activate/{activationCode}", tags, summary: "Activate a user with its single-use code" },
       secretParams: ["activationCode"],
     })
-    .input(z.object({ activationCode: z.string().regex(/^[A-Za-z0-9_-]{21}$/, "a 21-character activation code") }))
+    .input(z.object({ activationCode: z.string().max(21, { abort: true, message: "a 21-character activation code" }).regex(/^[A-Za-z0-9_-]{21}$/, "a 21-character activation code") }))
     .output(User.Info)
     .query(({ input }) => User.activate(input.activationCode)),
 
