@@ -52,11 +52,21 @@ export const createApp = (options: AppOptions = {}) => {
   // Headers for browsers, on every answer; a handler's own value wins (the /docs page's CSP,
   // its assets' Cache-Control). JSON answers load nothing and are framed nowhere. Every API
   // answer is about a user or hands out a secret (tokens, codes, keys): no cache may keep it.
+  // Only the headers that do something for a JSON API and its one HTML page: nosniff,
+  // Referrer-Policy, X-Frame-Options, CSP and HSTS (the rest of hono's defaults are off: legacy
+  // or for HTML apps, and each header is paid on every response).
   app.use(
     secureHeaders({
       contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
       xFrameOptions: "DENY",
       referrerPolicy: "no-referrer",
+      crossOriginResourcePolicy: false,
+      crossOriginOpenerPolicy: false,
+      originAgentCluster: false,
+      xDnsPrefetchControl: false,
+      xDownloadOptions: false,
+      xPermittedCrossDomainPolicies: false,
+      xXssProtection: false,
       overwrite: false,
     }),
   );
