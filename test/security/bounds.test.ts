@@ -122,7 +122,7 @@ describe("request bounds", () => {
       // The input schemas' own patterns (as the document states them: the fields' patterns and
       // formats) never ran on anything longer than the largest bound. (Transport code, Node's
       // header checks or zod's own length count, may scan a long value once: that is the bound.)
-      const ran = regex.mock.calls.flatMap(([input], i) => (typeof input === "string" && input.length > LARGEST_BOUND ? [String(regex.mock.contexts[i]?.source)] : []));
+      const ran = regex.mock.calls.flatMap(([input], i) => (typeof input === "string" && input.length > LARGEST_BOUND ? [String((regex.mock.contexts[i] as RegExp | undefined)?.source)] : []));
       expect(ran.filter((source) => SCHEMA_PATTERNS.has(source))).toEqual([]);
       expect(SCHEMA_PATTERNS.size).toBeGreaterThanOrEqual(10);
     } finally {
