@@ -145,6 +145,12 @@ describe.runIf(RUN)("examples/web in a browser", () => {
     await mkdir("test-results", { recursive: true });
     await page.screenshot({ path: "test-results/example-web-error.png" });
 
+    // An address the browser lets through but the service refuses: the service's sentence, as it is.
+    await signIn(page, "a@b", "Any-Password-1");
+    await page.getByRole("alert").filter({ hasText: "email: Invalid email address" }).waitFor({ timeout: 15_000 });
+    expect(await page.getByRole("alert").innerText()).toBe("email: Invalid email address");
+    await page.screenshot({ path: "test-results/example-web-invalid-email.png" });
+
     // Right password: the profile as the service has it.
     await signIn(page, withAvatar.body.email, withAvatar.body.password);
     await page.locator("#handle").filter({ hasText: withAvatar.user.handle }).waitFor({ timeout: 15_000 });

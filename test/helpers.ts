@@ -19,6 +19,20 @@ export const newUser = (overrides: Record<string, unknown> = {}) => {
 
 type Init = { method?: string; body?: unknown; headers?: Record<string, string>; raw?: string };
 
+let restBase: string | undefined;
+/**
+ * Runs `run` with `rest()` aimed at another server (test/rest-switch.test.ts sends the same cases
+ * to main's REST adapter and to the route table). Calls must not overlap: one target at a time.
+ */
+export const withRestBase = async <T>(url: string, run: () => Promise<T>): Promise<T> => {
+  restBase = url;
+  try {
+    return await run();
+  } finally {
+    restBase = undefined;
+  }
+};
+
 /** REST call; sends the API key unless told otherwise. Returns status, headers and parsed JSON. */
 export const rest = async (path: string, init: Init = {}) => {
   const headers: Record<string, string> = { "x-api-key": apiKey(), ...init.headers };
@@ -27,7 +41,7 @@ export const rest = async (path: string, init: Init = {}) => {
     body = JSON.stringify(init.body);
     headers["content-type"] ??= "application/json";
   }
-  const res = await fetch(`${baseUrl()}${path}`, { method: init.method ?? "GET", headers, body });
+  const res = await fetch(`${restBase ?? baseUrl()}${path}`, { method: init.method ?? "GET", headers, body });
   const text = await res.text();
   let json: any;
   try {

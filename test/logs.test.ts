@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../packages/functions/src/app.ts";
-import { log, setLogDestination } from "../packages/functions/src/log.ts";
+import { log, setLogDestination, setLogLevel } from "../packages/functions/src/log.ts";
 import { apiKey, newUser } from "./helpers.ts";
 
 /**
@@ -13,12 +13,12 @@ const lines: string[] = [];
 let restore: () => void = () => {};
 const level = log.level;
 beforeAll(() => {
-  log.level = "info";
+  setLogLevel("info");
   restore = setLogDestination({ write: (line) => lines.push(line) });
 });
 afterAll(() => {
   restore();
-  log.level = level;
+  setLogLevel(level);
 });
 
 const app = createApp();
@@ -35,6 +35,13 @@ const call = async (path: string, init: { method?: string; body?: unknown; heade
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
   });
   return { id, status: res.status, json: (await res.json()) as Record<string, unknown> };
+};
+
+const registeredUser = async () => {
+  const body = newUser();
+  const res = await call("/user", { method: "POST", body });
+  if (res.status !== 200) throw new Error(`register failed: ${res.status}`);
+  return { body, user: res.json };
 };
 
 const parsed = () => lines.map((l) => JSON.parse(l) as Record<string, unknown>);
@@ -74,6 +81,58 @@ describe("structured logs", () => {
       expect(secret.length).toBeGreaterThan(8);
       expect(output).not.toContain(secret);
     }
+  });
+
+  it("never write a token or code that travels in the path, however the path is spelled", async () => {
+    const { body, user } = await registeredUser();
+    const code = String(user.activationCode);
+    const login = await (async () => {
+      await call(`/user/activate/${code}`);
+      return call("/auth/login", { method: "POST", body: { email: body.email, password: body.password } });
+    })();
+    const token = String(login.json.accessToken);
+    const [, payload = "", signature = ""] = token.split(".");
+    const other = "Z".repeat(21); // a well-formed activation code nobody has
+    const paths = [
+      `/auth/token/access/verify//${token}`,
+      `/auth/token/access/verify/${token}/`,
+      `/auth/token/access/verify/${token}//`,
+      `//auth/token/access/verify/${token}`,
+      `/AUTH/Token/access/VERIFY/${token}`,
+      `/auth/token/access/verify/x/${token}`,
+      `/auth/token/access/verify/${payload}%2F${signature}`,
+      `/auth/token/access/verify/${payload}%2f${signature}`,
+      `/auth/token/access/verify/${token.replace(/\./g, "%2E")}`,
+      `/auth/token/access/verify%2F${token}`,
+      `/auth/token/access/verify/${token}?x=1`,
+      `/nowhere/${token}`,
+      `/${token}`,
+      `/trpc/${token}`,
+      `/user/activate//${code}`,
+      `/user/activate/${code}/`,
+      `/USER/ACTIVATE/${code}`,
+      `/user/activate/x/${code}`,
+      `/user/activate/%2F${code}`,
+      `/user/activate/${other}`,
+      // A secret where a non-secret parameter goes: only a valid value of that parameter is shown.
+      `/user/activate%2F${code}`,
+      `/user/${token}`,
+    ];
+    const ids: string[] = [];
+    for (const path of paths) ids.push((await call(path)).id);
+    for (const method of ["DELETE", "PUT", "POST"]) ids.push((await call(`/user/activate/${other}`, { method, body: {} })).id);
+    const output = lines.join("\n");
+    for (const secret of [payload, signature, code, other]) {
+      expect(secret.length).toBeGreaterThan(8);
+      expect(output).not.toContain(secret);
+      expect(output.toLowerCase()).not.toContain(secret.toLowerCase());
+    }
+    // Every request was logged, and the matched ones by their route with the secret redacted.
+    for (const id of ids) expect(lineFor(id), id).toMatchObject({ path: expect.any(String), status: expect.any(Number) });
+    expect(lineFor(ids[1] ?? "")?.path).toBe("/auth/token/access/verify/[redacted]");
+    expect(lineFor(ids[4] ?? "")?.path).toBe("/auth/token/access/verify/[redacted]");
+    expect(lineFor(ids[15] ?? "")?.path).toBe("/user/activate/[redacted]");
+    expect(lineFor(ids[20] ?? "")?.path).toBe("/user/*");
   });
 
   it("redact secrets in whatever a log call is given, at any of the first three levels", () => {

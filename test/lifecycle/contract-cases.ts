@@ -19,7 +19,7 @@ export const viaTrpc = async (path: string, input: unknown, headers: Record<stri
   return { status: res.status, json: json.result ? json.result.data : json.error };
 };
 
-type Answer = { status: number; json: unknown };
+type Answer = { status: number; json: unknown; headers?: Headers };
 export type ContractCase = () => Promise<{ rest: Answer; trpc: Answer; keys?: string[] }>;
 
 const USER_KEYS = ["id", "email", "name", "handle", "createdAt", "lastLoginAt", "activationCode", "iconUrl", "avatarUrl"];

@@ -8,13 +8,13 @@ const script = join(import.meta.dirname, "serve-app.ts");
 /**
  * Starts the HTTP app in a child process with `env` (a stack's configuration, over this process's
  * environment) and waits until it
- * serves. Unlike the shared server of the global setup, this one may be killed or stalled.
+ * serves. `entry` is another script that prints `listening <url>` the same way (e.g. legacy-rest/serve.ts). Unlike the shared server of the global setup, this one may be killed or stalled.
  */
-export const startAppProcess = (env: Record<string, string | undefined>): Promise<AppProcess> =>
+export const startAppProcess = (env: Record<string, string | undefined>, entry: string = script): Promise<AppProcess> =>
   new Promise((resolve, reject) => {
     // `undefined` removes a variable the parent has (e.g. the suite's raised request deadline).
     const merged = Object.entries({ ...process.env, ...env, LOG_LEVEL: "silent" }).flatMap(([k, v]) => (v === undefined ? [] : [[k, v] as const]));
-    const child = spawn(process.execPath, ["--import", "tsx", script], {
+    const child = spawn(process.execPath, ["--import", "tsx", entry], {
       env: Object.fromEntries(merged),
       stdio: ["ignore", "pipe", "pipe"],
     });

@@ -2,17 +2,19 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { Hono, type Context as HonoContext } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
+import { methodNotAllowed } from "hono/method-not-allowed";
+import { secureHeaders } from "hono/secure-headers";
 import { Config, Health, withDeadline } from "@iam/core";
 import { requestId } from "hono/request-id";
 import type { TRPCError } from "@trpc/server";
 import { contextFromRequest } from "./context.ts";
 import { mountDocs } from "./docs.ts";
-import { errorResponseMeta } from "./errors.ts";
+import { accessLogger } from "./access-log.ts";
 import { log } from "./log.ts";
-import { createdLocation } from "./created.ts";
 import { servedDocument } from "./openapi-serve.ts";
-import { createRestHandler, type MetaHook } from "./rest-adapter.ts";
-import { normalizeRestRequest } from "./rest-request.ts";
+import { responseMeta } from "./response-meta.ts";
+import { createRestHandler } from "./rest-handler.ts";
+import { matchRoute, reportedPath } from "./rest-routes.ts";
 import { appRouter } from "./router.ts";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -23,17 +25,19 @@ export const MAX_BODY_BYTES = 1024 * 1024;
  */
 export const MAX_BATCH_CALLS = 10;
 
+const methodNotAllowedBody = (allow: readonly string[]) => ({
+  message: `Method not allowed here: use ${allow.join(", ")}`,
+  code: "METHOD_NOT_SUPPORTED",
+});
+
 export type AppOptions = {
   /** The caller's IP as the runtime sees it (API Gateway event or Node socket). */
   sourceIp?: (c: HonoContext) => string | undefined;
 };
 
-/** Path for logs: tokens and codes travel in some paths and must not reach the log. */
-const safePath = (path: string) =>
-  path.replace(/(\/verify\/|\/activate\/)[^/]+/i, "$1[redacted]");
-
 /**
- * The one HTTP app: tRPC at /trpc, the same procedures as REST at the root (trpc-to-openapi),
+ * The one HTTP app: tRPC at /trpc, the same procedures as REST at the root (the route table built
+ * from each procedure's `meta.openapi`, rest-routes.ts),
  * /openapi.json, /docs and /health. The Lambda handler and the local server both serve it.
  */
 export const createApp = (options: AppOptions = {}) => {
@@ -45,30 +49,43 @@ export const createApp = (options: AppOptions = {}) => {
   };
   const onError = (c: HonoContext) => ({ error, path }: { error: TRPCError; path?: string }) =>
     logInternal(error, path, c.get("requestId"));
-  // Error statuses and Retry-After, headers a procedure set (Idempotent-Replayed), and the Location of
-  // what a call created (meta `created`): 201 over REST, where the status is the contract.
-  const responseMeta = (transport: "rest" | "trpc"): MetaHook => ({ errors, ctx, paths, data }) => {
-    const meta = errorResponseMeta(errors);
-    const location = errors.length === 0 ? createdLocation(paths, data) : undefined;
-    const headers = { ...ctx?.responseHeaders, ...meta.headers, ...(location ? { location } : {}) };
-    return { ...meta, ...(location && transport === "rest" ? { status: 201 } : {}), headers };
-  };
-
+  // Headers for browsers, on every answer; a handler's own value wins (the /docs page's CSP,
+  // its assets' Cache-Control). JSON answers load nothing and are framed nowhere. Every API
+  // answer is about a user or hands out a secret (tokens, codes, keys): no cache may keep it.
+  // Only the headers that do something for a JSON API and its one HTML page: nosniff,
+  // Referrer-Policy, X-Frame-Options, CSP and HSTS (the rest of hono's defaults are off: legacy
+  // or for HTML apps, and each header is paid on every response).
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+      xFrameOptions: "DENY",
+      referrerPolicy: "no-referrer",
+      crossOriginResourcePolicy: false,
+      crossOriginOpenerPolicy: false,
+      originAgentCluster: false,
+      xDnsPrefetchControl: false,
+      xDownloadOptions: false,
+      xPermittedCrossDomainPolicies: false,
+      xXssProtection: false,
+      overwrite: false,
+    }),
+  );
+  app.use(async (c, next) => {
+    await next();
+    if (!c.res.headers.has("cache-control")) c.res.headers.set("cache-control", "no-store");
+  });
   app.use(requestId());
+  // On every answer, whoever built it (tRPC and REST return their own Response objects, which
+  // the request-id middleware's header does not reach).
+  app.use(async (c, next) => {
+    await next();
+    c.res.headers.set("x-request-id", c.get("requestId"));
+  });
   // Every dependency call of the request shares one budget (core/deadline.ts): a stalled
   // dependency costs the caller at most this, then a 503 with Retry-After.
   app.use((c, next) => withDeadline(Config.requestDeadlineMs, next));
-  app.use(async (c, next) => {
-    const started = performance.now();
-    await next();
-    log.info({
-      requestId: c.get("requestId"),
-      method: c.req.method,
-      path: safePath(c.req.path),
-      status: c.res.status,
-      ms: Math.round(performance.now() - started),
-    });
-  });
+  // Tokens and codes travel in some paths: the log shows a path as the route table reports it.
+  app.use(accessLogger(() => app.routes.map((r) => r.path), Object.keys(appRouter._def.procedures)));
   app.use(
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
@@ -87,6 +104,14 @@ export const createApp = (options: AppOptions = {}) => {
   });
   app.use("/public/*", browserCors);
   app.use("/trpc/*", browserCors);
+  // A wrong method on one of the app's own GET routes (/health, /openapi.json, /docs…): 405 with
+  // Allow. REST routes are not Hono routes: the route table answers those itself.
+  app.use(
+    methodNotAllowed({
+      app,
+      onMethodNotAllowed: (c, methods) => c.json(methodNotAllowedBody(methods), 405, { allow: methods.join(", ") }),
+    }),
+  );
 
   // Liveness: the process answers; nothing else is called.
   app.get("/health", (c) => c.json({ status: "ok" }));
@@ -111,14 +136,16 @@ export const createApp = (options: AppOptions = {}) => {
       responseMeta: responseMeta("trpc"),
     }),
   );
-  const restHandler = createRestHandler({
+  const rest = createRestHandler({
     onError: ({ error, path, ctx }) => logInternal(error, path, ctx?.requestId),
     responseMeta: responseMeta("rest"),
   });
-  app.all("*", async (c) => {
-    const req = await normalizeRestRequest(c.req.raw);
-    if ("status" in req) return c.json(req.body, req.status);
-    return restHandler(req, context(c));
+  app.all("*", (c) => {
+    const match = matchRoute(c.req.method, new URL(c.req.url).pathname);
+    if (match.kind !== "none") c.set("logPath", reportedPath(match.route, match.params));
+    if (match.kind === "method") return c.json(methodNotAllowedBody(match.allow), 405, { allow: match.allow.join(", ") });
+    if (match.kind === "none") return rest.notFound();
+    return rest.handle(c.req.raw, match.route, match.params, context(c));
   });
 
   app.onError((err, c) => {

@@ -80,3 +80,40 @@ export const errorResponseMeta = (errors: readonly TRPCError[]): { status?: numb
   if (app.details.retryAfterSeconds !== undefined) headers["retry-after"] = String(app.details.retryAfterSeconds);
   return { status: app.code === "GONE" ? 410 : undefined, headers };
 };
+
+/** One problem with the input, as callers get it (REST `issues`, tRPC `error.data.issues`). */
+export type Issue = { path: (string | number)[]; message: string; code: string };
+
+type ValidatorIssue = { path?: readonly PropertyKey[]; message?: unknown; code?: unknown; pattern?: unknown };
+
+/**
+ * An issue as callers get it: where (`path`), what (`message`), and the validator's `code`. A
+ * message that would show a regex's source (zod's default for a pattern without its own message)
+ * becomes "Invalid format": the schemas give every pattern a sentence of its own.
+ */
+const toIssue = (i: ValidatorIssue): Issue => {
+  const raw = typeof i.message === "string" ? i.message : "Invalid value";
+  const message = typeof i.pattern === "string" && raw.includes(i.pattern) ? "Invalid format" : raw;
+  return {
+    path: (i.path ?? []).map((p) => (typeof p === "number" ? p : String(p))),
+    message,
+    code: typeof i.code === "string" ? i.code : "invalid",
+  };
+};
+
+/**
+ * For an input validation error (tRPC's BAD_REQUEST around the validator's error): one sentence,
+ * the first issue as "field: problem" plus "(and N more)", and the issues. Otherwise undefined.
+ */
+export const validationError = (error: TRPCError): { message: string; issues: Issue[] } | undefined => {
+  const cause: unknown = error.cause;
+  if (error.code !== "BAD_REQUEST" || typeof cause !== "object" || cause === null || !("issues" in cause)) return undefined;
+  const raw = (cause as { issues: unknown }).issues;
+  if (!Array.isArray(raw) || raw.length === 0) return undefined;
+  const issues = raw.map((i: ValidatorIssue) => toIssue(i));
+  const [first] = issues;
+  if (!first) return undefined;
+  const where = first.path.join(".");
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : "";
+  return { message: `${where ? `${where}: ` : ""}${first.message}${more}`, issues };
+};

@@ -10,6 +10,7 @@ import type { Meta } from "./trpc.ts";
 /** What an `Idempotency-Key` may be: 1–255 visible ASCII characters (a UUID is the usual choice). */
 export const IdempotencyKey = z
   .string()
+  .max(255, { abort: true, message: "1-255 visible ASCII characters" })
   .regex(/^[\x21-\x7e]{1,255}$/, "1-255 visible ASCII characters")
   .describe("Makes a retry safe: the same key and body within 24 h return the first response (the `Idempotency-Key` header does the same; for a tRPC batch, which shares headers)");
 

@@ -3,12 +3,14 @@ import type { OpenApiMeta } from "trpc-to-openapi";
 import type { Scope } from "@iam/core";
 import { authenticate, authorizeKey, bearerToken } from "./auth.ts";
 import type { Context } from "./context.ts";
-import { toTRPCError } from "./errors.ts";
+import { toTRPCError, validationError, type Issue } from "./errors.ts";
 import { idempotency } from "./idempotency.ts";
 
 /**
  * `access` says which credential a procedure takes. The base procedures below set it, so it
  * follows from the procedure a route is built on; the OpenAPI document and the auth tests read it.
+ * `secretParams` names the path parameters that carry a secret (a token, a code): the REST route
+ * table (rest-routes.ts) writes them as `[redacted]` wherever it reports a path (the access log).
  */
 export type Access = "public" | "apiKey" | "bearer";
 /**
@@ -16,19 +18,30 @@ export type Access = "public" | "apiKey" | "bearer";
  * filled from the output (`/user/{id}` → `/user/<output.id>`); tRPC answers as for any call.
  */
 export type Created = { location: `/${string}` };
-export type Meta = OpenApiMeta<{ access?: Access; scope?: Scope; idempotent?: boolean; created?: Created }>;
+export type Meta = OpenApiMeta<{
+  access?: Access;
+  scope?: Scope;
+  idempotent?: boolean;
+  created?: Created;
+  secretParams?: readonly string[];
+}>;
 
 const t = initTRPC
   .context<Context>()
   .meta<Meta>()
   .create({
-    // Only the code, a message meant for the caller and the HTTP status leave the service:
-    // no stack, no internal message, whatever NODE_ENV says.
-    errorFormatter: ({ shape, error }) => ({
-      code: shape.code,
-      message: error.code === "INTERNAL_SERVER_ERROR" ? "Internal server error" : shape.message,
-      data: { code: shape.data.code, httpStatus: shape.data.httpStatus },
-    }),
+    // Only the code, a message meant for the caller, the HTTP status and, for invalid input, its
+    // issues leave the service: no stack, no internal message, whatever NODE_ENV says. The REST
+    // side (rest-handler.ts) answers with this same shape, flattened to { message, code, issues? }.
+    errorFormatter: ({ shape, error }) => {
+      const invalid = validationError(error);
+      const issues: Issue[] | undefined = invalid?.issues;
+      return {
+        code: shape.code,
+        message: error.code === "INTERNAL_SERVER_ERROR" ? "Internal server error" : (invalid?.message ?? shape.message),
+        data: { code: shape.data.code, httpStatus: shape.data.httpStatus, ...(issues ? { issues } : {}) },
+      };
+    },
   });
 
 export const router = t.router;

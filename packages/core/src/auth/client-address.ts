@@ -3,7 +3,7 @@ import { z } from "zod";
 
 /** A client's IP address as a caller passes it: IPv4 or IPv6, nothing else (no ranges, no names). */
 export const ClientIp = z
-  .union([z.ipv4(), z.ipv6()])
+  .union([z.string().max(15, { abort: true }).check(z.ipv4()), z.string().max(45, { abort: true }).check(z.ipv6())])
   .describe("The end user's IP address (IPv4 or IPv6), for the lockout per address; without it, the caller's own address");
 
 /**

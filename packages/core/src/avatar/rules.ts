@@ -18,7 +18,7 @@ export const avatarPrefix = (userId: string) => `${AVATARS_PREFIX}${userId}/`;
 
 export const AvatarKey = z
   .string()
-  .max(256)
+  .max(256, { abort: true })
   .regex(/^uploads\/[0-9a-f-]{36}\/[A-Za-z0-9_-]{21}\.(png|jpg|webp)$/, "an upload key as returned by the upload request")
   .describe("The `key` the upload request returned");
 

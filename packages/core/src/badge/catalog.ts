@@ -33,6 +33,7 @@ export type BadgeName = keyof typeof BADGES;
 
 export const BadgeNameFormat = z
   .string()
+  .max(40, { abort: true, message: "upper-case letters, digits and '_', 2-40 characters" })
   .regex(/^[A-Z][A-Z0-9_]{1,39}$/, "upper-case letters, digits and '_', 2-40 characters");
 
 export const isKnownBadge = (name: string): name is BadgeName => Object.hasOwn(BADGES, name);

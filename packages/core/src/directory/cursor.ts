@@ -8,7 +8,7 @@ export type Position = { createdAt: string; id: string };
 
 export const Cursor = z
   .string()
-  .max(512)
+  .max(512, { abort: true })
   .regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/, "a cursor as returned in `nextCursor`")
   .describe("Opaque: the `nextCursor` of the previous page, with the same filters");
 

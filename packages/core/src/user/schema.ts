@@ -1,22 +1,20 @@
 import { z } from "zod";
 import { ROLES, STATUSES } from "../dynamo/entities/user.ts";
 import { isCommonPassword } from "../password/common.ts";
+import { bounded } from "../schema-bounds.ts";
 
 export const Role = z.enum(ROLES);
 export const Status = z.enum(STATUSES);
 
-export const Id = z.uuid().describe("The user id: the Cognito `sub`");
-export const Email = z
-  .email()
-  .max(254)
+export const Id = bounded(36).check(z.uuid()).describe("The user id: the Cognito `sub`");
+export const Email = bounded(254)
+  .check(z.email())
   .transform((e) => e.toLowerCase())
   .describe("E-mail address; unique, case-insensitively");
-export const Name = z
-  .string()
+export const Name = bounded(32, "3-32 letters, digits, '_', '.', '-'; starting with a letter or digit")
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{2,31}$/, "3-32 letters, digits, '_', '.', '-'; starting with a letter or digit")
   .describe("User name; unique, case-insensitively");
-export const Handle = z
-  .string()
+export const Handle = bounded(33, "'@' followed by at most 32 letters and digits")
   .regex(/^@?[A-Za-z0-9]{1,32}$/, "'@' followed by letters and digits")
   .describe("`@` + PascalCase of the name, e.g. `@SomePerson`");
 /**
@@ -34,10 +32,8 @@ export const PasswordPolicy = {
   RequireNumbers: false,
   RequireSymbols: false,
 } as const;
-export const Password = z
-  .string()
+export const Password = bounded(256, "Use at most 256 characters")
   .min(PasswordPolicy.MinimumLength, `Use at least ${PasswordPolicy.MinimumLength} characters`)
-  .max(256, "Use at most 256 characters")
   .refine((p) => !isCommonPassword(p), "This password is too common: choose another (a few unrelated words make a good one)")
   .describe(`${PasswordPolicy.MinimumLength} to 256 characters, any characters (spaces too), and not one of the most common passwords`);
 
@@ -49,12 +45,18 @@ const isLanguageTag = (tag: string): boolean => {
     return false;
   }
 };
-/** The one rule for every `lang` the API takes (registration and profile); new users get `en-US`. */
-export const Lang = z
-  .string()
-  .regex(/^[a-z]{2,3}([_-][A-Za-z0-9]{2,8})*$/, "a language tag such as en-US")
+/**
+ * The one rule for every `lang` the API takes (registration and profile); new users get `en-US`.
+ * A BCP 47 tag is at most 35 characters (RFC 5646 §4.4.1's longest well-formed tag); the bound and
+ * the pattern abort, so `Intl.getCanonicalLocales` only ever sees short, tag-shaped input.
+ */
+export const Lang = bounded(35, "a language tag such as en-US (at most 35 characters)")
+  .regex(/^[a-z]{2,3}([_-][A-Za-z0-9]{2,8})*$/, { message: "a language tag such as en-US", abort: true })
   .refine(isLanguageTag, "not a valid BCP 47 language tag");
-export const Currency = z.string().regex(/^[A-Z]{3}$/, "an ISO-4217 code such as USD");
+export const Currency = z
+  .string()
+  .length(3, { abort: true, message: "a 3-letter ISO-4217 code such as USD" })
+  .regex(/^[A-Z]{3}$/, { message: "an ISO-4217 code such as USD", abort: true });
 
 export const Badge = z.object({ name: z.string(), iconUrl: z.string() });
 

@@ -4,7 +4,7 @@ import { apiKeyProcedure, router } from "../trpc.ts";
 
 const tags = ["admin"];
 const admin = apiKeyProcedure("admin");
-const KeyId = z.object({ keyId: z.string().regex(/^[A-Za-z0-9]{16}$/, "a 16-character key id") });
+const KeyId = z.object({ keyId: z.string().max(16, { abort: true, message: "a 16-character key id" }).regex(/^[A-Za-z0-9]{16}$/, "a 16-character key id") });
 const WithSecret = ApiKey.ApiKeyInfo.extend({ apiKey: z.string().describe("The key itself: shown once, store it now") });
 
 /** Machine API keys: create, list, revoke, rotate. Admin scope only. */

@@ -8,7 +8,7 @@ const tags = ["auth"];
 export const authRouter = router({
   login: apiKeyProcedure("auth")
     .meta({ openapi: { method: "POST", path: "/auth/login", tags, summary: "Log in with e-mail and password (failures lock the client address out of the account; see the lockout)" } })
-    .input(z.strictObject({ email: User.Email, password: z.string().min(1).max(256), clientIp: Auth.ClientIp.optional() }))
+    .input(z.strictObject({ email: User.Email, password: z.string().max(256, { abort: true }).min(1), clientIp: Auth.ClientIp.optional() }))
     .output(
       z.object({
         accessToken: z.string(),
@@ -29,6 +29,7 @@ export const authRouter = router({
         tags,
         summary: "Verify an access or id token (signature, issuer, client, expiry, and the user's current state)",
       },
+      secretParams: ["token"],
     })
     .input(z.object({ tokenType: z.enum(["access", "id"]), token: z.string().min(1).max(8192) }))
     .output(

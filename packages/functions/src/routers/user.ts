@@ -40,8 +40,9 @@ export const userRouter = router({
   activate: apiKeyProcedure("write")
     .meta({
       openapi: { method: "GET", path: "/user/activate/{activationCode}", tags, summary: "Activate a user with its single-use code" },
+      secretParams: ["activationCode"],
     })
-    .input(z.object({ activationCode: z.string().regex(/^[A-Za-z0-9_-]{21}$/, "a 21-character activation code") }))
+    .input(z.object({ activationCode: z.string().max(21, { abort: true, message: "a 21-character activation code" }).regex(/^[A-Za-z0-9_-]{21}$/, "a 21-character activation code") }))
     .output(User.Info)
     .query(({ input }) => User.activate(input.activationCode)),
 
@@ -92,6 +93,8 @@ export const userRouter = router({
         path: "/user/{id}/data/update",
         tags,
         summary: "Merge into the user's data blob (JSON Merge Patch, RFC 7396: null deletes a key)",
+        // RFC 7396's own media type, as well as plain JSON (the REST route table accepts these).
+        contentTypes: ["application/json", "application/merge-patch+json"],
       },
     })
     .input(DataInput)

@@ -1,8 +1,8 @@
 import type { TRPCError } from "@trpc/server";
 import { createOpenApiExpressMiddleware } from "trpc-to-openapi";
-import type { Context } from "./context.ts";
-import type { RestRequest } from "./rest-request.ts";
-import { appRouter } from "./router.ts";
+import type { Context } from "../../../packages/functions/src/context.ts";
+import type { RestRequest } from "./request.ts";
+import { appRouter } from "../../../packages/functions/src/router.ts";
 
 type ErrorHook = (opts: { error: TRPCError; path?: string; ctx?: Context }) => void;
 export type MetaHook = (opts: { errors: readonly TRPCError[]; ctx?: Context; paths?: readonly string[]; data?: readonly unknown[] }) => {
