@@ -40,7 +40,7 @@ const call = async (path: string, init: { method?: string; body?: unknown; heade
 const registeredUser = async () => {
   const body = newUser();
   const res = await call("/user", { method: "POST", body });
-  if (res.status !== 200) throw new Error(`register failed: ${res.status}`);
+  if (res.status !== 201) throw new Error(`register failed: ${res.status}`);
   return { body, user: res.json };
 };
 

@@ -179,7 +179,7 @@ const CHANGED: Record<string, { item: string; legacy: Side; current: Side }> = {
   "Application/JSON in upper case": {
     item: "issue 15 item 5: media types compare case-insensitively",
     legacy: { status: 415 },
-    current: { status: 200 },
+    current: { status: 201 },
   },
   "merge-patch+json on the PATCH data route": {
     item: "issue 15 item 5: the PATCH data route takes RFC 7396's application/merge-patch+json",

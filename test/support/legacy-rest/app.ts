@@ -13,6 +13,7 @@ import { getConnInfo } from "@hono/node-server/conninfo";
 import type { TRPCError } from "@trpc/server";
 import { Config, isAppError, withDeadline } from "@iam/core";
 import { contextFromRequest } from "../../../packages/functions/src/context.ts";
+import { createdLocation } from "../../../packages/functions/src/created.ts";
 import { createRestHandler, type MetaHook } from "./adapter.ts";
 import { normalizeRestRequest } from "./request.ts";
 
@@ -28,12 +29,14 @@ const errorResponseMeta = (errors: readonly TRPCError[]): { status?: number; hea
 export const createLegacyRestApp = () => {
   const app = new Hono();
   const context = (c: HonoContext) => contextFromRequest(c.req.raw, { requestId: c.get("requestId"), sourceIp: getConnInfo(c).remote.address });
+  // main's response metadata, plus what landed beside the switch and applies to any front door:
+  // 201 + Location for a procedure whose meta says it creates a resource (issue 15 item 6).
   const responseMeta: MetaHook = ({ errors, ctx, paths, data }) => {
     const meta = errorResponseMeta(errors);
     const headers = { ...ctx?.responseHeaders, ...meta.headers };
-    const created = data?.[0] as { id?: unknown } | undefined;
-    if (errors.length === 0 && paths?.length === 1 && paths[0] === "user.register" && typeof created?.id === "string") headers.location = `/user/${created.id}`;
-    return { ...meta, headers };
+    const location = errors.length === 0 ? createdLocation(paths, data) : undefined;
+    if (location) headers.location = location;
+    return { ...meta, ...(location ? { status: 201 } : {}), headers };
   };
 
   app.use(requestId());
