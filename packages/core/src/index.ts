@@ -16,3 +16,4 @@ export { withDeadline, remainingMs, DeadlineExceeded } from "./deadline.ts";
 export { Reconciler } from "./reconcile/index.ts";
 export { Idempotency } from "./idempotency/index.ts";
 export { Health } from "./health/index.ts";
+export { Events } from "./events/index.ts";
