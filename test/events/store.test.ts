@@ -2,38 +2,19 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { AppError, Config, Events } from "@iam/core";
 import { db } from "../../packages/core/src/dynamo/service.ts";
+import { actor, commitWithChange, eventOf } from "./writer.ts";
 
 /**
  * The event model and its store, driven as a writer will drive it: the event's write is one element
  * of the change's transaction (`Events.put`), and the read side pages a subject's events newest
  * first with the directory's signed cursor.
  */
-const actor = { type: "apiKey", keyId: "bootstrap" } as const;
-
-/** A dummy change (a lockout counter) and an event, committed together, as a writer does. */
-const commitWithChange = async (event: Events.Event, options: { failChange?: boolean } = {}) => {
-  const counter = `events-test-${randomUUID()}`;
-  if (options.failChange) await db().entities.loginFailure.put({ counter, failures: 1, windowStart: 0, expiresAt: 4_000_000_000 }).go();
-  const result = await db()
-    .transaction.write(({ loginFailure }) => [
-      // `create` fails when the item exists: the injected failure of the change.
-      loginFailure.create({ counter, failures: 0, windowStart: 0, expiresAt: 4_000_000_000 }).commit(),
-      Events.put(event),
-    ])
-    .go();
-  return { counter, canceled: result.canceled };
-};
-
 const stored = async (event: Events.Event) => {
   const { data } = await db().entities.event.get({ subject: Events.subjectKey(Events.subjectOf(event)), id: event.id }).go({ consistent: true });
   return data;
 };
 
-const newEvents = (userId: string, types: Events.EventType[]) =>
-  types.map((type) => {
-    const data = Events.CATALOGUE[type].example;
-    return Events.create({ type, subject: { userId }, actor, data } as Events.EventInput<typeof type>);
-  });
+const newEvents = (userId: string, types: Events.EventType[]) => types.map((type) => eventOf(userId, type));
 
 describe("events: the model", () => {
   it("has every type the issue lists, each with an example its schema accepts", () => {

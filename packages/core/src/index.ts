@@ -1,7 +1,7 @@
 export { User } from "./user/index.ts";
 export { Auth } from "./auth/index.ts";
 export { AppError, isAppError, type ErrorCode } from "./errors.ts";
-export { Config, weakBootstrapKey } from "./config.ts";
+export { Config, weakBootstrapKey, parseRetrySchedule, parseWebhookUrls } from "./config.ts";
 export { TableDefinition } from "./dynamo/table.ts";
 export { Badge } from "./badge/index.ts";
 export { BADGES, badgeIconKey, badgeIconsDir } from "./badge/catalog.ts";
