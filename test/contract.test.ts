@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { appRouter } from "../packages/functions/src/router.ts";
 import { activeUser, registered, rest } from "./helpers.ts";
@@ -131,6 +132,14 @@ const cases: Record<string, Case> = {
       trpc: await viaTrpc("admin.rotateKey", { keyId: b, graceSeconds: 60 }),
       keys: KEY_KEYS,
     };
+  },
+  "webhooks.deadLetters": async () => {
+    // Other tests add dead letters meanwhile: compare what both transports say about one.
+    const { Events } = await import("@iam/core");
+    const event = Events.create({ type: "user.activated", subject: { userId: randomUUID() }, actor: { type: "system" }, data: {} });
+    const { id } = await Events.DeadLetters.record({ event, url: "https://hooks.example.com/in", attempt: 3, firstAttemptAt: event.at }, "HTTP 503");
+    const pick = (r: { status: number; json: any }) => ({ status: r.status, json: r.json.deadLetters.find((d: { id: string }) => d.id === id) });
+    return { rest: pick(await rest("/admin/webhooks/dead-letters?limit=100")), trpc: pick(await viaTrpc("webhooks.deadLetters", { limit: 100 })) };
   },
   "public.me": async () => {
     const { tokens } = await activeUser();

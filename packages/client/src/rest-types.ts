@@ -545,6 +545,26 @@ export type paths = {
         patch: operations["profile-setRole"];
         trace?: never;
     };
+    "/admin/webhooks/dead-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Webhook deliveries that kept failing until their retries ran out, newest first (cursor pagination, at most 100 a page; kept 30 days)
+         * @description Requires an API key with the `admin` scope.
+         */
+        get: operations["webhooks-deadLetters"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 };
 export type webhooks = Record<string, never>;
 export type components = {
@@ -681,6 +701,54 @@ export type components = {
             maxBytes: number;
             /** @description ISO-8601 time the upload form stops working */
             expiresAt: string;
+        };
+        WebhookDeadLetter: {
+            /** @description ULID taken when the delivery was given up */
+            id: string;
+            /** @description The receiver, without user info or query string (they may hold credentials) */
+            url: string;
+            attempts: number;
+            /** Format: date-time */
+            firstAttemptAt: string;
+            /** Format: date-time */
+            failedAt: string;
+            /** @description What the last attempt got: `HTTP 503`, `no answer within 10 s`, `ECONNREFUSED`… */
+            lastFailure: string;
+            event: components["schemas"]["Event"];
+        };
+        Event: {
+            /** @description ULID: sortable by time; the `webhook-id` of its deliveries */
+            id: string;
+            /** @enum {string} */
+            type: "user.registered" | "user.activated" | "user.status_changed" | "user.role_changed" | "user.profile_updated" | "user.data_replaced" | "user.data_merged" | "user.badge_issued" | "user.badge_revoked" | "user.avatar_changed" | "user.deleted" | "session.login_succeeded" | "session.login_failed" | "session.locked_out" | "session.ended" | "password.reset_requested" | "password.reset" | "password.changed" | "apikey.created" | "apikey.rotated" | "apikey.revoked";
+            userId?: string;
+            keyId?: string;
+            /** @description SHA-256 (base64url) of the lower-cased e-mail, for an address with no account */
+            addressHash?: string;
+            /**
+             * Format: date-time
+             * @description When the change was made (ISO 8601, UTC)
+             */
+            at: string;
+            actor: components["schemas"]["EventActor"];
+            /** @description The caller's address, when known */
+            sourceIp?: string;
+            /** @description Per type: see the event catalogue */
+            data: {
+                [key: string]: unknown;
+            };
+        };
+        EventActor: {
+            /** @constant */
+            type: "apiKey";
+            keyId: string;
+        } | {
+            /** @constant */
+            type: "user";
+            userId: string;
+        } | {
+            /** @constant */
+            type: "system";
         };
         /** @description Every error body. `issues` is present for invalid input (400). */
         Error: {
@@ -5446,6 +5514,127 @@ export interface operations {
                      * @example {
                      *       "code": "PAYLOAD_TOO_LARGE",
                      *       "message": "Request body exceeds 1 MiB"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed logins, or a throttled dependency) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOO_MANY_REQUESTS",
+                     *       "message": "Too many requests, retry later"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; never carries details */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_SERVER_ERROR",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "message": "A dependency is unavailable, retry later"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "webhooks-deadLetters": {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        deadLetters: components["schemas"]["WebhookDeadLetter"][];
+                        /** @description Pass as `cursor` for the next page; null on the last page */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid input; `issues` says what and where */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "BAD_REQUEST",
+                     *       "message": "Invalid input data"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNAUTHORIZED",
+                     *       "message": "Invalid API key"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed: the API key lacks the scope, or the account is not activated or is suspended */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "FORBIDDEN",
+                     *       "message": "This API key lacks the 'write' scope"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
