@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { iamApiKey, iamCursorSecret, iamKeyIdSecret } from "./secrets.ts";
 import { assets, assetsUrl, table } from "./storage.ts";
-import { auth, cognitoAdminActions, userPool } from "./auth.ts";
+import { auth } from "./auth.ts";
+import { apiPermissions } from "./permissions.ts";
 import { apiEnvironment } from "./settings.ts";
 
 /**
@@ -26,8 +27,9 @@ export const api = new sst.aws.Function("Api", {
   timeout: "20 seconds",
   environment: apiEnvironment($app.stage),
   nodejs: { minify: true, sourcemap: true, install },
+  // Names only (infra/storage.ts); what the function may do is `permissions`, nothing more.
   link: [table, assets, assetsUrl, auth, iamApiKey, iamCursorSecret, iamKeyIdSecret],
-  permissions: [{ actions: cognitoAdminActions, resources: [userPool.arn] }],
+  permissions: apiPermissions,
 });
 
 /** API Gateway throttling for the whole stage (token bucket: steady rate, burst). */

@@ -90,19 +90,3 @@ export const auth = new sst.Linkable("Auth", {
     issuer: $interpolate`https://cognito-idp.${region}.amazonaws.com/${userPool.id}`,
   },
 });
-
-/** The Cognito admin calls the API makes, on this pool only. */
-export const cognitoAdminActions = [
-  "AdminCreateUser",
-  "AdminSetUserPassword",
-  "AdminAddUserToGroup",
-  "AdminRemoveUserFromGroup",
-  "AdminDeleteUser",
-  "AdminGetUser",
-  "AdminInitiateAuth",
-  "AdminUpdateUserAttributes",
-  "AdminUserGlobalSignOut",
-  "AdminListGroupsForUser",
-  "AdminDisableUser",
-  "AdminEnableUser",
-].map((action) => `cognito-idp:${action}`);

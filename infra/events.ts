@@ -1,4 +1,5 @@
 import { EVENT_SOURCE } from "../packages/core/src/events/catalogue.ts";
+import { eventPublisherPermissions, webhookSenderPermissions } from "./permissions.ts";
 import { webhookSenderEnvironment } from "./settings.ts";
 import { table } from "./storage.ts";
 
@@ -17,17 +18,13 @@ import { table } from "./storage.ts";
  * up the stream. The sender may take messages off its queue (granted by SST's `subscribe`), put
  * retries back on it and write dead letters (PutItem) into the table, nothing else.
  *
- * Neither is `link`ed to the table, the bus or the queue: SST's link would also grant `dynamodb:*`,
- * `events:*` and `sqs:*` on them. Each gets the `Resource.<Name>` properties the code reads as the
- * variable SST's Resource reads (`SST_RESOURCE_<Name>`, what a link sets, and what the local stack
- * sets), and its `permissions` say exactly what it may do. Secrets are linked: a secret's link
- * grants nothing.
+ * Links give names only: SST's own link of a bus or a queue would also grant `events:*` or `sqs:*`
+ * on it, so — as infra/storage.ts does for the table and the bucket — `wrap` replaces it, before
+ * either is created, with the properties the code reads. What each function may do is its
+ * `permissions` (infra/permissions.ts), nothing more. A secret's link grants nothing.
  */
-
-/** `SST_RESOURCE_<name>`: what `Resource.<name>` reads, without the permissions a link would add. */
-const resource = (name: string, type: string, properties: Record<string, unknown>) => ({
-  [`SST_RESOURCE_${name}`]: $jsonStringify({ ...properties, type }),
-});
+sst.Linkable.wrap(sst.aws.Bus, (bus) => ({ properties: { name: bus.name, arn: bus.arn } }));
+sst.Linkable.wrap(sst.aws.Queue, (queue) => ({ properties: { url: queue.url } }));
 
 /** The receivers: comma-separated http(s) URLs; none (the placeholder) until set for the stage. */
 export const iamWebhookUrls = new sst.Secret("IamWebhookUrls", "");
@@ -56,12 +53,9 @@ export const eventPublisher = table.subscribe(
     handler: "packages/functions/src/events/publisher.handler",
     memory: "256 MB",
     timeout: "30 seconds",
-    environment: {
-      NODE_ENV: "production",
-      LOG_LEVEL: "info",
-      ...resource("EventBus", "sst.aws.Bus", { name: eventBus.name, arn: eventBus.arn }),
-    },
-    permissions: [{ actions: ["events:PutEvents"], resources: [eventBus.arn] }],
+    environment: { NODE_ENV: "production", LOG_LEVEL: "info" },
+    link: [eventBus],
+    permissions: eventPublisherPermissions(eventBus),
   },
   {
     filters: [{ eventName: ["INSERT"], dynamodb: { NewImage: { __edb_e__: { S: ["event"] } } } }],
@@ -99,16 +93,9 @@ export const webhookSender = webhookQueue.subscribe(
     memory: "256 MB",
     // Deliveries run in parallel, each at most IAM_WEBHOOK_TIMEOUT_SECONDS (10 s).
     timeout: "30 seconds",
-    link: [iamWebhookUrls, iamWebhookSecret],
-    environment: {
-      ...webhookSenderEnvironment(),
-      ...resource("Table", "sst.aws.Dynamo", { name: table.name }),
-      ...resource("WebhookQueue", "sst.aws.Queue", { url: webhookQueue.url }),
-    },
-    permissions: [
-      { actions: ["dynamodb:PutItem"], resources: [table.arn] },
-      { actions: ["sqs:SendMessage"], resources: [webhookQueue.arn] },
-    ],
+    link: [table, webhookQueue, iamWebhookUrls, iamWebhookSecret],
+    environment: webhookSenderEnvironment(),
+    permissions: webhookSenderPermissions(webhookQueue),
   },
   { batch: { size: 10, partialResponses: true } },
 );

@@ -49,8 +49,6 @@ declare global {
   const $dev: boolean;
   function $interpolate(literals: TemplateStringsArray, ...placeholders: unknown[]): $SST.Output<string>;
   function $asset(path: string): unknown;
-  /** JSON text of a value whose parts may be known only at deploy time (Pulumi's `jsonStringify`). */
-  function $jsonStringify(value: unknown): $SST.Output<string>;
 
   namespace sst {
     class Secret {
@@ -58,10 +56,16 @@ declare global {
       readonly name: $SST.Output<string>;
       readonly value: $SST.Output<string>;
     }
+    interface LinkDefinition<T extends Record<string, unknown> = Record<string, unknown>> {
+      properties: T;
+      include?: { type: string; [key: string]: unknown }[];
+    }
     class Linkable<T extends Record<string, unknown>> {
-      constructor(name: string, definition: { properties: T; include?: { type: string; [key: string]: unknown }[] });
+      constructor(name: string, definition: LinkDefinition<T>);
       readonly name: $SST.Output<string>;
       readonly properties: T;
+      /** Replaces the link of every instance of `cls` (SST's own link of a component included). */
+      static wrap<R>(cls: new (...args: never[]) => R, cb: (resource: R) => LinkDefinition): void;
     }
 
     namespace aws {
@@ -196,6 +200,7 @@ declare global {
         effect?: "allow" | "deny";
         actions: string[];
         resources: $SST.Input<$SST.Input<string>[]>;
+        conditions?: $SST.Input<$SST.Input<{ test: $SST.Input<string>; variable: $SST.Input<string>; values: $SST.Input<$SST.Input<string>[]> }>[]>;
       }
       interface FunctionArgs {
         handler: $SST.Input<string>;

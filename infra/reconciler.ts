@@ -1,11 +1,13 @@
-import { auth, cognitoAdminActions, userPool } from "./auth.ts";
+import { auth } from "./auth.ts";
+import { reconcilerPermissions } from "./permissions.ts";
 import { assets, table } from "./storage.ts";
 
 /**
  * The reconciler on a schedule: every minute, one pass (packages/functions/src/reconciler.ts) that
  * finishes or rolls back what a crash left between DynamoDB and Cognito — registration and role
  * intents, deletion tombstones — older than its bound (2 minutes). It reads the table, deletes S3
- * objects of deleted users and calls Cognito's admin API on this pool, so it is linked to those.
+ * objects of deleted users and calls Cognito's admin API on this pool: it is linked to those (names
+ * only) and granted what its code calls (infra/permissions.ts).
  */
 export const reconciler = new sst.aws.Cron("Reconciler", {
   schedule: "rate(1 minute)",
@@ -18,6 +20,6 @@ export const reconciler = new sst.aws.Cron("Reconciler", {
     timeout: "60 seconds",
     environment: { NODE_ENV: "production", LOG_LEVEL: "info" },
     link: [table, assets, auth],
-    permissions: [{ actions: cognitoAdminActions, resources: [userPool.arn] }],
+    permissions: reconcilerPermissions,
   },
 });

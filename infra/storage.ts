@@ -6,6 +6,17 @@ import { isProduction } from "./stage.ts";
 const production = isProduction($app.stage);
 
 /**
+ * Linking a table or a bucket gives the code its name (`Resource.Table.name`,
+ * `Resource.Assets.name`) and nothing else. SST's own link of these components also grants
+ * `dynamodb:*` or `s3:*` on all of the table or bucket (UpdateTable, DeleteTable, PutBucketPolicy,
+ * DeleteBucket …); each function is granted instead exactly what its code calls
+ * (infra/permissions.ts). `wrap` replaces the link of every instance of the class, so it comes
+ * before any is created.
+ */
+sst.Linkable.wrap(sst.aws.Dynamo, (table) => ({ properties: { name: table.name } }));
+sst.Linkable.wrap(sst.aws.Bucket, (bucket) => ({ properties: { name: bucket.name } }));
+
+/**
  * The single table, built from the same `TableDefinition` the ElectroDB entities and the local
  * stack use, so keys and GSIs cannot drift. `pointInTimeRecovery` is set explicitly: SST turns it
  * on for every table, it is worth paying for on production only.

@@ -6,6 +6,7 @@ import getPort from "get-port";
 import type { TestProject } from "vitest/node";
 import { startServer } from "../packages/local/src/server.ts";
 import { startStack } from "../packages/local/src/stack.ts";
+import { recordClients, recorder, sdkCommandLogDir } from "./infra-recorder.ts";
 import { TEST_SETTINGS } from "./settings.ts";
 
 declare module "vitest" {
@@ -13,6 +14,8 @@ declare module "vitest" {
     stackEnv: Record<string, string>;
     baseUrl: string;
     apiKey: string;
+    /** Where this run records the AWS SDK commands the service sends (test/infra-recorder.ts). */
+    sdkCommandLog: string;
   }
 }
 
@@ -24,7 +27,13 @@ export default async function setup(project: TestProject) {
   const dataDir = await mkdtemp(join(tmpdir(), "iam-test-"));
   const stack = await startStack({ dataDir, inMemory: true, apiKey: `iam_test_${randomBytes(32).toString("base64url")}` });
   Object.assign(process.env, stack.env);
+  // The IAM audit: record what the shared server's SDK clients (the ones core uses) send.
+  const sdkCommandLog = sdkCommandLogDir();
+  await rm(sdkCommandLog, { recursive: true, force: true });
+  const { cognito, dynamo, s3 } = await import("../packages/core/src/aws.ts");
+  recordClients(recorder(sdkCommandLog), { dynamo: dynamo(), cognito: cognito(), s3: s3() });
   const server = await startServer(await getPort());
+  project.provide("sdkCommandLog", sdkCommandLog);
   project.provide("stackEnv", stack.env);
   project.provide("baseUrl", server.url);
   project.provide("apiKey", stack.apiKey);
@@ -32,5 +41,6 @@ export default async function setup(project: TestProject) {
     await server.close();
     await stack.stop();
     await rm(dataDir, { recursive: true, force: true });
+    await rm(sdkCommandLog, { recursive: true, force: true });
   };
 }

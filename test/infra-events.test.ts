@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Config, Events, TableDefinition } from "@iam/core";
 import { db } from "../packages/core/src/dynamo/service.ts";
 import { appRouter } from "../packages/functions/src/router.ts";
-import { JsonText, Ref, evaluateConfig, installSstGlobals, type Evaluated, type Recorded } from "./fixtures/sst-globals.ts";
+import { evaluateConfig, installSstGlobals, type Evaluated, type LinkDefinition, type Recorded } from "./fixtures/sst-globals.ts";
+import { grantedTo, unique } from "./infra-iam.ts";
 
 const root = join(import.meta.dirname, "..");
 const read = (path: string) => readFileSync(join(root, path), "utf8");
@@ -38,7 +39,8 @@ const handlerExports = async (handler: string) => {
   const mod: Record<string, unknown> = await import(/* @vite-ignore */ join(root, `${file}.ts`));
   return typeof mod[exported] === "function";
 };
-const resourceEnv = (env: Record<string, unknown>) => Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith("SST_RESOURCE_")));
+/** What a function's links give it: each linked component's name, type and link. */
+const linksOf = (fn: { link?: Recorded[] }) => (fn.link ?? []).map((c) => ({ name: c.logicalName, type: c.type, link: c.getSSTLink() as LinkDefinition }));
 
 describe("infra: event delivery", () => {
   it("uses stand-ins that refuse an option name SST or Pulumi does not have", () => {
@@ -92,21 +94,13 @@ describe("infra: event delivery", () => {
       expect(mapping.startingPosition).toBe("TRIM_HORIZON");
     });
 
-    it("may put events on this bus and nothing else (SST's subscribe adds only the stream's read actions); no link", () => {
+    it("may put events on this bus and nothing else (SST's subscribe adds only the stream's read actions); linked to the bus for its name only", () => {
       const fn = subscriber().args.subscriber;
       expect(commandsOf("@aws-sdk/client-eventbridge")).toEqual(["PutEvents"]);
-      expect(fn.permissions.map((p: { actions: string[]; resources: unknown[] }) => ({ actions: p.actions, resources: p.resources.map(String) }))).toEqual([
-        { actions: ["events:PutEvents"], resources: ["{EventBus.arn}"] },
+      expect(unique(grantedTo(fn))).toEqual(["events:PutEvents {EventBus.arn}"]);
+      expect(linksOf(fn).map(({ name, type, link }) => ({ name, type, properties: Object.keys(link.properties), include: link.include ?? [] }))).toEqual([
+        { name: "EventBus", type: "sst.aws.Bus", properties: ["name", "arn"], include: [] },
       ]);
-      expect(fn.link ?? []).toEqual([]);
-    });
-
-    it("reads the bus's name as Resource.EventBus, set without a link", () => {
-      const env = subscriber().args.subscriber.environment;
-      expect(Object.keys(resourceEnv(env))).toEqual(["SST_RESOURCE_EventBus"]);
-      const json = env.SST_RESOURCE_EventBus as JsonText;
-      expect(json).toBeInstanceOf(JsonText);
-      expect(json.value).toEqual({ name: new Ref("EventBus.name"), arn: new Ref("EventBus.arn"), type: "sst.aws.Bus" });
       expect(read("sst-env.d.ts")).toMatch(/EventBus: \{ name: string; arn: string; type: "sst\.aws\.Bus" \}/);
     });
   });
@@ -129,22 +123,16 @@ describe("infra: event delivery", () => {
       expect(batch).toEqual({ size: 10, partialResponses: true });
     });
 
-    it("may write dead letters (PutItem on the table) and put retries on its queue, nothing else; linked to its two secrets only", () => {
+    it("may write dead letters (PutItem on the table) and put retries on its queue, nothing else; its links give names and secrets only", () => {
       const fn = sender().subscriber;
       expect(commandsOf("@aws-sdk/client-sqs")).toEqual(["SendMessage"]);
-      expect(fn.permissions.map((p: { actions: string[]; resources: unknown[] }) => ({ actions: p.actions, resources: p.resources.map(String) }))).toEqual([
-        { actions: ["dynamodb:PutItem"], resources: ["{Table.arn}"] },
-        { actions: ["sqs:SendMessage"], resources: ["{WebhookQueue.arn}"] },
+      expect(unique(grantedTo(fn))).toEqual(["dynamodb:PutItem {Table.arn}", "sqs:SendMessage {WebhookQueue.arn}"]);
+      expect(linksOf(fn).map(({ name, type, link }) => ({ name, type, properties: Object.keys(link.properties), include: link.include ?? [] }))).toEqual([
+        { name: "Table", type: "sst.aws.Dynamo", properties: ["name"], include: [] },
+        { name: "WebhookQueue", type: "sst.aws.Queue", properties: ["url"], include: [] },
+        { name: "IamWebhookUrls", type: "sst.sst.Secret", properties: ["value"], include: [] },
+        { name: "IamWebhookSecret", type: "sst.sst.Secret", properties: ["value"], include: [] },
       ]);
-      // Secrets' links grant nothing; a link to the table, bus or queue would grant dynamodb:*, events:*, sqs:*.
-      expect((fn.link as Recorded[]).map((c) => [c.type, c.logicalName])).toEqual([
-        ["sst.sst.Secret", "IamWebhookUrls"],
-        ["sst.sst.Secret", "IamWebhookSecret"],
-      ]);
-      const env = fn.environment;
-      expect(Object.keys(resourceEnv(env)).sort()).toEqual(["SST_RESOURCE_Table", "SST_RESOURCE_WebhookQueue"]);
-      expect((env.SST_RESOURCE_Table as JsonText).value).toEqual({ name: new Ref("Table.name"), type: "sst.aws.Dynamo" });
-      expect((env.SST_RESOURCE_WebhookQueue as JsonText).value).toEqual({ url: new Ref("WebhookQueue.url"), type: "sst.aws.Queue" });
     });
 
     it("declares the IAM_WEBHOOK_* settings the code reads, with the code's defaults", () => {
@@ -185,11 +173,9 @@ describe("infra: event delivery", () => {
       expect(procedure?._def.meta).toMatchObject({ scope: "admin", openapi: { method: "GET", path: "/admin/webhooks/dead-letters" } });
     });
 
-    it("gives neither delivery function a link to the table, the bus or a queue", () => {
-      for (const fn of [one("sst.aws.DynamoLambdaSubscriber").args.subscriber, one("sst.aws.QueueLambdaSubscriber").args.subscriber]) {
-        const linked = ((fn.link ?? []) as Recorded[]).map((c) => c.type);
-        expect(linked.filter((t) => t !== "sst.sst.Secret")).toEqual([]);
-      }
+    it("grants the delivery functions nothing through their links: every permission is written in infra/permissions.ts", () => {
+      for (const fn of [one("sst.aws.DynamoLambdaSubscriber").args.subscriber, one("sst.aws.QueueLambdaSubscriber").args.subscriber])
+        expect(linksOf(fn).flatMap(({ link }) => link.include ?? [])).toEqual([]);
     });
   });
 });

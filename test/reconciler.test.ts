@@ -1,9 +1,12 @@
+import { ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 import { describe, expect, it } from "vitest";
-import { Reconciler, User } from "@iam/core";
+import { Config, Reconciler, User } from "@iam/core";
+import { userPrefixes } from "../packages/core/src/assets/prefixes.ts";
 import * as Cognito from "../packages/core/src/auth/cognito.ts";
+import { s3 } from "../packages/core/src/aws.ts";
 import { db } from "../packages/core/src/dynamo/service.ts";
 import { newUser } from "./helpers.ts";
-import { backdate, cognitoHas, intentOf } from "./support/saga.ts";
+import { backdate, cognitoHas, intentOf, tombstoneOf } from "./support/saga.ts";
 
 /**
  * The reconciler on its own: what it does with each kind of leftover, and what it leaves alone.
@@ -38,6 +41,35 @@ describe("reconciler", () => {
     await Reconciler.reconcile({ olderThanSeconds: 60 });
     expect((await Cognito.groupsOf(user.id)).sort()).toEqual(["USER"]);
     expect(await intentOf("role", user.id)).toBeNull();
+  });
+
+  it("puts back the stored role's group when a role change was given up after the old group was removed", async () => {
+    const user = await register();
+    // Steps 2 and 4 of a change to MODERATOR ran, the old role was written back, then the process died.
+    await Cognito.addToGroup(user.id, "MODERATOR");
+    await Cognito.removeFromGroup(user.id, "USER");
+    await intent("role", user.id);
+    await backdate(3600, { roles: [user.id] });
+    await Reconciler.reconcile({ olderThanSeconds: 60 });
+    expect(await Cognito.groupsOf(user.id)).toEqual(["USER"]);
+    expect(await intentOf("role", user.id)).toBeNull();
+  });
+
+  it("finishes a hard delete that stopped after its first step: the user's S3 objects, Cognito user and tombstone go", async () => {
+    const user = await register();
+    const objectsUnder = async (Prefix: string) => (await s3().send(new ListObjectsV2Command({ Bucket: Config.bucketName, Prefix }))).Contents ?? [];
+    // One object under each prefix that holds a user's files (upload, avatar, pre-layout folder).
+    for (const prefix of userPrefixes(user.id))
+      await s3().send(new PutObjectCommand({ Bucket: Config.bucketName, Key: `${prefix}avatar.png`, Body: "png" }));
+    // The deletion's first step (user/delete.ts), an hour ago: the profile is gone, the tombstone stays.
+    await db().entities.user.delete({ id: user.id }).go();
+    const anHourAgo = new Date(Date.now() - 3600_000).toISOString();
+    await db().entities.deletion.put({ userId: user.id, email: user.email, deletedAt: anHourAgo, expiresAt: Math.floor(Date.now() / 1000) + 3600 }).go();
+    const pass = await Reconciler.reconcile({ olderThanSeconds: 60 });
+    expect(pass.deletions).toBeGreaterThanOrEqual(1);
+    for (const prefix of userPrefixes(user.id)) expect(await objectsUnder(prefix), prefix).toEqual([]);
+    expect(await cognitoHas(user.id)).toBe(false);
+    expect(await tombstoneOf(user.id)).toBeNull();
   });
 
   it("leaves alone what is younger than its bound: it may belong to a request in flight", async () => {

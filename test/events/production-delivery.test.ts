@@ -17,7 +17,9 @@ import { eventOf } from "./writer.ts";
  * handlers' partial-batch responses are the real ones; dead letters go to the suite's table, and
  * webhooks to receivers this test starts.
  */
-const BUS = "user-iam-events";
+const BUS = "user-iam-prod-EventBusBus";
+// The names these functions would be linked to (infra/events.ts), as the IAM audit's recorder reads them.
+process.env.SST_RESOURCE_EventBus = JSON.stringify({ name: BUS, arn: `arn:aws:events:eu-west-1:123456789012:event-bus/${BUS}`, type: "sst.aws.Bus" });
 const bus = fakeEventBridge();
 const queue = fakeSqs();
 afterEach(() => {
@@ -114,6 +116,7 @@ describe("production: the stream publisher (DynamoDB stream → EventBridge)", (
 
 // The SDK sends to the queue URL's host: the fake's (a real one is https://sqs.<region>.amazonaws.com/<account>/<name>).
 const QUEUE_URL = `${process.env.AWS_ENDPOINT_URL_SQS}123456789012/user-iam-prod-WebhookQueue`;
+process.env.SST_RESOURCE_WebhookQueue = JSON.stringify({ url: QUEUE_URL, type: "sst.aws.Queue" });
 const secret = Events.newSecret();
 const sqsRecord = (body: unknown): SQSRecord => ({
   messageId: randomUUID(),

@@ -1,11 +1,15 @@
-import { DeleteObjectsCommand, HeadBucketCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
+import { DeleteObjectsCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { s3 } from "../aws.ts";
 import { Config } from "../config.ts";
-import { userPrefixes } from "./prefixes.ts";
+import { UPLOADS_PREFIX, userPrefixes } from "./prefixes.ts";
 
-/** HeadBucket: the bucket answers (readiness). */
+/**
+ * The bucket answers (readiness): a listing of no keys under a prefix the service lists anyway.
+ * Not HeadBucket: it needs `s3:ListBucket` on the whole bucket, which the functions are not granted
+ * (they may list only their prefixes; infra/permissions.ts).
+ */
 export const bucketReachable = async (): Promise<void> => {
-  await s3().send(new HeadBucketCommand({ Bucket: Config.bucketName }));
+  await s3().send(new ListObjectsV2Command({ Bucket: Config.bucketName, Prefix: UPLOADS_PREFIX, MaxKeys: 0 }));
 };
 
 /** Deletes every object of the user (pending uploads, avatars, and the pre-layout prefix); deleting nothing is fine. */

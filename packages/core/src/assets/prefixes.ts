@@ -15,7 +15,8 @@ export const PUBLIC_PREFIXES: readonly string[] = [BADGES_PREFIX, AVATARS_PREFIX
 export const UPLOAD_EXPIRY_DAYS = 1;
 
 /** Where versions before the avatars/ + uploads/ layout kept a user's avatars (`users/<id>/avatar/…`). */
-export const legacyUserPrefix = (userId: string) => `users/${userId}/`;
+export const LEGACY_USERS_PREFIX = "users/";
+export const legacyUserPrefix = (userId: string) => `${LEGACY_USERS_PREFIX}${userId}/`;
 
 /** Every prefix holding objects of one user: a hard delete empties them all. */
 export const userPrefixes = (userId: string): string[] => [
