@@ -1,13 +1,18 @@
-import { expect, inject } from "vitest";
-import { cognito, dynamo, eventBridge, s3, sqs } from "../packages/core/src/aws.ts";
+import { expect, inject, vi } from "vitest";
 import { recordClients, recordRan, recorder } from "./infra-recorder.ts";
 
 // Test workers call the core and the router in-process too: give them the stack's configuration.
 Object.assign(process.env, inject("stackEnv"));
 
-// The IAM audit: what the service's clients send from this file's worker, and that the file ran
-// (noted now: a file whose tests are all skipped runs no hook). Creating the clients sends
-// nothing, so msw-based fault tests still see every connection.
+// The IAM audit: that this file runs (noted now: a file whose tests are all skipped runs no hook),
+// and what the service's SDK clients send from its worker — recorded from the moment the file's
+// code first loads them (a mock that returns the real module), so a file that never talks to AWS
+// does not pay for loading the SDK. Creating the clients sends nothing, so msw-based fault tests
+// still see every connection.
 const sdkCommandLog = inject("sdkCommandLog");
-recordClients(recorder(sdkCommandLog), { dynamo: dynamo(), cognito: cognito(), s3: s3(), eventBridge: eventBridge(), sqs: sqs() });
 recordRan(sdkCommandLog, expect.getState().testPath ?? "?");
+vi.mock(import("../packages/core/src/aws.ts"), async (importOriginal) => {
+  const aws = await importOriginal();
+  recordClients(recorder(sdkCommandLog), { dynamo: aws.dynamo(), cognito: aws.cognito(), s3: aws.s3(), eventBridge: aws.eventBridge(), sqs: aws.sqs() });
+  return aws;
+});
