@@ -12,6 +12,10 @@ declare module "sst/resource" {
     IamApiKey: { value: string; type: "sst.sst.Secret" };
     IamCursorSecret: { value: string; type: "sst.sst.Secret" };
     IamKeyIdSecret: { value: string; type: "sst.sst.Secret" };
+    EventBus: { name: string; arn: string; type: "sst.aws.Bus" };
+    WebhookQueue: { url: string; type: "sst.aws.Queue" };
+    IamWebhookUrls: { value: string; type: "sst.sst.Secret" };
+    IamWebhookSecret: { value: string; type: "sst.sst.Secret" };
   }
 }
 export {};

@@ -21,6 +21,7 @@ export default $config({
     await import("./infra/secrets.ts");
     const { httpApi } = await import("./infra/api.ts");
     await import("./infra/reconciler.ts");
+    await import("./infra/events.ts");
     return {
       api: httpApi.url,
       docs: $interpolate`${httpApi.url}/docs`,

@@ -92,10 +92,28 @@ declare global {
           }>;
         };
       }
+      /** platform/src/components/aws/dynamo.ts `DynamoSubscriberArgs`; the transform's keys: @pulumi/aws `lambda.EventSourceMappingArgs`. */
+      interface DynamoSubscriberArgs {
+        filters?: $SST.Input<$SST.Input<Record<string, unknown>>[]>;
+        transform?: {
+          eventSourceMapping?: $SST.Transform<{
+            batchSize?: $SST.Input<number>;
+            bisectBatchOnFunctionError?: $SST.Input<boolean>;
+            functionResponseTypes?: $SST.Input<$SST.Input<string>[]>;
+            maximumRetryAttempts?: $SST.Input<number>;
+            maximumRecordAgeInSeconds?: $SST.Input<number>;
+            parallelizationFactor?: $SST.Input<number>;
+            startingPosition?: $SST.Input<"LATEST" | "TRIM_HORIZON">;
+            [arg: string]: unknown;
+          }>;
+        };
+      }
       class Dynamo {
         constructor(name: string, args: DynamoArgs);
         readonly name: $SST.Output<string>;
         readonly arn: $SST.Output<string>;
+        /** A function on the table's stream (an event source mapping); SST grants it the stream's read actions. */
+        subscribe(name: string, subscriber: $SST.Input<string | FunctionArgs>, args?: DynamoSubscriberArgs): $SST.Output<unknown>;
       }
 
       interface BucketArgs {
@@ -206,6 +224,45 @@ declare global {
         constructor(name: string, args: FunctionArgs);
         readonly arn: $SST.Output<string>;
         readonly name: $SST.Output<string>;
+      }
+
+      /** platform/src/components/aws/bus.ts `BusArgs`, `BusSubscriberArgs`. */
+      interface BusArgs {
+        logging?: $SST.Input<{ level: $SST.Input<"error" | "info" | "trace">; detail?: $SST.Input<boolean> }>;
+        transform?: { bus?: $SST.Transform<Record<string, unknown>> };
+      }
+      interface BusSubscriberArgs {
+        enabled?: $SST.Input<boolean>;
+        pattern?: $SST.Input<{ source?: unknown[]; detail?: Record<string, unknown>; detailType?: unknown[] }>;
+        transform?: { rule?: $SST.Transform<Record<string, unknown>>; target?: $SST.Transform<Record<string, unknown>> };
+      }
+      class Bus {
+        constructor(name: string, args?: BusArgs);
+        readonly name: $SST.Output<string>;
+        readonly arn: $SST.Output<string>;
+        /** A rule of the bus that sends matching events to a queue (and the queue policy letting EventBridge in). */
+        subscribeQueue(name: string, queue: $SST.Input<string | Queue>, args?: BusSubscriberArgs): $SST.Output<unknown>;
+      }
+
+      /** platform/src/components/aws/queue.ts `QueueArgs`, `QueueSubscriberArgs`. */
+      interface QueueArgs {
+        fifo?: $SST.Input<boolean | { contentBasedDeduplication?: $SST.Input<boolean> }>;
+        delay?: $SST.Input<$SST.DurationMinutes>;
+        visibilityTimeout?: $SST.Input<$SST.Duration>;
+        dlq?: $SST.Input<string | { queue: $SST.Input<string>; retry: $SST.Input<number> }>;
+        transform?: { queue?: $SST.Transform<{ messageRetentionSeconds?: $SST.Input<number>; [arg: string]: unknown }> };
+      }
+      interface QueueSubscriberArgs {
+        filters?: $SST.Input<$SST.Input<Record<string, unknown>>[]>;
+        batch?: $SST.Input<{ size?: $SST.Input<number>; window?: $SST.Input<$SST.DurationMinutes>; partialResponses?: $SST.Input<boolean> }>;
+        transform?: { eventSourceMapping?: $SST.Transform<Record<string, unknown>>; function?: $SST.Transform<FunctionArgs> };
+      }
+      class Queue {
+        constructor(name: string, args?: QueueArgs);
+        readonly arn: $SST.Output<string>;
+        readonly url: $SST.Output<string>;
+        /** The queue's one consumer function (an event source mapping); SST grants it receive, delete and visibility actions. */
+        subscribe(subscriber: $SST.Input<string | FunctionArgs>, args?: QueueSubscriberArgs): $SST.Output<unknown>;
       }
 
       /** The scheduled job (SST 4's `sst.aws.Cron`: an EventBridge rule invoking a function). */

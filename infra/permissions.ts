@@ -42,8 +42,11 @@ const USER_FILES = [UPLOADS_PREFIX, AVATARS_PREFIX, LEGACY_USERS_PREFIX];
 /** The HTTP app (`Api`). */
 export const apiPermissions: Statement[] = [
   tableItems("GetItem", "BatchGetItem", "PutItem", "UpdateItem", "DeleteItem", "ConditionCheckItem"),
-  // gsi1: API keys by owner, the directory by status, intents and tombstones by age; gsi2: the directory by role.
+  // gsi1: API keys by owner, the directory by status, intents and tombstones by age, a subject's
+  // events of one type; gsi2: the directory by role.
   queryIndexes("gsi1", "gsi2"),
+  // The table's own key: a subject's events, the webhook dead letters.
+  { actions: ["dynamodb:Query"], resources: [table.arn] },
   // Avatars: the presigned upload form (signed by this role) writes under uploads/; confirm reads
   // the upload, publishes a copy under avatars/ and deletes the upload and the previous avatar.
   objects(["GetObject"], [UPLOADS_PREFIX]),
@@ -77,4 +80,20 @@ export const reconcilerPermissions: Statement[] = [
   objects(["DeleteObject"], USER_FILES),
   listUnder(...USER_FILES),
   pool("AdminGetUser", "AdminDeleteUser", "AdminListGroupsForUser", "AdminAddUserToGroup", "AdminRemoveUserFromGroup", "AdminUserGlobalSignOut"),
+];
+
+/**
+ * The stream publisher (`TableSubscriberEventPublisher`, infra/events.ts): puts events on the bus.
+ * SST's `subscribe` adds the stream's read actions (DescribeStream, GetRecords, GetShardIterator,
+ * ListStreams on the stream ARN) to its role itself.
+ */
+export const eventPublisherPermissions = (bus: { arn: $SST.Output<string> }): Statement[] => [{ actions: ["events:PutEvents"], resources: [bus.arn] }];
+
+/**
+ * The webhook sender (`WebhookQueueSubscriber`, infra/events.ts): writes dead letters and puts
+ * retries back on its queue. SST's `subscribe` adds the queue's receive, delete and visibility actions.
+ */
+export const webhookSenderPermissions = (queue: { arn: $SST.Output<string> }): Statement[] => [
+  tableItems("PutItem"),
+  { actions: ["sqs:SendMessage"], resources: [queue.arn] },
 ];

@@ -31,4 +31,18 @@ export const apiEnvironment = (stage: string): Record<string, string> => ({
   IAM_CORS_ORIGINS: corsOriginsFor(stage),
   // One request's budget for all its AWS calls (core/deadline.ts): under API Gateway's 30 s and the function's 20 s.
   IAM_REQUEST_DEADLINE_MS: "4000",
+  // Events' TTL (core/events/store.ts), written with every change.
+  IAM_EVENT_RETENTION_DAYS: "400",
+});
+
+/**
+ * The webhook sender's settings (infra/events.ts): `IAM_WEBHOOK_*` are read by it alone, so the
+ * Api does not declare them (test/infra-events.test.ts checks both lists).
+ */
+export const webhookSenderEnvironment = (): Record<string, string> => ({
+  NODE_ENV: "production",
+  LOG_LEVEL: "info",
+  // Seconds before each retry: 8 retries over about 10 hours, then a dead letter.
+  IAM_WEBHOOK_RETRY_SCHEDULE: "5,30,120,600,1800,3600,10800,21600",
+  IAM_WEBHOOK_TIMEOUT_SECONDS: "10",
 });

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { activeUser, newUser, registered, rest } from "./helpers.ts";
 import { LIFECYCLE_CASES, viaTrpc, type ContractCase } from "./lifecycle/contract-cases.ts";
 
@@ -125,6 +126,14 @@ export const CONTRACT_CASES: Record<string, ContractCase> = {
       trpc: await viaTrpc("admin.rotateKey", { keyId: b, graceSeconds: 60 }),
       keys: KEY_KEYS,
     };
+  },
+  "webhooks.deadLetters": async () => {
+    // Other tests add dead letters meanwhile: compare what both transports say about one.
+    const { Events } = await import("@iam/core");
+    const event = Events.create({ type: "user.activated", subject: { userId: randomUUID() }, actor: { type: "system" }, data: {} });
+    const { id } = await Events.DeadLetters.record({ event, url: "https://hooks.example.com/in", attempt: 3, firstAttemptAt: event.at }, "HTTP 503");
+    const pick = (r: { status: number; json: any }) => ({ status: r.status, json: r.json.deadLetters.find((d: { id: string }) => d.id === id) });
+    return { rest: pick(await rest("/admin/webhooks/dead-letters?limit=100")), trpc: pick(await viaTrpc("webhooks.deadLetters", { limit: 100 })) };
   },
   "public.me": async () => {
     const { tokens } = await activeUser();

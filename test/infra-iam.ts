@@ -99,6 +99,9 @@ export const IAM: Readonly<Record<string, (sent: Sent) => Permission[]>> = {
   // request without a prefix (HeadBucket, a whole-bucket listing) needs it without the condition.
   "s3:ListObjectsV2": (s) => [`s3:ListBucket ${arnOf(s.bucket)}${s.prefix ? ` if StringLike s3:prefix ${prefixOf(s.prefix)}` : ""}`],
   "s3:HeadBucket": (s) => [`s3:ListBucket ${arnOf(s.bucket)}`],
+  // Event delivery: putting events on a bus, and a message on a queue.
+  "events:PutEvents": (s) => [`events:PutEvents ${arnOf(s.bus)}`],
+  "sqs:SendMessage": (s) => [`sqs:SendMessage ${arnOf(s.queue)}`],
 };
 
 /** The permissions one recorded command needs. */

@@ -58,6 +58,8 @@ const functionsOf = (registry: Recorded[]): Map<string, FunctionArgs> => {
   for (const c of registry) {
     if (c.type === "sst.aws.Function") functions.set(c.logicalName, c.args);
     if (c.type === "sst.aws.Cron") functions.set(c.logicalName, typeof c.args.function === "string" ? { handler: c.args.function } : c.args.function);
+    // A stream's or a queue's subscriber function (infra/events.ts), by the subscriber's name.
+    if (c.type === "sst.aws.DynamoLambdaSubscriber" || c.type === "sst.aws.QueueLambdaSubscriber") functions.set(c.logicalName, c.args.subscriber);
   }
   const arns = new Set([...registry.filter((c) => c.type === "sst.aws.Function")].map((c) => `{${c.logicalName}.arn}`));
   const handlers = [
@@ -86,10 +88,10 @@ const neededBy = (role: string): Map<Permission, string[]> => {
 };
 
 describe("IAM: each function is granted exactly what its code sent during the integration run", () => {
-  it("reads a whole run: every integration file ran, and the service sent commands to all three services", () => {
+  it("reads a whole run: every integration file ran, and the service sent commands to every service it uses", () => {
     expect(recording.files.sort()).toEqual(inject("integrationFiles"));
     const services = new Set(recording.sent.map((s) => s.service));
-    expect([...services].sort()).toEqual(["cognito-idp", "dynamodb", "s3"]);
+    expect([...services].sort()).toEqual(["cognito-idp", "dynamodb", "events", "s3", "sqs"]);
   });
 
   it("knows who sent every command, on which linked resource, and how IAM authorises it", () => {

@@ -31,6 +31,8 @@ import { isAbsolute, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { InitializeMiddleware } from "@smithy/types";
 
@@ -46,11 +48,14 @@ const THIS_FILE = relative(ROOT, import.meta.filename);
 export const ENTRY_POINTS: Readonly<Record<string, string>> = {
   Reconciler: "packages/core/src/reconcile/reconcile.ts",
   PreTokenGeneration: "packages/functions/src/triggers/pre-token-generation.ts",
+  // Event delivery (infra/events.ts): the stream subscriber and the webhook queue's subscriber.
+  TableSubscriberEventPublisher: "packages/core/src/events/publish.ts",
+  WebhookQueueSubscriber: "packages/core/src/events/webhook-queue.ts",
 };
 /** The function everything else runs in: the HTTP app (packages/functions/src/handler.ts). */
 export const DEFAULT_ROLE = "Api";
 
-export type Service = "dynamodb" | "cognito-idp" | "s3";
+export type Service = "dynamodb" | "cognito-idp" | "s3" | "events" | "sqs";
 
 /** One command as sent: its operation and the resources its input names. */
 export type Sent = {
@@ -71,6 +76,9 @@ export type Sent = {
   copySource?: string;
   /** Cognito: the user pool (infra name). */
   userPool?: string;
+  /** EventBridge: the bus (infra name). SQS: the queue (infra name). */
+  bus?: string;
+  queue?: string;
   /** The service code that sent it, `file:line (function)` (diagnostics). */
   from: string;
 };
@@ -88,6 +96,8 @@ const LINKED: Readonly<Record<string, { link: string; name: (resource: Record<st
   Table: { link: "Table", name: (r) => r.name },
   Assets: { link: "Assets", name: (r) => r.name },
   UserPool: { link: "Auth", name: (r) => r.userPoolId },
+  EventBus: { link: "EventBus", name: (r) => r.name },
+  WebhookQueue: { link: "WebhookQueue", name: (r) => r.url },
 };
 const componentOf = (name: string | undefined): string | undefined => {
   if (name === undefined) return undefined;
@@ -107,6 +117,12 @@ const copySourceOf = (source: string): string => {
 /** The resources a command's input names (DynamoDB inputs are read before or after the document client's marshalling alike). */
 const resourcesOf = (service: Service, command: string, input: Input): Omit<Sent, "role" | "service" | "command" | "from"> => {
   if (service === "cognito-idp") return { userPool: componentOf(str(input.UserPoolId)) };
+  if (service === "events") {
+    const buses = new Set(((input.Entries as { EventBusName?: string }[] | undefined) ?? []).map((e) => e.EventBusName));
+    if (buses.size !== 1) return { bus: `?${[...buses].join(",")}` };
+    return { bus: componentOf([...buses][0]) };
+  }
+  if (service === "sqs") return { queue: componentOf(str(input.QueueUrl)) };
   if (service === "s3") {
     const deleted = (input.Delete as { Objects?: { Key?: string }[] } | undefined)?.Objects ?? [];
     const keys = [str(input.Key), ...deleted.map((o) => o.Key)].filter((k): k is string => k !== undefined);
@@ -217,7 +233,7 @@ const recording =
     return next(args);
   };
 
-type Clients = { dynamo: DynamoDBClient; cognito: CognitoIdentityProviderClient; s3: S3Client };
+type Clients = { dynamo: DynamoDBClient; cognito: CognitoIdentityProviderClient; s3: S3Client; eventBridge?: EventBridgeClient; sqs?: SQSClient };
 
 /**
  * Adds the recording middleware to the service's clients (the document client shares the DynamoDB
@@ -228,6 +244,8 @@ export const recordClients = (rec: Recorder, clients: Clients): void => {
   clients.dynamo.middlewareStack.add(recording(rec, "dynamodb"), options);
   clients.cognito.middlewareStack.add(recording(rec, "cognito-idp"), options);
   clients.s3.middlewareStack.add(recording(rec, "s3"), options);
+  clients.eventBridge?.middlewareStack.add(recording(rec, "events"), options);
+  clients.sqs?.middlewareStack.add(recording(rec, "sqs"), options);
   // createPresignedPost resolves the endpoint of a PutObject for its bucket and key, and sends nothing.
   const config = clients.s3.config as unknown as { endpointProvider: (params: Input, context?: unknown) => unknown; [MIDDLEWARE]?: true };
   if (config[MIDDLEWARE]) return;

@@ -9,4 +9,8 @@ export const TEST_SETTINGS = {
   // budget is proven by test/fault-stall.test.ts, which runs its app without this.
   IAM_REQUEST_DEADLINE_MS: "15000",
   IAM_CORS_ORIGINS: "https://app.example.com,http://localhost:5173",
+  // EventBridge and SQS have no emulator here: their clients point at a closed local port, and the
+  // tests that use them answer at the HTTP layer (fakeEventBridge, fakeSqs in test/support/aws-faults.ts).
+  AWS_ENDPOINT_URL_EVENTBRIDGE: "http://127.0.0.1:9/",
+  AWS_ENDPOINT_URL_SQS: "http://127.0.0.1:9/",
 };

@@ -13,6 +13,6 @@ const sdkCommandLog = inject("sdkCommandLog");
 recordRan(sdkCommandLog, expect.getState().testPath ?? "?");
 vi.mock(import("../packages/core/src/aws.ts"), async (importOriginal) => {
   const aws = await importOriginal();
-  recordClients(recorder(sdkCommandLog), { dynamo: aws.dynamo(), cognito: aws.cognito(), s3: aws.s3() });
+  recordClients(recorder(sdkCommandLog), { dynamo: aws.dynamo(), cognito: aws.cognito(), s3: aws.s3(), eventBridge: aws.eventBridge(), sqs: aws.sqs() });
   return aws;
 });

@@ -40,4 +40,5 @@ export const ACCESS: Record<string, "bearer" | "public" | `apiKey:${"read" | "wr
   "profile.update": "apiKey:write",
   "profile.setRole": "apiKey:admin",
   "directory.list": "apiKey:read",
+  "webhooks.deadLetters": "apiKey:admin",
 };

@@ -10,6 +10,7 @@ import { setupServer } from "msw/node";
  * with core called directly, never with the shared server of the global setup.
  */
 export type Service = "dynamodb" | "cognito" | "s3";
+// EventBridge and SQS have no emulator here: `fakeEventBridge` and `fakeSqs` below answer them at the HTTP layer.
 
 /**
  * What the matched call gets: an AWS error (its `__type`/`Code` and HTTP status); `drop`: the
@@ -136,4 +137,89 @@ export const failing = (service: Service, operation: string, fault: Fault, optio
 export const restoreAllFaults = () => {
   active.clear();
   server.resetHandlers();
+};
+
+// --- Services the local stack has no emulator for ---------------------------------------------
+
+/** A PutEvents entry as the service received it. */
+export type PutEntry = { Source?: string; DetailType?: string; Detail?: string; EventBusName?: string; Time?: number };
+/** What the fake answers one entry: accepted, or a per-entry error (the call itself still succeeds). */
+export type EntryAnswer = "ok" | { errorCode: string; message?: string };
+
+/**
+ * EventBridge (`eventbridge` service), answered at the HTTP layer like the faults above: PutEvents
+ * calls are recorded and each entry gets what `answer` says (default: accepted), so the SDK's real
+ * serialisation and parsing run. The endpoint is a closed local port set as
+ * `AWS_ENDPOINT_URL_EVENTBRIDGE`: anything msw does not answer fails to connect. Set before the
+ * first EventBridge client is made.
+ */
+export const fakeEventBridge = (answer: (entry: PutEntry, index: number) => EntryAnswer = () => "ok") => {
+  process.env.AWS_ENDPOINT_URL_EVENTBRIDGE ??= "http://127.0.0.1:9/";
+  const origin = new URL(process.env.AWS_ENDPOINT_URL_EVENTBRIDGE).origin;
+  const calls: PutEntry[][] = [];
+  let seen = 0;
+  let respond = answer;
+  const handler = http.post("*", async ({ request }) => {
+    // Not ours: undefined lets msw try the next handler (`passthrough()` would end the search).
+    if (new URL(request.url).origin !== origin || request.headers.get("x-amz-target") !== "AWSEvents.PutEvents") return undefined;
+    const { Entries = [] } = (await request.json()) as { Entries?: PutEntry[] };
+    calls.push(Entries);
+    const results = Entries.map((entry) => {
+      const a = respond(entry, seen++);
+      return a === "ok" ? { EventId: crypto.randomUUID() } : { ErrorCode: a.errorCode, ErrorMessage: a.message ?? a.errorCode };
+    });
+    return HttpResponse.json(
+      { FailedEntryCount: results.filter((r) => "ErrorCode" in r).length, Entries: results },
+      { headers: { "content-type": "application/x-amz-json-1.1" } },
+    );
+  });
+  active.add(handler);
+  apply();
+  return {
+    calls,
+    /** Every entry put so far, in order. */
+    get entries() {
+      return calls.flat();
+    },
+    answer: (fn: typeof answer) => {
+      respond = fn;
+    },
+    restore: () => {
+      active.delete(handler);
+      apply();
+    },
+  };
+};
+
+/**
+ * SQS (`sqs` service, AWS JSON protocol) the same way: SendMessage calls are recorded and accepted
+ * (or refused with a 500 while `failing` is set), with the MD5 of the body the SDK checks.
+ */
+export const fakeSqs = () => {
+  process.env.AWS_ENDPOINT_URL_SQS ??= "http://127.0.0.1:9/";
+  const origin = new URL(process.env.AWS_ENDPOINT_URL_SQS).origin;
+  const sent: { QueueUrl: string; MessageBody: string; DelaySeconds?: number }[] = [];
+  const state = { failing: false };
+  const handler = http.post("*", async ({ request }) => {
+    if (new URL(request.url).origin !== origin || request.headers.get("x-amz-target") !== "AmazonSQS.SendMessage") return undefined;
+    if (state.failing)
+      return HttpResponse.json({ __type: "com.amazonaws.sqs#InternalError", message: "Internal error" }, { status: 500, headers: { "content-type": "application/x-amz-json-1.0" } });
+    const message = (await request.json()) as (typeof sent)[number];
+    sent.push(message);
+    const { createHash } = await import("node:crypto");
+    return HttpResponse.json(
+      { MessageId: crypto.randomUUID(), MD5OfMessageBody: createHash("md5").update(message.MessageBody).digest("hex") },
+      { headers: { "content-type": "application/x-amz-json-1.0" } },
+    );
+  });
+  active.add(handler);
+  apply();
+  return {
+    sent,
+    state,
+    restore: () => {
+      active.delete(handler);
+      apply();
+    },
+  };
 };

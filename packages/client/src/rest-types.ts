@@ -563,6 +563,26 @@ export type paths = {
         patch: operations["profile-setRole"];
         trace?: never;
     };
+    "/admin/webhooks/dead-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Webhook deliveries that kept failing until their retries ran out, newest first (cursor pagination, at most 100 a page; kept 30 days)
+         * @description Requires an API key with the `admin` scope.
+         */
+        get: operations["webhooks-deadLetters"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -745,6 +765,54 @@ export type components = {
              * @description ISO-8601 time the upload form stops working
              */
             expiresAt: string;
+        };
+        WebhookDeadLetter: {
+            /** @description ULID taken when the delivery was given up */
+            id: string;
+            /** @description The receiver, without user info or query string (they may hold credentials) */
+            url: string;
+            attempts: number;
+            /** Format: date-time */
+            firstAttemptAt: string;
+            /** Format: date-time */
+            failedAt: string;
+            /** @description What the last attempt got: `HTTP 503`, `no answer within 10 s`, `ECONNREFUSED`… */
+            lastFailure: string;
+            event: components["schemas"]["Event"];
+        };
+        Event: {
+            /** @description ULID: sortable by time; the `webhook-id` of its deliveries */
+            id: string;
+            /** @enum {string} */
+            type: "user.registered" | "user.activated" | "user.status_changed" | "user.role_changed" | "user.profile_updated" | "user.data_replaced" | "user.data_merged" | "user.badge_issued" | "user.badge_revoked" | "user.avatar_changed" | "user.deleted" | "session.login_succeeded" | "session.login_failed" | "session.locked_out" | "session.ended" | "password.reset_requested" | "password.reset" | "password.changed" | "apikey.created" | "apikey.rotated" | "apikey.revoked";
+            userId?: string;
+            keyId?: string;
+            /** @description SHA-256 (base64url) of the lower-cased e-mail, for an address with no account */
+            addressHash?: string;
+            /**
+             * Format: date-time
+             * @description When the change was made (ISO 8601, UTC)
+             */
+            at: string;
+            actor: components["schemas"]["EventActor"];
+            /** @description The caller's address, when known */
+            sourceIp?: string;
+            /** @description Per type: see the event catalogue */
+            data: {
+                [key: string]: unknown;
+            };
+        };
+        EventActor: {
+            /** @constant */
+            type: "apiKey";
+            keyId: string;
+        } | {
+            /** @constant */
+            type: "user";
+            userId: string;
+        } | {
+            /** @constant */
+            type: "system";
         };
         DependencyCheck: {
             /** @enum {string} */
@@ -2278,6 +2346,40 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    "webhooks-deadLetters": {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        deadLetters: components["schemas"]["WebhookDeadLetter"][];
+                        /** @description Pass as `cursor` for the next page; null on the last page */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            405: components["responses"]["MethodNotAllowed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];

@@ -1,6 +1,8 @@
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import { SQSClient } from "@aws-sdk/client-sqs";
 import { S3Client } from "@aws-sdk/client-s3";
 import { StandardRetryStrategy } from "@smithy/core/retry";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
@@ -71,3 +73,6 @@ export const documentClient = once(() =>
 );
 export const cognito = once(() => new CognitoIdentityProviderClient(clientOptions()));
 export const s3 = once(() => new S3Client({ ...clientOptions(), forcePathStyle: true }));
+/** The stream publisher's and the webhook sender's (events/publish.ts, events/webhook-queue.ts). */
+export const eventBridge = once(() => new EventBridgeClient(clientOptions()));
+export const sqs = once(() => new SQSClient(clientOptions()));

@@ -84,4 +84,58 @@ export const Config = {
   get keyIdSecret(): string {
     return Resource.IamKeyIdSecret.value;
   },
+  /** How long events are kept (their TTL): `IAM_EVENT_RETENTION_DAYS`, default 400 days. */
+  get eventRetentionDays(): number {
+    const value = Number(process.env.IAM_EVENT_RETENTION_DAYS);
+    return Number.isFinite(value) && value > 0 ? value : 400;
+  },
+  /** The EventBridge bus the stream publisher puts events on (infra/events.ts). */
+  get eventBusName(): string {
+    return Resource.EventBus.name;
+  },
+  /**
+   * Where and how the webhook sender delivers (infra/events.ts): the receivers' URLs
+   * (`IamWebhookUrls`, comma-separated; empty for none) and the `whsec_…` signing secret
+   * (`IamWebhookSecret`), both SST secrets; the queue it puts retries on.
+   */
+  get webhooks(): { urls: string[]; secret: string; retryQueueUrl: string } {
+    return {
+      urls: parseWebhookUrls(Resource.IamWebhookUrls.value),
+      secret: Resource.IamWebhookSecret.value,
+      retryQueueUrl: Resource.WebhookQueue.url,
+    };
+  },
+  /**
+   * Seconds to wait before each retry of a failed webhook delivery (`IAM_WEBHOOK_RETRY_SCHEDULE`,
+   * comma-separated): one retry per entry, then a dead letter. The default spreads 8 retries over
+   * about 10 hours, so a receiver down for an afternoon loses nothing.
+   */
+  get webhookRetrySchedule(): number[] {
+    return parseRetrySchedule(process.env.IAM_WEBHOOK_RETRY_SCHEDULE) ?? [5, 30, 120, 600, 1800, 3600, 3 * 3600, 6 * 3600];
+  },
+  /** How long one delivery attempt may take before it counts as failed (`IAM_WEBHOOK_TIMEOUT_SECONDS`, default 10). */
+  get webhookTimeoutSeconds(): number {
+    const value = Number(process.env.IAM_WEBHOOK_TIMEOUT_SECONDS);
+    return Number.isFinite(value) && value > 0 ? value : 10;
+  },
+};
+
+/** `IAM_WEBHOOK_URLS` / `IamWebhookUrls`: comma-separated http(s) URLs; anything else is refused by name. */
+export const parseWebhookUrls = (value: string | undefined): string[] =>
+  (value ?? "")
+    .split(",")
+    .map((u) => u.trim())
+    .filter(Boolean)
+    .map((u) => {
+      const url = URL.canParse(u) ? new URL(u) : undefined;
+      if (!url || (url.protocol !== "https:" && url.protocol !== "http:")) throw new Error(`Not an http(s) webhook URL: ${u}`);
+      return url.href;
+    });
+
+/** A retry schedule, `"1,5,30"` (seconds); undefined when unset, an error naming the value when malformed. */
+export const parseRetrySchedule = (value: string | undefined): number[] | undefined => {
+  if (value === undefined || value.trim() === "") return undefined;
+  const steps = value.split(",").map((s) => Number(s.trim()));
+  if (steps.some((s) => !Number.isFinite(s) || s < 0)) throw new Error(`Not a retry schedule (comma-separated seconds): ${value}`);
+  return steps;
 };

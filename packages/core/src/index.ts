@@ -1,7 +1,7 @@
 export { User } from "./user/index.ts";
 export { Auth } from "./auth/index.ts";
 export { AppError, isAppError, type ErrorCode } from "./errors.ts";
-export { Config, weakBootstrapKey } from "./config.ts";
+export { Config, weakBootstrapKey, parseRetrySchedule, parseWebhookUrls } from "./config.ts";
 export { TableDefinition } from "./dynamo/table.ts";
 export { Badge } from "./badge/index.ts";
 export { BADGES, badgeIconKey, badgeIconsDir } from "./badge/catalog.ts";
@@ -16,3 +16,4 @@ export { withDeadline, remainingMs, DeadlineExceeded } from "./deadline.ts";
 export { Reconciler } from "./reconcile/index.ts";
 export { Idempotency } from "./idempotency/index.ts";
 export { Health } from "./health/index.ts";
+export { Events } from "./events/index.ts";

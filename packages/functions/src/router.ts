@@ -7,6 +7,7 @@ import { profileRouter } from "./routers/profile.ts";
 import { publicRouter } from "./routers/public.ts";
 import { sessionRouter } from "./routers/session.ts";
 import { userRouter } from "./routers/user.ts";
+import { webhooksRouter } from "./routers/webhooks.ts";
 import { router } from "./trpc.ts";
 
 export const appRouter = router({
@@ -19,6 +20,7 @@ export const appRouter = router({
   avatar: avatarRouter,
   profile: profileRouter,
   directory: directoryRouter,
+  webhooks: webhooksRouter,
 });
 
 export type AppRouter = typeof appRouter;

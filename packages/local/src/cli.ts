@@ -16,12 +16,14 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 
 let stack: Stack | undefined;
 let close: (() => Promise<void>) | undefined;
+let stopEventDelivery: (() => Promise<void>) | undefined;
 let stopping = false;
 const shutdown = async (code: number) => {
   if (stopping) return;
   stopping = true;
   if (stack) say("\nStopping…");
   await close?.().catch(() => undefined);
+  await stopEventDelivery?.().catch(() => undefined);
   await stack?.stop();
   process.exit(code);
 };
@@ -65,6 +67,9 @@ try {
   say(`  API key    ${stack.apiKey}`);
   say(`\nTry:\n  curl -s -X POST ${url}/user -H 'x-api-key: ${stack.apiKey}' -H 'content-type: application/json' \\`);
   say(`    -d '{"email":"ada@example.com","name":"ada_lovelace","password":"Analytical-Engine-1843"}'`);
+  // Webhooks from the table's stream, as the stream → EventBridge → sender chain does on AWS.
+  const { startLocalEventDelivery } = await import("./events/delivery.ts");
+  stopEventDelivery = (await startLocalEventDelivery(dataDir, say)).stop;
   say(`\nCtrl-C stops everything.`);
   await startReconciler();
 } catch (e) {

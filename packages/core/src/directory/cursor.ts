@@ -24,22 +24,32 @@ const macKey = () => (key ??= Buffer.from(hkdfSync("sha256", Config.cursorSecret
 const mac = (payload: string, query: string) => createHmac("sha256", macKey()).update(`${payload}\n${query}`).digest();
 
 /**
- * `payload.mac`: the position, and an HMAC over it and the query's filters. A changed position, or
- * a cursor presented with other filters than it was issued for, fails the check.
+ * `payload.mac`: a position (a list of strings: the sort key where a page ended), and an HMAC over
+ * it and `query`, which names the listing and its filters. A changed position, or a cursor presented
+ * to another listing or with other filters than it was issued for, fails the check: 400.
+ * The directory's and the event listings' cursors share this format and this key; their `query`
+ * strings cannot coincide (events/store.ts names itself in its own).
  */
-export const encodeCursor = (position: Position, query: string): string => {
-  const payload = Buffer.from(JSON.stringify([position.createdAt, position.id])).toString("base64url");
+export const sealCursor = (position: readonly string[], query: string): string => {
+  const payload = Buffer.from(JSON.stringify(position)).toString("base64url");
   return `${payload}.${mac(payload, query).toString("base64url")}`;
 };
 
-export const decodeCursor = (cursor: string, query: string): Position => {
+/** The position a cursor sealed, once its MAC checks; `shape` says what a position must look like. */
+export const openCursor = <T>(cursor: string, query: string, shape: z.ZodType<T>): T => {
   const [payload = "", given = ""] = cursor.split(".");
   const expected = mac(payload, query);
   const presented = Buffer.from(given, "base64url");
   if (presented.length !== expected.length || !timingSafeEqual(presented, expected))
     throw new AppError("BAD_REQUEST", "Invalid cursor: it was changed, or it belongs to a query with other filters");
-  const parsed = PositionPayload.safeParse(JSON.parse(Buffer.from(payload, "base64url").toString("utf8")));
+  const parsed = shape.safeParse(JSON.parse(Buffer.from(payload, "base64url").toString("utf8")));
   if (!parsed.success) throw new AppError("BAD_REQUEST", "Invalid cursor");
-  const [createdAt, id] = parsed.data;
+  return parsed.data;
+};
+
+export const encodeCursor = (position: Position, query: string): string => sealCursor([position.createdAt, position.id], query);
+
+export const decodeCursor = (cursor: string, query: string): Position => {
+  const [createdAt, id] = openCursor(cursor, query, PositionPayload);
   return { createdAt, id };
 };

@@ -3,7 +3,9 @@ import { documentClient } from "../aws.ts";
 import { Config } from "../config.ts";
 import { ActivationEntity } from "./entities/activation.ts";
 import { ApiKeyEntity } from "./entities/apikey.ts";
+import { DeadLetterEntity } from "./entities/dead-letter.ts";
 import { DeletionEntity } from "./entities/deletion.ts";
+import { EventEntity } from "./entities/event.ts";
 import { IdempotencyEntity } from "./entities/idempotency.ts";
 import { IntentEntity } from "./entities/intent.ts";
 import { LoginFailureEntity } from "./entities/login-failure.ts";
@@ -22,6 +24,8 @@ const entities = {
   resetPointer: ResetPointerEntity,
   intent: IntentEntity,
   idempotency: IdempotencyEntity,
+  event: EventEntity,
+  deadLetter: DeadLetterEntity,
 };
 
 const make = () => new Service(entities, { client: documentClient(), table: Config.tableName });

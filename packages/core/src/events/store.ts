@@ -1,0 +1,95 @@
+import type { Entity, TransactWriteEntity } from "electrodb";
+import { z } from "zod";
+import { Config } from "../config.ts";
+import { Cursor, openCursor, sealCursor } from "../directory/cursor.ts";
+import type { EventEntity } from "../dynamo/entities/event.ts";
+import { db } from "../dynamo/service.ts";
+import { EVENT_TYPES, type EventType } from "./catalogue.ts";
+import { Event, subjectKey, subjectOf, type Subject } from "./event.ts";
+
+export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 20;
+
+const DAY_SECONDS = 24 * 3600;
+
+/** The stored item of an event; its TTL is the retention period (`IAM_EVENT_RETENTION_DAYS`, default 400). */
+export const toItem = (event: Event) => ({
+  subject: subjectKey(subjectOf(event)),
+  id: event.id,
+  type: event.type,
+  at: event.at,
+  payload: JSON.stringify(event),
+  expiresAt: Math.floor(Date.parse(event.at) / 1000) + Math.round(Config.eventRetentionDays * DAY_SECONDS),
+});
+
+/** The event an item (or a stream record's new image) holds. */
+export const fromPayload = (payload: string): Event => Event.parse(JSON.parse(payload));
+
+/**
+ * The event's write as one element of a transaction, for the writer of the change it records:
+ *
+ * ```ts
+ * db().transaction.write(({ user }) => [user.patch(…).commit(), Events.put(event)]).go()
+ * ```
+ *
+ * so that the change and its event are committed together or not at all. A plain put: a retried
+ * transaction writes the same event again, unchanged.
+ */
+export const put = (event: Event) => inTransaction().put(toItem(event)).commit();
+
+type TransactionEntity<E> = E extends Entity<infer A, infer F, infer C, infer S> ? TransactWriteEntity<A, F, C, S> : never;
+/**
+ * The event entity as `transaction.write`'s callback sees it. ElectroDB hands that callback the
+ * service's own entity objects (electrodb/src/transaction.js: `fn(getEntities())`); only their
+ * static type differs, and that type is what offers `commit()`. So the writer can take the event's
+ * commit item from here and put it beside its own.
+ */
+const inTransaction = () => db().entities.event as unknown as TransactionEntity<typeof EventEntity>;
+
+/**
+ * Writes an event on its own. Only for the failure events the issue allows as a follow-up write
+ * (`session.login_failed`, `session.locked_out`, `password.reset_requested`): a failed attempt
+ * changes no record of its own to put the event beside, only the lockout's reservation, and
+ * losing such an event to a crash between the two writes is accepted (docs/EVENTS.md).
+ */
+export const record = async (event: Event): Promise<void> => {
+  await db().entities.event.put(toItem(event)).go();
+};
+
+export const ListOptions = z.object({
+  type: z.enum(EVENT_TYPES as [EventType, ...EventType[]]).optional().describe("Only events of this type"),
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE).describe(`Page size, at most ${MAX_PAGE_SIZE}`),
+  cursor: Cursor.optional(),
+});
+export type ListOptions = z.input<typeof ListOptions>;
+
+export const Page = z.object({
+  events: z.array(Event),
+  nextCursor: z.string().nullable().describe("Pass as `cursor` for the next page; null on the last page"),
+});
+export type Page = z.infer<typeof Page>;
+
+const Position = z.tuple([z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/)]);
+
+/**
+ * A subject's events, newest first, `limit` a page (at most 100), optionally of one type. Each page
+ * is one Query — on the primary index (subject | id) or, with a type, on gsi1 (subject+type | id) —
+ * read backwards from before the cursor's id, for `limit + 1` events so the last page is known
+ * without another request. Never a Scan.
+ *
+ * The cursor is the directory's (directory/cursor.ts): the last id of the page, MAC'd with the
+ * subject and the type, so a changed cursor or one presented for another subject or type is a 400.
+ */
+export const list = async (subject: Subject, options: ListOptions = {}): Promise<Page> => {
+  const { type, limit, cursor } = ListOptions.parse(options);
+  const key = subjectKey(subject);
+  const query = JSON.stringify(["events/v1", key, type ?? null]);
+  const before = cursor ? openCursor(cursor, query, Position)[0] : undefined;
+  const events = db().entities.event.query;
+  const base = type ? events.bySubjectType({ subject: key, type }) : events.bySubject({ subject: key });
+  const range = before ? base.lt({ id: before }) : base;
+  const { data } = await range.go({ order: "desc", count: limit + 1, limit: limit + 1 });
+  const page = data.slice(0, limit).map((item) => fromPayload(item.payload));
+  const last = page[page.length - 1];
+  return { events: page, nextCursor: data.length > limit && last ? sealCursor([last.id], query) : null };
+};
