@@ -42,9 +42,20 @@ describe("the served OpenAPI document says precisely what the service does", () 
           timestamps.push(at);
           expect(schema.format, at).toBe("date-time");
         }
-    // createdAt, lastLoginAt, expiresAt (keys, codes, uploads, tokens), revokedAt, lastUsedAt, tokensValidAfter, checkedAt
+    // createdAt, lastLoginAt, expiresAt (keys, codes, uploads, tokens), revokedAt, lastUsedAt, tokensValidAfter, checkedAt,
+    // and a webhook dead letter's firstAttemptAt / failedAt
     const names = new Set(timestamps.map((t) => t.split(".").pop()));
-    expect([...names].sort()).toEqual(["checkedAt", "createdAt", "expiresAt", "lastLoginAt", "lastUsedAt", "revokedAt", "tokensValidAfter"]);
+    expect([...names].sort()).toEqual([
+      "checkedAt",
+      "createdAt",
+      "expiresAt",
+      "failedAt",
+      "firstAttemptAt",
+      "lastLoginAt",
+      "lastUsedAt",
+      "revokedAt",
+      "tokensValidAfter",
+    ]);
   });
 
   it("names the origin the request reached as its server: an absolute URL, not '/'", async () => {

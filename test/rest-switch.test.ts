@@ -22,7 +22,7 @@ const HEADERS = ["content-type", "retry-after", "location", "www-authenticate", 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 const USER_KEYS = ["id", "email", "name", "handle", "createdAt", "lastLoginAt", "activationCode", "iconUrl", "avatarUrl"];
 /** What differs between two runs of a contract case (each run has its own users, keys and tokens). */
-const RUN_KEYS = [...USER_KEYS, "userId", "sub", "expiresAt", "keyId", "apiKey", "lastUsedAt", "revokedAt", "accessToken", "idToken", "refreshToken", "resetCode", "tokensValidAfter", "fields", "key"];
+const RUN_KEYS = [...USER_KEYS, "userId", "sub", "expiresAt", "at", "failedAt", "firstAttemptAt", "keyId", "apiKey", "lastUsedAt", "revokedAt", "accessToken", "idToken", "refreshToken", "resetCode", "tokensValidAfter", "fields", "key"];
 
 /** What is compared: status, the headers that matter (ids and waits generalised), the body with `keys` masked. */
 const view = ({ answer, keys = [] }: Awaited<ReturnType<Run>>) => {
