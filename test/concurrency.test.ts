@@ -2,7 +2,7 @@ import { ListUsersCommand, type UserType } from "@aws-sdk/client-cognito-identit
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { Config, User } from "@iam/core";
-import { cognito } from "../packages/core/src/aws.ts";
+import { cognito } from "../packages/core/src/adapters/aws.ts";
 import { db } from "../packages/core/src/dynamo/service.ts";
 import { newUser, registered, rest } from "./helpers.ts";
 

@@ -30,7 +30,7 @@ export default async function setup(project: TestProject) {
   // The IAM audit: record what the shared server's SDK clients (the ones core uses) send.
   const sdkCommandLog = sdkCommandLogDir();
   await rm(sdkCommandLog, { recursive: true, force: true });
-  const { cognito, dynamo, s3 } = await import("../packages/core/src/aws.ts");
+  const { cognito, dynamo, s3 } = await import("../packages/core/src/adapters/aws.ts");
   recordClients(recorder(sdkCommandLog), { dynamo: dynamo(), cognito: cognito(), s3: s3() });
   const server = await startServer(await getPort());
   project.provide("sdkCommandLog", sdkCommandLog);

@@ -82,7 +82,7 @@ export const bearer = (token: string) => ({ authorization: `Bearer ${token}`, "x
  */
 export const itemsMentioning = async (value: string) => {
   const { ScanCommand } = await import("@aws-sdk/lib-dynamodb");
-  const { documentClient } = await import("../packages/core/src/aws.ts");
+  const { documentClient } = await import("../packages/core/src/adapters/aws.ts");
   const { Config } = await import("@iam/core");
   const found: Record<string, unknown>[] = [];
   let ExclusiveStartKey: Record<string, unknown> | undefined;

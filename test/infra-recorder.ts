@@ -1,5 +1,5 @@
 /**
- * Records what the service's AWS SDK clients (packages/core/src/aws.ts) send during the integration
+ * Records what the service's AWS SDK clients (packages/core/src/adapters/aws.ts) send during the integration
  * run, so that the IAM audit (test/infra-permissions.test.ts, run after every integration file) can
  * derive each function's permissions from what the code really does and compare them with what
  * infra grants.

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Config } from "@iam/core";
-import { dynamo } from "../packages/core/src/aws.ts";
+import { dynamo } from "../packages/core/src/adapters/aws.ts";
 import { createApp } from "../packages/functions/src/app.ts";
 import { activeUser } from "./helpers.ts";
 

@@ -3,7 +3,7 @@ import { db } from "../packages/core/src/dynamo/service.ts";
 import { hashCode } from "../packages/core/src/user/codes.ts";
 import { ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 import { Config } from "@iam/core";
-import { s3 } from "../packages/core/src/aws.ts";
+import { s3 } from "../packages/core/src/adapters/aws.ts";
 import { userPrefixes } from "../packages/core/src/assets/prefixes.ts";
 import { activeUser, bearer, itemsMentioning, registered, rest } from "./helpers.ts";
 

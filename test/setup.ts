@@ -11,7 +11,7 @@ Object.assign(process.env, inject("stackEnv"));
 // still see every connection.
 const sdkCommandLog = inject("sdkCommandLog");
 recordRan(sdkCommandLog, expect.getState().testPath ?? "?");
-vi.mock(import("../packages/core/src/aws.ts"), async (importOriginal) => {
+vi.mock(import("../packages/core/src/adapters/aws.ts"), async (importOriginal) => {
   const aws = await importOriginal();
   recordClients(recorder(sdkCommandLog), { dynamo: aws.dynamo(), cognito: aws.cognito(), s3: aws.s3(), eventBridge: aws.eventBridge(), sqs: aws.sqs() });
   return aws;

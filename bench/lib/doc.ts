@@ -25,7 +25,7 @@ How each figure is made:
    layers in between are timed in the same interleaving (ElectroDB alone, the Hono app without the
    Lambda adapter), to show where the added time goes.
 2. **Requests per route.** Middleware on the service's own SDK clients (\`dynamo()\`, \`cognito()\`,
-   \`s3()\` of packages/core/src/aws.ts) records each command's name while every route of the route
+   \`s3()\` of packages/core/src/adapters/aws.ts) records each command's name while every route of the route
    table is called once through the handler. Machine calls use the bootstrap API key (no
    DynamoDB lookup); a stored key adds one cached \`GetItem\` at most every 30 s.
 3. **Bundle and cold start.** esbuild with SST's settings for the \`Api\` function (bench/lib/esbuild.ts;

@@ -1,7 +1,7 @@
 import { ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 import { Resource } from "sst/resource";
 import { describe, expect, it } from "vitest";
-import { s3 } from "../../packages/core/src/aws.ts";
+import { s3 } from "../../packages/core/src/adapters/aws.ts";
 import { db } from "../../packages/core/src/dynamo/service.ts";
 import { Avatar, Config } from "../../packages/core/src/index.ts";
 import { createApp } from "../../packages/functions/src/app.ts";

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cognito, dynamo } from "../../packages/core/src/aws.ts";
+import { cognito, dynamo } from "../../packages/core/src/adapters/aws.ts";
 import { Password } from "../../packages/core/src/index.ts";
 import { db } from "../../packages/core/src/dynamo/service.ts";
 import { emailHash } from "../../packages/core/src/password/codes.ts";

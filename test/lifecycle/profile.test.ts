@@ -1,6 +1,6 @@
 import { AdminListGroupsForUserCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { describe, expect, it } from "vitest";
-import { cognito } from "../../packages/core/src/aws.ts";
+import { cognito } from "../../packages/core/src/adapters/aws.ts";
 import { Config, Profile } from "../../packages/core/src/index.ts";
 import { activeUser, apiKey, baseUrl, bearer, registered, rest } from "../helpers.ts";
 import { SERVER_ERROR, THROTTLED, failing } from "../support/aws-faults.ts";

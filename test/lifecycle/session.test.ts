@@ -1,7 +1,7 @@
 import { AdminGetUserCommand, AdminInitiateAuthCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { describe, expect, it } from "vitest";
 import { Config } from "../../packages/core/src/config.ts";
-import { cognito } from "../../packages/core/src/aws.ts";
+import { cognito } from "../../packages/core/src/adapters/aws.ts";
 import { sessionStart } from "../../packages/core/src/session/refresh.ts";
 import { createApp } from "../../packages/functions/src/app.ts";
 import { activeUser, apiKey, baseUrl, bearer, rest } from "../helpers.ts";

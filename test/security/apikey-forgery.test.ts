@@ -1,6 +1,6 @@
 import { randomInt } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dynamo } from "../../packages/core/src/aws.ts";
+import { dynamo } from "../../packages/core/src/adapters/aws.ts";
 import { createApp } from "../../packages/functions/src/app.ts";
 import { createKey } from "./keys.ts";
 

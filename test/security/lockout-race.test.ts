@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cognito, dynamo } from "../../packages/core/src/aws.ts";
+import { cognito, dynamo } from "../../packages/core/src/adapters/aws.ts";
 import { createApp } from "../../packages/functions/src/app.ts";
 import { createIamClient, iamErrorOf } from "../../packages/client/src/index.ts";
 import { activeUser, apiKey, baseUrl, newUser } from "../helpers.ts";

@@ -1,6 +1,6 @@
 import { DescribeUserPoolCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { describe, expect, it } from "vitest";
-import { cognito } from "../../packages/core/src/aws.ts";
+import { cognito } from "../../packages/core/src/adapters/aws.ts";
 import { Config, User } from "../../packages/core/src/index.ts";
 import { activeUser, bearer, newUser, rest } from "../helpers.ts";
 

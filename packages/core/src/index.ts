@@ -13,6 +13,7 @@ export { Profile } from "./profile/index.ts";
 export { Avatar } from "./avatar/index.ts";
 export { Directory } from "./directory/index.ts";
 export { withDeadline, remainingMs, DeadlineExceeded } from "./deadline.ts";
+export { dependencyFailure } from "./adapters/aws.ts";
 export { Reconciler } from "./reconcile/index.ts";
 export { Idempotency } from "./idempotency/index.ts";
 export { Health } from "./health/index.ts";

@@ -1,6 +1,6 @@
 import { TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
-import { AppError, isAppError, type ErrorCode } from "@iam/core";
+import { AppError, dependencyFailure, isAppError, type ErrorCode } from "@iam/core";
 
 /** Domain code → tRPC code. HTTP statuses tRPC has no code for are set in `statusOverride`. */
 const CODES: Record<ErrorCode, TRPC_ERROR_CODE_KEY> = {
@@ -16,40 +16,6 @@ const CODES: Record<ErrorCode, TRPC_ERROR_CODE_KEY> = {
   SERVICE_UNAVAILABLE: "SERVICE_UNAVAILABLE",
 };
 
-/** AWS SDK error names that mean "slow down / try again", whatever the service. */
-const THROTTLED = new Set([
-  "TooManyRequestsException",
-  "ThrottlingException",
-  "ProvisionedThroughputExceededException",
-  "RequestLimitExceeded",
-  "LimitExceededException",
-]);
-/** Error names of a dependency that is down, slow or failing: timeouts, our own deadline, a server fault. */
-const UNAVAILABLE = new Set([
-  "InternalServerError",
-  "InternalErrorException",
-  "ServiceUnavailable",
-  "TimeoutError",
-  "DeadlineExceeded",
-  "AbortError",
-]);
-/** Node socket errors: the dependency refused, reset or dropped the connection. */
-const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN", "ECONNABORTED", "UND_ERR_SOCKET"]);
-
-type SdkErrorShape = { name?: unknown; code?: unknown; $fault?: unknown; $metadata?: { httpStatusCode?: unknown }; $retryable?: { throttling?: unknown } };
-
-/** What a dependency's error says about the dependency: throttled, unavailable, or neither (a bug, or an answer). */
-const dependencyState = (c: unknown): "throttled" | "unavailable" | undefined => {
-  const e = (c ?? {}) as SdkErrorShape;
-  const name = typeof e.name === "string" ? e.name : "";
-  const status = typeof e.$metadata?.httpStatusCode === "number" ? e.$metadata.httpStatusCode : undefined;
-  if (THROTTLED.has(name) || status === 429 || e.$retryable?.throttling === true) return "throttled";
-  if (UNAVAILABLE.has(name) || (typeof e.code === "string" && NETWORK_CODES.has(e.code))) return "unavailable";
-  // An AWS service's own 5xx (its `$fault` is "server"), modeled or not.
-  if (e.$fault === "server" || (status !== undefined && status >= 500)) return "unavailable";
-  return undefined;
-};
-
 const causes = function* (e: unknown): Generator<unknown> {
   for (let c = e, depth = 0; c && depth < 6; c = (c as { cause?: unknown }).cause, depth++) yield c;
 };
@@ -59,7 +25,7 @@ export const toTRPCError = (error: TRPCError): TRPCError => {
   if (error.code !== "INTERNAL_SERVER_ERROR") return error;
   for (const c of causes(error.cause)) {
     if (isAppError(c)) return new TRPCError({ code: CODES[c.code], message: c.message, cause: c });
-    const state = dependencyState(c);
+    const state = dependencyFailure(c);
     if (state === "throttled") {
       const app = new AppError("TOO_MANY_REQUESTS", "Too many requests, retry later", { retryAfterSeconds: 1 }, { cause: c });
       return new TRPCError({ code: "TOO_MANY_REQUESTS", message: app.message, cause: app });

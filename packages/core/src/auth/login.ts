@@ -1,10 +1,9 @@
-import type { AuthenticationResultType } from "@aws-sdk/client-cognito-identity-provider";
 import { decomposeUnverifiedJwt } from "aws-jwt-verify/jwt";
 import { AppError } from "../errors.ts";
 import type { UserItem } from "../user/mapper.ts";
 import { isRevoked } from "../user/sessions.ts";
 import { findById } from "../user/store.ts";
-import * as Cognito from "./cognito.ts";
+import * as Cognito from "../adapters/cognito.ts";
 import { giveBack, reserve, type Attempt } from "./lockout.ts";
 import { sessionStartOf } from "./verifier.ts";
 
@@ -18,15 +17,6 @@ export type Tokens = {
 
 const invalid = () => new AppError("UNAUTHORIZED", "Invalid email or password");
 
-/** What Cognito (and cognito-local, which says InvalidPasswordException) answers for bad credentials. */
-const BAD_CREDENTIALS = new Set([
-  "NotAuthorizedException",
-  "UserNotFoundException",
-  "UserNotConfirmedException",
-  "InvalidPasswordException",
-  "PasswordResetRequiredException",
-]);
-
 /**
  * The password check under a reserved attempt. Bad credentials are a failure: the attempt keeps
  * its place in the lockout counters. Any other error (throttling, an outage) is no verdict on the
@@ -38,15 +28,16 @@ export const checkPassword = async (
   email: string,
   password: string,
   wrong: () => AppError = invalid,
-): Promise<AuthenticationResultType & { AccessToken: string }> => {
+): Promise<Cognito.SignedIn> => {
+  let result: Cognito.SignedIn | null;
   try {
-    const result = await Cognito.passwordAuth(email, password);
-    return { ...result, AccessToken: result.AccessToken ?? "" };
+    result = await Cognito.passwordAuth(email, password);
   } catch (e) {
-    if (BAD_CREDENTIALS.has((e as Error).name)) throw wrong();
     await giveBack(attempt).catch(() => undefined);
     throw e;
   }
+  if (!result) throw wrong();
+  return result;
 };
 
 const claimsOf = (jwt: string): Record<string, unknown> => decomposeUnverifiedJwt(jwt).payload;
@@ -58,7 +49,7 @@ const MAX_SIGN_INS = 3;
  * tokens, wait for the next second (at most ~1 s) and sign in again — not a failure: Cognito has
  * just accepted this password. The check itself is not loosened.
  */
-const liveTokens = async (attempt: Attempt, user: UserItem, email: string, password: string, first: AuthenticationResultType & { AccessToken: string }) => {
+const liveTokens = async (attempt: Attempt, user: UserItem, email: string, password: string, first: Cognito.SignedIn) => {
   let result = first;
   // The user is CONFIRMED (checked by the caller): of the liveness rule, only the revocation is left.
   for (let signIns = 1; isRevoked(user, sessionStartOf(claimsOf(result.AccessToken))); signIns++) {

@@ -6,7 +6,7 @@ import { AppError } from "../errors.ts";
 import { toInfo, type UserItem } from "../user/mapper.ts";
 import type { Info } from "../user/schema.ts";
 import { getById } from "../user/store.ts";
-import { deleteObject, putObject, readObject, type StoredObject } from "./objects.ts";
+import { deleteObject, putObject, readObject, type StoredObject } from "../adapters/s3.ts";
 import { AVATAR_MAX_BYTES, TYPE_NAMES, avatarPrefix, publishedKeyOf, storedAvatarKey, typeOfKey, uploadPrefix, type AvatarType } from "./rules.ts";
 
 /** Why the uploaded bytes are not an acceptable avatar of the declared type, or undefined when they are. */

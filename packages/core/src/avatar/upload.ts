@@ -1,6 +1,4 @@
-import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
-import { s3 } from "../aws.ts";
-import { Config } from "../config.ts";
+import { presignedUpload } from "../adapters/s3.ts";
 import { newCode } from "../user/codes.ts";
 import { getById } from "../user/store.ts";
 import { AVATAR_MAX_BYTES, AVATAR_TYPES, uploadPrefix, type AvatarType } from "./rules.ts";
@@ -27,15 +25,6 @@ export type UploadTicket = {
 export const requestUpload = async (userId: string, contentType: AvatarType): Promise<UploadTicket> => {
   await getById(userId);
   const key = `${uploadPrefix(userId)}${newCode()}.${AVATAR_TYPES[contentType]}`;
-  const { url, fields } = await createPresignedPost(s3(), {
-    Bucket: Config.bucketName,
-    Key: key,
-    Conditions: [
-      ["content-length-range", 1, AVATAR_MAX_BYTES],
-      ["eq", "$Content-Type", contentType],
-    ],
-    Fields: { "Content-Type": contentType },
-    Expires: UPLOAD_TTL_SECONDS,
-  });
+  const { url, fields } = await presignedUpload(key, contentType, AVATAR_MAX_BYTES, UPLOAD_TTL_SECONDS);
   return { url, fields, key, maxBytes: AVATAR_MAX_BYTES, expiresAt: new Date(Date.now() + UPLOAD_TTL_SECONDS * 1000).toISOString() };
 };

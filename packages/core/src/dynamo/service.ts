@@ -1,5 +1,5 @@
 import { Service } from "electrodb";
-import { documentClient } from "../aws.ts";
+import { documentClient } from "../adapters/aws.ts";
 import { Config } from "../config.ts";
 import { ActivationEntity } from "./entities/activation.ts";
 import { ApiKeyEntity } from "./entities/apikey.ts";

@@ -1,5 +1,4 @@
-import { PutEventsCommand, type PutEventsRequestEntry, type PutEventsResultEntry } from "@aws-sdk/client-eventbridge";
-import { eventBridge } from "../aws.ts";
+import { MAX_ENTRIES, putEvents, type BusEntry, type PutAnswer } from "../adapters/eventbridge.ts";
 import { EVENT_SOURCE } from "./catalogue.ts";
 import { fromPayload } from "./store.ts";
 
@@ -15,10 +14,7 @@ export type StreamRecord = {
   dynamodb?: { SequenceNumber?: string; NewImage?: Record<string, { S?: string }> };
 };
 
-/** EventBridge takes at most 10 entries per PutEvents. */
-export const MAX_ENTRIES = 10;
-/** Per-entry errors that retrying cannot fix: the record is skipped (and logged), never retried forever. */
-const PERMANENT = new Set(["MalformedDetail", "InvalidArgument", "ValidationException"]);
+export { MAX_ENTRIES };
 const RETRIES = 3;
 
 /** The event a stream record inserted, if it is an event item; undefined for any other record. */
@@ -47,7 +43,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 export const publish = async (records: readonly StreamRecord[], busName: string): Promise<PublishResult> => {
   const result: PublishResult = { published: 0, skipped: [] };
-  const pending: { sequenceNumber: string; entry: PutEventsRequestEntry }[] = [];
+  const pending: { sequenceNumber: string; entry: BusEntry }[] = [];
   for (const record of records) {
     const sequenceNumber = record.dynamodb?.SequenceNumber ?? "";
     const payload = eventPayloadOf(record);
@@ -56,7 +52,7 @@ export const publish = async (records: readonly StreamRecord[], busName: string)
       const event = fromPayload(payload);
       pending.push({
         sequenceNumber,
-        entry: { EventBusName: busName, Source: EVENT_SOURCE, DetailType: event.type, Detail: JSON.stringify(event), Time: new Date(event.at) },
+        entry: { busName, source: EVENT_SOURCE, detailType: event.type, detail: JSON.stringify(event), time: new Date(event.at) },
       });
     } catch (e) {
       result.skipped.push({ sequenceNumber, reason: `unreadable event: ${(e as Error).message.slice(0, 200)}` });
@@ -67,19 +63,20 @@ export const publish = async (records: readonly StreamRecord[], busName: string)
   for (let start = 0; start < pending.length; start += MAX_ENTRIES) {
     let chunk = pending.slice(start, start + MAX_ENTRIES);
     for (let attempt = 0; chunk.length > 0; attempt++) {
-      let answers: PutEventsResultEntry[];
+      let answers: PutAnswer[];
       try {
-        ({ Entries: answers = [] } = await eventBridge().send(new PutEventsCommand({ Entries: chunk.map((c) => c.entry) })));
+        answers = await putEvents(chunk.map((c) => c.entry));
       } catch {
         // The SDK has retried already: this chunk and everything after it are for the next invocation.
-        answers = chunk.map(() => ({ ErrorCode: "RequestFailed" }));
+        answers = chunk.map(() => ({ ok: false, permanent: false, reason: "RequestFailed" }));
         attempt = RETRIES;
       }
       const retry: typeof pending = [];
       chunk.forEach((item, i) => {
-        const code = answers[i]?.ErrorCode;
-        if (!code) result.published++;
-        else if (PERMANENT.has(code)) result.skipped.push({ sequenceNumber: item.sequenceNumber, reason: `${code}: ${answers[i]?.ErrorMessage ?? ""}` });
+        const answer: PutAnswer = answers[i] ?? { ok: true };
+        if (answer.ok) result.published++;
+        // Refused for good: the record is skipped (and logged), never retried forever.
+        else if (answer.permanent) result.skipped.push({ sequenceNumber: item.sequenceNumber, reason: answer.reason });
         else retry.push(item);
       });
       if (retry.length === 0) break;

@@ -1,6 +1,5 @@
-import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { z } from "zod";
-import { sqs } from "../aws.ts";
+import { sendMessage } from "../adapters/sqs.ts";
 import { Event } from "./event.ts";
 import { attempt, type Delivery, type Outcome, type WebhookSettings } from "./webhooks.ts";
 
@@ -36,7 +35,7 @@ export type QueueReport = {
 
 const enqueue = async (retry: Retry, queueUrl: string, now: number) => {
   const delay = Math.min(MAX_DELAY_SECONDS, Math.max(0, Math.ceil((retry.dueAt - now) / 1000)));
-  await sqs().send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(retry), DelaySeconds: delay }));
+  await sendMessage(queueUrl, JSON.stringify(retry), delay);
 };
 
 /** The deliveries a message asks for, or null when it is neither an event nor a retry (left for the DLQ). */

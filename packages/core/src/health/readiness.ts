@@ -1,5 +1,6 @@
-import { bucketReachable } from "../assets/objects.ts";
-import { findUser } from "../auth/cognito.ts";
+import { findUser } from "../adapters/cognito.ts";
+import { listNothingUnder } from "../adapters/s3.ts";
+import { UPLOADS_PREFIX } from "../assets/prefixes.ts";
 import { withDeadline } from "../deadline.ts";
 import { db } from "../dynamo/service.ts";
 
@@ -15,7 +16,8 @@ const probes = {
   dynamodb: () => db().entities.user.get({ id: "readiness-probe" }).go(),
   // AdminGetUser of a user that never exists: "no such user" is an answer.
   cognito: () => findUser("readiness-probe@invalid"),
-  s3: bucketReachable,
+  // A listing of no keys under a prefix the service lists anyway (HeadBucket needs more rights).
+  s3: () => listNothingUnder(UPLOADS_PREFIX),
 };
 
 const check = async (probe: () => Promise<unknown>): Promise<Check> => {

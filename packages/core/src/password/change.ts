@@ -1,10 +1,9 @@
-import * as Cognito from "../auth/cognito.ts";
+import * as Cognito from "../adapters/cognito.ts";
 import { giveBack, reserve } from "../auth/lockout.ts";
 import { checkPassword } from "../auth/login.ts";
 import { AppError } from "../errors.ts";
 import { recordRevocation, revokeSessions, type Revocation } from "../session/revoke.ts";
 import type { UserItem } from "../user/mapper.ts";
-import { rejectWeakPassword } from "./cognito-errors.ts";
 
 /**
  * The signed-in user changes their password. The current password is checked by signing in with
@@ -20,10 +19,6 @@ export const change = async (user: UserItem, currentPassword: string, newPasswor
   // Sessions end before the password changes (a crash or a lost answer below cannot leave them
   // alive), and again after it (a sign-in with the old password in between; Cognito's refresh tokens).
   await recordRevocation(user.id);
-  try {
-    await Cognito.setPassword(user.id, newPassword);
-  } catch (e) {
-    throw rejectWeakPassword(e);
-  }
+  await Cognito.setPassword(user.id, newPassword);
   return revokeSessions(user.id);
 };

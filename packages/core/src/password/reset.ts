@@ -1,4 +1,4 @@
-import * as Cognito from "../auth/cognito.ts";
+import * as Cognito from "../adapters/cognito.ts";
 import { clearAccount } from "../auth/lockout.ts";
 import { db } from "../dynamo/service.ts";
 import { retryTransaction } from "../dynamo/transaction.ts";
@@ -6,7 +6,6 @@ import { AppError } from "../errors.ts";
 import { recordRevocation, revokeSessions, type Revocation } from "../session/revoke.ts";
 import { hashCode } from "../user/codes.ts";
 import { findById } from "../user/store.ts";
-import { rejectWeakPassword } from "./cognito-errors.ts";
 
 const unknownCode = () => new AppError("NOT_FOUND", "Unknown or already used reset code");
 
@@ -47,7 +46,7 @@ export const reset = async (code: string, newPassword: string): Promise<{ userId
         resetPointer.create({ emailHash: pending.emailHash, codeHash, expiresAt: pending.expiresAt }).commit(),
       ])
       .go();
-    throw rejectWeakPassword(e);
+    throw e;
   }
   // Again after: a sign-in with the old password in between, and Cognito's own refresh tokens.
   const revocation = await revokeSessions(user.id);

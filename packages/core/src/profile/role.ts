@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import * as Cognito from "../auth/cognito.ts";
+import * as Cognito from "../adapters/cognito.ts";
 import { isConditionFailure } from "../dynamo/errors.ts";
 import { db } from "../dynamo/service.ts";
 import { retryTransaction } from "../dynamo/transaction.ts";

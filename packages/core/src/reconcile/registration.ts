@@ -1,4 +1,4 @@
-import * as Cognito from "../auth/cognito.ts";
+import * as Cognito from "../adapters/cognito.ts";
 import { db } from "../dynamo/service.ts";
 import { finishDeletion } from "../user/delete.ts";
 import { pendingDeletionOf } from "../user/store.ts";

@@ -1,4 +1,4 @@
-import * as Cognito from "../auth/cognito.ts";
+import * as Cognito from "../adapters/cognito.ts";
 import { ROLES } from "../dynamo/entities/user.ts";
 import { revokeSessions } from "../session/revoke.ts";
 import { findById } from "../user/store.ts";

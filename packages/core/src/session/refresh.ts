@@ -1,5 +1,5 @@
 import { decomposeUnverifiedJwt } from "aws-jwt-verify/jwt";
-import * as Cognito from "../auth/cognito.ts";
+import * as Cognito from "../adapters/cognito.ts";
 import { AppError } from "../errors.ts";
 import { isLive } from "../user/sessions.ts";
 import { findById } from "../user/store.ts";
@@ -12,9 +12,6 @@ export type RefreshedTokens = {
 };
 
 const invalid = () => new AppError("UNAUTHORIZED", "Invalid or expired refresh token");
-
-/** What Cognito answers for a refresh token it does not accept (unknown, expired, revoked, user gone). */
-const REFUSED = new Set(["NotAuthorizedException", "UserNotFoundException", "InvalidParameterException"]);
 
 const numericClaim = (token: string, claim: string): number | undefined => {
   try {
@@ -46,14 +43,9 @@ export const sessionStart = (refreshToken: string, accessToken: string): number 
  * sessions were revoked after this one began (logout, password change or reset, suspension).
  */
 export const refresh = async (refreshToken: string): Promise<RefreshedTokens> => {
-  let result;
-  try {
-    result = await Cognito.refreshAuth(refreshToken);
-  } catch (e) {
-    if (REFUSED.has((e as Error).name)) throw invalid();
-    throw e;
-  }
-  const { AccessToken = "", IdToken = "", ExpiresIn = 3600 } = result;
+  const result = await Cognito.refreshAuth(refreshToken);
+  if (!result) throw invalid();
+  const { AccessToken, IdToken = "", ExpiresIn = 3600 } = result;
   let sub: string;
   try {
     sub = String(decomposeUnverifiedJwt(AccessToken).payload.sub);

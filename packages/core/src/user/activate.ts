@@ -1,4 +1,4 @@
-import * as Cognito from "../auth/cognito.ts";
+import * as Cognito from "../adapters/cognito.ts";
 import { db } from "../dynamo/service.ts";
 import { retryTransaction } from "../dynamo/transaction.ts";
 import { AppError } from "../errors.ts";

@@ -1,5 +1,6 @@
-import { deleteUserObjects } from "../assets/objects.ts";
-import * as Cognito from "../auth/cognito.ts";
+import * as Cognito from "../adapters/cognito.ts";
+import { deleteUnder } from "../adapters/s3.ts";
+import { userPrefixes } from "../assets/prefixes.ts";
 import { UNIQUE_KINDS } from "../dynamo/entities/unique.ts";
 import { db } from "../dynamo/service.ts";
 import { retryTransaction } from "../dynamo/transaction.ts";
@@ -44,7 +45,7 @@ export const remove = async (id: string): Promise<void> => {
 
 /** Steps 2–4 of a deletion whose tombstone is written; each is idempotent, so running it twice is harmless. */
 export const finishDeletion = async (id: string): Promise<void> => {
-  await deleteUserObjects(id);
+  await deleteUnder(userPrefixes(id)); // pending uploads, avatars, and the pre-layout prefix
   await Cognito.deleteUser(id);
   await db().entities.deletion.delete({ userId: id }).go();
 };

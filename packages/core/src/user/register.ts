@@ -1,4 +1,5 @@
-import * as Cognito from "../auth/cognito.ts";
+import { refusedByService } from "../adapters/aws.ts";
+import * as Cognito from "../adapters/cognito.ts";
 import { db } from "../dynamo/service.ts";
 import { UNIQUE_KINDS, type UniqueKind } from "../dynamo/entities/unique.ts";
 import { Config } from "../config.ts";
@@ -24,11 +25,7 @@ const taken = async (values: Record<UniqueKind, string>): Promise<UniqueKind | u
 };
 
 /** True when the dependency answered (a 4xx, or our own verdict): nothing happened that we do not know of. */
-const answered = (e: unknown): boolean => {
-  if (e instanceof AppError) return true;
-  const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  return status !== undefined && status >= 400 && status < 500;
-};
+const answered = (e: unknown): boolean => e instanceof AppError || refusedByService(e);
 
 /**
  * Registration, a saga over two stores that a crash at any point cannot leave half-done:
@@ -151,15 +148,14 @@ const decide = async (intent: Intent, sub: string): Promise<"committed" | "not c
  * It is what a crash or an unfinished deletion left, and is removed so the address can register.
  */
 const createCognitoUser = async (email: string, password: string, values: Record<UniqueKind, string>) => {
-  try {
-    return await Cognito.createUser(email, password);
-  } catch (e) {
-    if ((e as Error).name !== "UsernameExistsException") throw e;
-    const existing = await Cognito.findUser(email);
-    const guarded = (await db().entities.unique.get({ kind: "email", value: values.email }).go({ consistent: true })).data;
-    if (!existing?.sub || guarded) throw conflict("email");
-    if (await pendingDeletionOf(email, existing.sub)) await finishDeletion(existing.sub);
-    else await Cognito.deleteUser(existing.sub);
-    return Cognito.createUser(email, password);
-  }
+  const created = await Cognito.createUser(email, password);
+  if (created !== "exists") return created;
+  const existing = await Cognito.findUser(email);
+  const guarded = (await db().entities.unique.get({ kind: "email", value: values.email }).go({ consistent: true })).data;
+  if (!existing?.sub || guarded) throw conflict("email");
+  if (await pendingDeletionOf(email, existing.sub)) await finishDeletion(existing.sub);
+  else await Cognito.deleteUser(existing.sub);
+  const again = await Cognito.createUser(email, password);
+  if (again === "exists") throw conflict("email");
+  return again;
 };

@@ -6,8 +6,9 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import { S3Client } from "@aws-sdk/client-s3";
 import { StandardRetryStrategy } from "@smithy/core/retry";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
+import { DeadlineExceeded, remainingMs } from "../deadline.ts";
+
 type RetryArgs = Parameters<StandardRetryStrategy["refreshRetryTokenForRetry"]>;
-import { DeadlineExceeded, remainingMs } from "./deadline.ts";
 
 /**
  * SDK clients, created once per process on first use. Region, credentials and endpoint
@@ -73,6 +74,43 @@ export const documentClient = once(() =>
 );
 export const cognito = once(() => new CognitoIdentityProviderClient(clientOptions()));
 export const s3 = once(() => new S3Client({ ...clientOptions(), forcePathStyle: true }));
-/** The stream publisher's and the webhook sender's (events/publish.ts, events/webhook-queue.ts). */
+/** The stream publisher's and the webhook sender's (adapters/eventbridge.ts, adapters/sqs.ts). */
 export const eventBridge = once(() => new EventBridgeClient(clientOptions()));
 export const sqs = once(() => new SQSClient(clientOptions()));
+
+/** AWS SDK error names that mean "slow down / try again", whatever the service. */
+const THROTTLED = new Set([
+  "TooManyRequestsException",
+  "ThrottlingException",
+  "ProvisionedThroughputExceededException",
+  "RequestLimitExceeded",
+  "LimitExceededException",
+]);
+/** Error names of a dependency that is down, slow or failing: timeouts, our own deadline, a server fault. */
+const UNAVAILABLE = new Set(["InternalServerError", "InternalErrorException", "ServiceUnavailable", "TimeoutError", "DeadlineExceeded", "AbortError"]);
+/** Node socket errors: the dependency refused, reset or dropped the connection. */
+const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN", "ECONNABORTED", "UND_ERR_SOCKET"]);
+
+type SdkErrorShape = { name?: unknown; code?: unknown; $fault?: unknown; $metadata?: { httpStatusCode?: unknown }; $retryable?: { throttling?: unknown } };
+
+/**
+ * What an error thrown by an SDK client says about the dependency: throttled, unavailable, or
+ * neither (a bug, or an answer). The one place that knows the SDKs' failure names; the edge maps
+ * the two states to 429 and 503.
+ */
+export const dependencyFailure = (error: unknown): "throttled" | "unavailable" | undefined => {
+  const e = (error ?? {}) as SdkErrorShape;
+  const name = typeof e.name === "string" ? e.name : "";
+  const status = typeof e.$metadata?.httpStatusCode === "number" ? e.$metadata.httpStatusCode : undefined;
+  if (THROTTLED.has(name) || status === 429 || e.$retryable?.throttling === true) return "throttled";
+  if (UNAVAILABLE.has(name) || (typeof e.code === "string" && NETWORK_CODES.has(e.code))) return "unavailable";
+  // An AWS service's own 5xx (its `$fault` is "server"), modeled or not.
+  if (e.$fault === "server" || (status !== undefined && status >= 500)) return "unavailable";
+  return undefined;
+};
+
+/** True when an AWS service answered the call with a 4xx: it was refused, so it did nothing we do not know of. */
+export const refusedByService = (error: unknown): boolean => {
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return status !== undefined && status >= 400 && status < 500;
+};

@@ -1,0 +1,7 @@
+import { SendMessageCommand } from "@aws-sdk/client-sqs";
+import { sqs } from "./aws.ts";
+
+/** Puts one message on the queue, delivered after `delaySeconds` (SQS allows at most 900). */
+export const sendMessage = async (queueUrl: string, body: string, delaySeconds: number): Promise<void> => {
+  await sqs().send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body, DelaySeconds: delaySeconds }));
+};
