@@ -19,7 +19,7 @@ const quick = process.env.BENCH_QUICK === "1";
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
 const fetches = jwksFetchCounter();
-const { handler } = await import("../packages/functions/src/handler.ts");
+const { handler } = await import("@iam/functions/handler");
 
 say("· fixture: register → activate → login through the handler");
 const user = await activeUser(handler, apiKey);

@@ -12,7 +12,7 @@ import { openSync, closeSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startStack } from "../packages/local/src/stack.ts";
+import { startStack } from "@iam/local/stack";
 import { writeBenchmarks } from "./lib/doc.ts";
 import { describeMachine } from "./lib/machine.ts";
 import { renderRun } from "./lib/report.ts";

@@ -2,8 +2,7 @@ import { ListUsersCommand, type UserType } from "@aws-sdk/client-cognito-identit
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { Config, User } from "@iam/core";
-import { cognito } from "../packages/core/src/adapters/aws.ts";
-import { db } from "../packages/core/src/dynamo/service.ts";
+import { cognito, db } from "@iam/core/testing";
 import { newUser, registered, rest } from "./helpers.ts";
 
 const poolUsers = async (): Promise<UserType[]> => {
@@ -73,7 +72,7 @@ describe("races", () => {
 
   it("20 concurrent badge issues keep all 20", async () => {
     const { user } = await registered();
-    const names = Object.keys((await import("@iam/core")).BADGES).filter((n) => n !== "NEW_MEMBER").slice(0, 20);
+    const names = Object.keys((await import("@iam/core")).Badge.BADGES).filter((n) => n !== "NEW_MEMBER").slice(0, 20);
     expect(names).toHaveLength(20);
     const results = await Promise.all(names.map((n) => rest(`/user/${user.id}/badge/${n}`, { method: "POST" })));
     expect(results.map((r) => r.status)).toEqual(Array(20).fill(200));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { appRouter } from "../packages/functions/src/router.ts";
+import { appRouter } from "@iam/functions/router";
 import { CONTRACT_CASES as cases } from "./contract-cases.ts";
 
 /**

@@ -1,8 +1,7 @@
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { describe, expect, inject, it } from "vitest";
 import { Config, Reconciler, User } from "@iam/core";
-import { documentClient } from "../packages/core/src/adapters/aws.ts";
-import { db } from "../packages/core/src/dynamo/service.ts";
+import { db, documentClient } from "@iam/core/testing";
 import { apiKey, newUser } from "./helpers.ts";
 import { startAppProcess, type AppProcess } from "./support/app-process.ts";
 import { backdate, cognitoHas, intentOf, tombstoneOf } from "./support/saga.ts";

@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { applyMergePatch } from "../packages/core/src/user/merge-patch.ts";
-import { createApp } from "../packages/functions/src/app.ts";
+import { createApp } from "@iam/functions/app";
 import { apiKey, baseUrl, registered } from "./helpers.ts";
+import { User } from "@iam/core";
 
 /**
  * The data blob over HTTP with the keys that break naive merges (`__proto__`, `constructor`,
@@ -62,7 +62,7 @@ describe("the data blob with any keys", () => {
         for (const [method, text] of steps) {
           const res = await send(method, path, text);
           expect(res.status, `${method} ${text} → ${res.text}`).toBe(200);
-          model = method === "PUT" ? JSON.parse(text) : applyMergePatch(model, JSON.parse(text));
+          model = method === "PUT" ? JSON.parse(text) : User.applyMergePatch(model, JSON.parse(text));
           expect(sorted(dataOf(res.text)), `${method} ${text}`).toEqual(sorted(model));
         }
         expect(sorted(dataOf((await send("GET", `/user/${user.id}`)).text))).toEqual(sorted(model));

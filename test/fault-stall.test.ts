@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startStack, type Stack } from "../packages/local/src/stack.ts";
+import { startStack, type Stack } from "@iam/local/stack";
 import { newUser } from "./helpers.ts";
 import { pidListeningOn, startAppProcess, type AppProcess } from "./support/app-process.ts";
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { Config, Reconciler, User } from "@iam/core";
-import { createApp } from "../packages/functions/src/app.ts";
+import { createApp } from "@iam/functions/app";
 import { itemsMentioning, newUser } from "./helpers.ts";
 import { SERVER_ERROR, THROTTLED, failing, restoreAllFaults } from "./support/aws-faults.ts";
 import { backdate, cognitoHas, intentOf, tombstoneOf } from "./support/saga.ts";

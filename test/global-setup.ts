@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import getPort from "get-port";
 import type { TestProject } from "vitest/node";
-import { startServer } from "../packages/local/src/server.ts";
-import { startStack } from "../packages/local/src/stack.ts";
+import { startServer } from "@iam/local/server";
+import { startStack } from "@iam/local/stack";
 import { recordClients, recorder, sdkCommandLogDir } from "./infra-recorder.ts";
 import { TEST_SETTINGS } from "./settings.ts";
 
@@ -30,7 +30,7 @@ export default async function setup(project: TestProject) {
   // The IAM audit: record what the shared server's SDK clients (the ones core uses) send.
   const sdkCommandLog = sdkCommandLogDir();
   await rm(sdkCommandLog, { recursive: true, force: true });
-  const { cognito, dynamo, s3 } = await import("../packages/core/src/adapters/aws.ts");
+  const { cognito, dynamo, s3 } = await import("@iam/core/testing");
   recordClients(recorder(sdkCommandLog), { dynamo: dynamo(), cognito: cognito(), s3: s3() });
   const server = await startServer(await getPort());
   project.provide("sdkCommandLog", sdkCommandLog);

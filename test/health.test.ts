@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createApp } from "../packages/functions/src/app.ts";
+import { createApp } from "@iam/functions/app";
 import { SERVER_ERROR, failing, restoreAllFaults } from "./support/aws-faults.ts";
 
 /** `/health` is liveness (calls nothing); `/health/ready` checks each dependency, cached a few seconds. */

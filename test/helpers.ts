@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createTRPCClient, httpLink } from "@trpc/client";
 import { inject } from "vitest";
-import type { AppRouter } from "../packages/functions/src/router.ts";
+import type { AppRouter } from "@iam/functions/router";
 
 export const baseUrl = () => inject("baseUrl");
 export const apiKey = () => inject("apiKey");
@@ -82,7 +82,7 @@ export const bearer = (token: string) => ({ authorization: `Bearer ${token}`, "x
  */
 export const itemsMentioning = async (value: string) => {
   const { ScanCommand } = await import("@aws-sdk/lib-dynamodb");
-  const { documentClient } = await import("../packages/core/src/adapters/aws.ts");
+  const { documentClient } = await import("@iam/core/testing");
   const { Config } = await import("@iam/core");
   const found: Record<string, unknown>[] = [];
   let ExclusiveStartKey: Record<string, unknown> | undefined;

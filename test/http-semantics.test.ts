@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createApp } from "../packages/functions/src/app.ts";
+import { createApp } from "@iam/functions/app";
 import { activeUser, apiKey, baseUrl, bearer, newUser, registered, rest } from "./helpers.ts";
 import { failing, restoreAllFaults } from "./support/aws-faults.ts";
 

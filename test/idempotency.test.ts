@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { ApiKey, Config } from "@iam/core";
-import { db } from "../packages/core/src/dynamo/service.ts";
-import { createApp } from "../packages/functions/src/app.ts";
-import { appRouter } from "../packages/functions/src/router.ts";
+import { db } from "@iam/core/testing";
+import { createApp } from "@iam/functions/app";
+import { appRouter } from "@iam/functions/router";
 import { itemsMentioning, newUser, rest } from "./helpers.ts";
 import { failing } from "./support/aws-faults.ts";
 import { cognitoHas } from "./support/saga.ts";

@@ -8,8 +8,8 @@ import { join } from "node:path";
 import { marshall } from "@aws-sdk/util-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Config, Events, TableDefinition } from "@iam/core";
-import { db } from "../packages/core/src/dynamo/service.ts";
-import { appRouter } from "../packages/functions/src/router.ts";
+import { db } from "@iam/core/testing";
+import { appRouter } from "@iam/functions/router";
 import { evaluateConfig, installSstGlobals, type Evaluated, type LinkDefinition, type Recorded } from "./fixtures/sst-globals.ts";
 import { grantedTo, unique } from "./infra-iam.ts";
 

@@ -46,7 +46,7 @@ const THIS_FILE = relative(ROOT, import.meta.filename);
  * directly. The audit checks that each handler reaches its entry point.
  */
 export const ENTRY_POINTS: Readonly<Record<string, string>> = {
-  Reconciler: "packages/core/src/reconcile/reconcile.ts",
+  Reconciler: "packages/core/src/reconcile/index.ts",
   PreTokenGeneration: "packages/functions/src/triggers/pre-token-generation.ts",
   // Event delivery (infra/events.ts): the stream subscriber and the webhook queue's subscriber.
   TableSubscriberEventPublisher: "packages/core/src/events/publish.ts",

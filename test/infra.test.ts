@@ -11,12 +11,8 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Entity } from "electrodb";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { TableDefinition } from "../packages/core/src/dynamo/table.ts";
-import { ROLES } from "../packages/core/src/dynamo/entities/user.ts";
-import { PasswordPolicy } from "../packages/core/src/user/schema.ts";
-import { PUBLIC_PREFIXES } from "../packages/core/src/assets/prefixes.ts";
-import * as Avatar from "../packages/core/src/avatar/rules.ts";
-import { badgeIconKey } from "../packages/core/src/badge/catalog.ts";
+import { Assets, Avatar, TableDefinition, User } from "@iam/core";
+import { ROLES } from "@iam/core/testing";
 import { CORS_ORIGINS, corsOriginsFor } from "../infra/settings.ts";
 import { Asset, Interpolation, Ref, evaluateConfig, installSstGlobals, type Evaluated, type Recorded } from "./fixtures/sst-globals.ts";
 
@@ -338,10 +334,10 @@ describe("infra (structure, not a deployment)", () => {
       expect(args.public).toBeUndefined();
       expect(args.policy).toEqual([{ principals: "*", actions: ["s3:GetObject"], paths: ["badges/*", "avatars/*"] }]);
       const paths: string[] = args.policy[0].paths;
-      expect(paths).toEqual(PUBLIC_PREFIXES.map((p) => `${p}*`));
-      const publicKey = Avatar.publishedKeyOf(`${Avatar.uploadPrefix(userId)}AAAAAAAAAAAAAAAAAAAAA.png`, userId);
-      for (const key of [badgeIconKey("NEW_MEMBER"), publicKey]) expect(paths.some((p) => covers(p, key)), key).toBe(true);
-      for (const key of [`${Avatar.uploadPrefix(userId)}AAAAAAAAAAAAAAAAAAAAA.png`, `users/${userId}/avatar/x.png`, "x"])
+      expect(paths).toEqual(Assets.PUBLIC_PREFIXES.map((p) => `${p}*`));
+      const publicKey = Avatar.publishedKeyOf(`${Assets.uploadPrefix(userId)}AAAAAAAAAAAAAAAAAAAAA.png`, userId);
+      for (const key of [Assets.badgeIconKey("NEW_MEMBER"), publicKey]) expect(paths.some((p) => covers(p, key)), key).toBe(true);
+      for (const key of [`${Assets.uploadPrefix(userId)}AAAAAAAAAAAAAAAAAAAAA.png`, `users/${userId}/avatar/x.png`, "x"])
         expect(paths.some((p) => covers(p, key)), key).toBe(false);
     });
 
@@ -353,8 +349,8 @@ describe("infra (structure, not a deployment)", () => {
     it("expires unconfirmed uploads after a day, and only them", () => {
       const { lifecycle } = one(prod.registry, "sst.aws.Bucket", "Assets").args;
       expect(lifecycle).toEqual([{ id: "expire-unconfirmed-uploads", prefix: "uploads/", expiresIn: "1 day" }]);
-      expect(Avatar.uploadPrefix(userId).startsWith(lifecycle[0].prefix)).toBe(true);
-      for (const p of PUBLIC_PREFIXES) expect(p.startsWith(lifecycle[0].prefix)).toBe(false);
+      expect(Assets.uploadPrefix(userId).startsWith(lifecycle[0].prefix)).toBe(true);
+      for (const p of Assets.PUBLIC_PREFIXES) expect(p.startsWith(lifecycle[0].prefix)).toBe(false);
     });
 
     it("uploads every badge icon as badges/<NAME>.svg with an SVG content type", () => {
@@ -386,19 +382,18 @@ describe("infra (structure, not a deployment)", () => {
       const pool = one(prod.registry, "sst.aws.CognitoUserPool", "UserPool").args;
       expect(pool.usernames).toEqual(["email"]);
       expect(pool.transform.userPool.passwordPolicy).toMatchObject({
-        minimumLength: PasswordPolicy.MinimumLength,
-        requireLowercase: PasswordPolicy.RequireLowercase,
-        requireUppercase: PasswordPolicy.RequireUppercase,
-        requireNumbers: PasswordPolicy.RequireNumbers,
-        requireSymbols: PasswordPolicy.RequireSymbols,
+        minimumLength: User.PasswordPolicy.MinimumLength,
+        requireLowercase: User.PasswordPolicy.RequireLowercase,
+        requireUppercase: User.PasswordPolicy.RequireUppercase,
+        requireNumbers: User.PasswordPolicy.RequireNumbers,
+        requireSymbols: User.PasswordPolicy.RequireSymbols,
       });
-      expect(PasswordPolicy).toEqual({
-        MinimumLength: 12,
-        RequireLowercase: false,
-        RequireUppercase: false,
-        RequireNumbers: false,
-        RequireSymbols: false,
-      });
+      // …and that policy is what the API checks: the same minimum length, and a composition rule
+      // only where the policy has one (a password of lower-case letters passes the API iff the pool takes it).
+      const policy = User.PasswordPolicy;
+      const lowerCaseOnly = "mellowtangerinequizzical".slice(0, policy.MinimumLength);
+      expect(User.NewPassword.safeParse(lowerCaseOnly).success).toBe(!policy.RequireUppercase && !policy.RequireNumbers && !policy.RequireSymbols);
+      expect(User.NewPassword.safeParse(lowerCaseOnly.slice(1)).success).toBe(false);
     });
 
     it("lets only the API create users, and protects the production pool from deletion", () => {

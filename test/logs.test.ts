@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApp } from "../packages/functions/src/app.ts";
-import { log, setLogDestination, setLogLevel } from "../packages/functions/src/log.ts";
+import { createApp } from "@iam/functions/app";
+import { log, setLogDestination, setLogLevel } from "@iam/functions/log";
 import { apiKey, newUser } from "./helpers.ts";
 
 /**

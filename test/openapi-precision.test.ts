@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { PasswordPolicy } from "../packages/core/src/user/schema.ts";
-import { createApp } from "../packages/functions/src/app.ts";
+import { createApp } from "@iam/functions/app";
 import { newUser, rest } from "./helpers.ts";
 import { viaTrpc } from "./lifecycle/contract-cases.ts";
 import { deref, leaves, operationsOf, requestLeaves, responseOf, servedDoc, typesOf, type Response, type Schema } from "./support/openapi-doc.ts";
+import { User } from "@iam/core";
 
 /**
  * What generators, validators and people reading `/openapi.json` rely on beyond its validity
@@ -78,7 +78,7 @@ describe("the served OpenAPI document says precisely what the service does", () 
       "POST /user body (application/json).password",
     ]);
     for (const { where, schema } of passwords) {
-      expect(schema, where).toMatchObject({ type: "string", minLength: PasswordPolicy.MinimumLength, maxLength: 256 });
+      expect(schema, where).toMatchObject({ type: "string", minLength: User.PasswordPolicy.MinimumLength, maxLength: 256 });
       expect(schema.pattern, where).toBeUndefined();
       expect(schema.description, where).toMatch(/common/);
     }

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { beforeAll, describe, expect, it } from "vitest";
 import { User } from "@iam/core";
-import { BODY_EXAMPLES, ERROR_CODES } from "../packages/functions/src/openapi-content.ts";
+import { BODY_EXAMPLES, ERROR_CODES } from "@iam/functions/openapi-content";
 import { ARTIFACTS, renderArtifacts } from "../packages/client/scripts/artifacts.ts";
 import { baseUrl } from "./helpers.ts";
 import { operationsOf, responseOf, servedDoc, type Doc } from "./support/openapi-doc.ts";

@@ -1,10 +1,7 @@
 import { ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 import { describe, expect, it } from "vitest";
-import { Config, Reconciler, User } from "@iam/core";
-import { userPrefixes } from "../packages/core/src/assets/prefixes.ts";
-import * as Cognito from "../packages/core/src/adapters/cognito.ts";
-import { s3 } from "../packages/core/src/adapters/aws.ts";
-import { db } from "../packages/core/src/dynamo/service.ts";
+import { Assets, Config, Reconciler, User } from "@iam/core";
+import { Cognito, db, s3 } from "@iam/core/testing";
 import { newUser } from "./helpers.ts";
 import { backdate, cognitoHas, intentOf, tombstoneOf } from "./support/saga.ts";
 
@@ -59,7 +56,7 @@ describe("reconciler", () => {
     const user = await register();
     const objectsUnder = async (Prefix: string) => (await s3().send(new ListObjectsV2Command({ Bucket: Config.bucketName, Prefix }))).Contents ?? [];
     // One object under each prefix that holds a user's files (upload, avatar, pre-layout folder).
-    for (const prefix of userPrefixes(user.id))
+    for (const prefix of Assets.userPrefixes(user.id))
       await s3().send(new PutObjectCommand({ Bucket: Config.bucketName, Key: `${prefix}avatar.png`, Body: "png" }));
     // The deletion's first step (user/delete.ts), an hour ago: the profile is gone, the tombstone stays.
     await db().entities.user.delete({ id: user.id }).go();
@@ -67,7 +64,7 @@ describe("reconciler", () => {
     await db().entities.deletion.put({ userId: user.id, email: user.email, deletedAt: anHourAgo, expiresAt: Math.floor(Date.now() / 1000) + 3600 }).go();
     const pass = await Reconciler.reconcile({ olderThanSeconds: 60 });
     expect(pass.deletions).toBeGreaterThanOrEqual(1);
-    for (const prefix of userPrefixes(user.id)) expect(await objectsUnder(prefix), prefix).toEqual([]);
+    for (const prefix of Assets.userPrefixes(user.id)) expect(await objectsUnder(prefix), prefix).toEqual([]);
     expect(await cognitoHas(user.id)).toBe(false);
     expect(await tombstoneOf(user.id)).toBeNull();
   });

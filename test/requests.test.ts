@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Config } from "@iam/core";
-import { dynamo } from "../packages/core/src/adapters/aws.ts";
-import { createApp } from "../packages/functions/src/app.ts";
+import { dynamo } from "@iam/core/testing";
+import { createApp } from "@iam/functions/app";
 import { activeUser } from "./helpers.ts";
 
 /**

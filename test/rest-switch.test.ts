@@ -1,7 +1,6 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { db } from "../packages/core/src/dynamo/service.ts";
-import { hashCode } from "../packages/core/src/user/codes.ts";
+import { db, hashCode } from "@iam/core/testing";
 import { CONTRACT_CASES } from "./contract-cases.ts";
 import { activeUser, baseUrl, bearer, newUser, registered, rest, withRestBase } from "./helpers.ts";
 import { createKey } from "./security/keys.ts";

@@ -1,10 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { db } from "../packages/core/src/dynamo/service.ts";
-import { hashCode } from "../packages/core/src/user/codes.ts";
+import { db, hashCode, s3 } from "@iam/core/testing";
 import { ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
-import { Config } from "@iam/core";
-import { s3 } from "../packages/core/src/adapters/aws.ts";
-import { userPrefixes } from "../packages/core/src/assets/prefixes.ts";
+import { Assets, Config } from "@iam/core";
 import { activeUser, bearer, itemsMentioning, registered, rest } from "./helpers.ts";
 
 const json = (body: unknown) => ({ body, headers: { "content-type": "application/json" } });
@@ -195,14 +192,14 @@ describe("hard delete", () => {
   it("removes the user from Cognito, every table item and S3, and frees email, name and handle", async () => {
     const { body, user, tokens } = await activeUser();
     // One object under each prefix that holds the user's files (upload, avatar, pre-layout folder).
-    for (const prefix of userPrefixes(user.id))
+    for (const prefix of Assets.userPrefixes(user.id))
       await s3().send(new PutObjectCommand({ Bucket: Config.bucketName, Key: `${prefix}avatar.png`, Body: "png" }));
     expect((await itemsMentioning(user.id)).length).toBeGreaterThanOrEqual(4); // profile + 3 guards
     const del = await rest(`/user/${user.id}`, { method: "DELETE" });
     expect(del.status).toBe(200);
     expect(await itemsMentioning(user.id)).toEqual([]);
     for (const value of [body.email, body.name.toLowerCase()]) expect(await itemsMentioning(value)).toEqual([]);
-    for (const prefix of userPrefixes(user.id)) {
+    for (const prefix of Assets.userPrefixes(user.id)) {
       const left = await s3().send(new ListObjectsV2Command({ Bucket: Config.bucketName, Prefix: prefix }));
       expect(left.Contents ?? [], prefix).toEqual([]);
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createApp } from "../packages/functions/src/app.ts";
+import { createApp } from "@iam/functions/app";
 import { apiKey, baseUrl, newUser, rest } from "./helpers.ts";
 
 /** The first vertical slice over REST: register → activate → login → me, and GET /user/{id}. */

@@ -1,8 +1,8 @@
 import { TRPCClientError } from "@trpc/client";
 import { describe, expect, it } from "vitest";
-import { createContextInner } from "../packages/functions/src/context.ts";
-import { appRouter } from "../packages/functions/src/router.ts";
-import { createCallerFactory } from "../packages/functions/src/trpc.ts";
+import { createContextInner } from "@iam/functions/context";
+import { appRouter } from "@iam/functions/router";
+import { createCallerFactory } from "@iam/functions/trpc";
 import { apiKey, newUser, rest, trpc } from "./helpers.ts";
 
 const caller = (ctx: Partial<Parameters<typeof createContextInner>[0]> = {}) =>

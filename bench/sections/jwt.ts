@@ -1,7 +1,6 @@
 import { createPublicKey, verify, type JsonWebKey, type KeyObject } from "node:crypto";
 import { decomposeUnverifiedJwt } from "aws-jwt-verify/jwt";
-import { Auth } from "../../packages/core/src/auth/index.ts";
-import { Config } from "../../packages/core/src/config.ts";
+import { Auth, Config } from "@iam/core";
 import type { JwtResult } from "../lib/results.ts";
 import { interleave, summarize } from "../lib/stats.ts";
 

@@ -1,8 +1,8 @@
 import { AdminInitiateAuthCommand, CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { DynamoDBClient, GetItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
-import { Config } from "../../packages/core/src/config.ts";
-import { db } from "../../packages/core/src/dynamo/service.ts";
-import { createApp } from "../../packages/functions/src/app.ts";
+import { Config } from "@iam/core";
+import { db } from "@iam/core/testing";
+import { createApp } from "@iam/functions/app";
 import { apiEvent, invoke, type Handler } from "../lib/lambda.ts";
 import type { Comparison, Layer } from "../lib/results.ts";
 import { interleave, summarize } from "../lib/stats.ts";

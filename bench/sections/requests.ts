@@ -1,4 +1,4 @@
-import { cognito, dynamo, s3 } from "../../packages/core/src/adapters/aws.ts";
+import { cognito, dynamo, s3 } from "@iam/core/testing";
 import { apiEvent, invoke, json, type Handler } from "../lib/lambda.ts";
 import type { RequestCount } from "../lib/results.ts";
 import type { BenchUser } from "./fixture.ts";

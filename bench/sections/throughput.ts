@@ -2,7 +2,7 @@ import { runNode } from "../lib/child.ts";
 import { createRequire } from "node:module";
 import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
 import getPort from "get-port";
-import { startServer } from "../../packages/local/src/server.ts";
+import { startServer } from "@iam/local/server";
 import type { LoadRun, ThroughputResult } from "../lib/results.ts";
 import { quantile } from "../lib/stats.ts";
 import type { BenchUser } from "./fixture.ts";

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { Events } from "@iam/core";
-import { createApp } from "../../packages/functions/src/app.ts";
+import { createApp } from "@iam/functions/app";
 import { apiKey } from "../helpers.ts";
 
 /** `GET /admin/webhooks/dead-letters`: admin scope, newest first, the directory's signed cursor. */

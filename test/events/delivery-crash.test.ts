@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { Webhook } from "standardwebhooks";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { Events } from "@iam/core";
-import { STATE_FILE } from "../../packages/local/src/events/delivery.ts";
+import { STATE_FILE } from "@iam/local/events/delivery";
 import { startReceiver, type Received } from "../support/webhook-receiver.ts";
 import { commitWithChange, eventOf } from "./writer.ts";
 

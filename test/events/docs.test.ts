@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
 import { Events } from "@iam/core";
-import { CATALOGUE_END, CATALOGUE_START, exampleEvent, renderCatalogue } from "../../packages/core/src/events/doc.ts";
+import { CATALOGUE_END, CATALOGUE_START, exampleEvent, renderCatalogue } from "@iam/core/testing";
 
 /** docs/EVENTS.md: its catalogue is the code's, and its three-line verification works. */
 const doc = readFileSync(join(import.meta.dirname, "../../docs/EVENTS.md"), "utf8");

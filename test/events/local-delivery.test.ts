@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Config, Events } from "@iam/core";
-import { startEventDelivery, type EventDelivery } from "../../packages/local/src/events/delivery.ts";
+import { startEventDelivery, type EventDelivery } from "@iam/local/events/delivery";
 import { startReceiver, type Received, type Receiver } from "../support/webhook-receiver.ts";
 import { commitEvents, commitWithChange, eventOf } from "./writer.ts";
 

@@ -5,9 +5,9 @@ import type { DynamoDBRecord, DynamoDBStreamEvent, SQSEvent, SQSRecord } from "a
 import { Webhook } from "standardwebhooks";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { Events } from "@iam/core";
-import { db } from "../../packages/core/src/dynamo/service.ts";
-import { createPublisher } from "../../packages/functions/src/events/publisher.ts";
-import { createWebhookSender } from "../../packages/functions/src/events/webhook-sender.ts";
+import { db } from "@iam/core/testing";
+import { createPublisher } from "@iam/functions/events/publisher";
+import { createWebhookSender } from "@iam/functions/events/webhook-sender";
 import { startReceiver, type Receiver } from "../support/webhook-receiver.ts";
 import { eventOf } from "./writer.ts";
 

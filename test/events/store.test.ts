@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { AppError, Config, Events } from "@iam/core";
-import { db } from "../../packages/core/src/dynamo/service.ts";
+import { db } from "@iam/core/testing";
 import { actor, commitWithChange, eventOf } from "./writer.ts";
 
 /**

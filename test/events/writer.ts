@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { Events } from "@iam/core";
-import { db } from "../../packages/core/src/dynamo/service.ts";
+import { db } from "@iam/core/testing";
 
 /**
  * Events written as a writer will write them (the writer side comes later): the event's put is

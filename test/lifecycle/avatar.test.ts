@@ -1,10 +1,9 @@
 import { ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 import { Resource } from "sst/resource";
 import { describe, expect, it } from "vitest";
-import { s3 } from "../../packages/core/src/adapters/aws.ts";
-import { db } from "../../packages/core/src/dynamo/service.ts";
-import { Avatar, Config } from "../../packages/core/src/index.ts";
-import { createApp } from "../../packages/functions/src/app.ts";
+import { db, s3 } from "@iam/core/testing";
+import { Avatar, Config } from "@iam/core";
+import { createApp } from "@iam/functions/app";
 import { activeUser, apiKey, baseUrl, bearer, registered, rest } from "../helpers.ts";
 import { trpcCall } from "./helpers.ts";
 

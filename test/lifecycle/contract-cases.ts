@@ -1,4 +1,4 @@
-import { appRouter } from "../../packages/functions/src/router.ts";
+import { appRouter } from "@iam/functions/router";
 import { activeUser, apiKey, baseUrl, bearer, newUser, registered, rest } from "../helpers.ts";
 
 /**

@@ -1,10 +1,10 @@
 import { PRIVATE_TABLE } from "./private-table.ts"; // first: this file lists a table of its own
 import { DeleteTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { documentClient } from "../../packages/core/src/adapters/aws.ts";
-import { Config } from "../../packages/core/src/index.ts";
-import { createApp } from "../../packages/functions/src/app.ts";
-import { credentials, provisionTable } from "../../packages/local/src/provision.ts";
+import { documentClient } from "@iam/core/testing";
+import { Config } from "@iam/core";
+import { createApp } from "@iam/functions/app";
+import { credentials, provisionTable } from "@iam/local/provision";
 import { apiKey, newUser } from "../helpers.ts";
 
 /**

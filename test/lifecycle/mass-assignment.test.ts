@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { db } from "../../packages/core/src/dynamo/service.ts";
-import { appRouter } from "../../packages/functions/src/router.ts";
+import { db } from "@iam/core/testing";
+import { appRouter } from "@iam/functions/router";
 import { activeUser, rest } from "../helpers.ts";
 import { ACCESS } from "../security/access-table.ts";
 import { LIFECYCLE_MUTATIONS } from "./mass-assignment.ts";

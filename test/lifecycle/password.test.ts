@@ -1,11 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cognito, dynamo } from "../../packages/core/src/adapters/aws.ts";
-import { Password } from "../../packages/core/src/index.ts";
-import { db } from "../../packages/core/src/dynamo/service.ts";
-import { emailHash } from "../../packages/core/src/password/codes.ts";
-import { hashCode } from "../../packages/core/src/user/codes.ts";
-import { createApp } from "../../packages/functions/src/app.ts";
+import { addressHash, cognito, db, dynamo, hashCode } from "@iam/core/testing";
+import { Password } from "@iam/core";
+import { createApp } from "@iam/functions/app";
 import { activeUser, apiKey, baseUrl, bearer, itemsMentioning, newUser, rest } from "../helpers.ts";
 import { failing } from "../support/aws-faults.ts";
 import { login, meStatus, pastRevocationSecond, trpcCall } from "./helpers.ts";
@@ -51,7 +48,7 @@ describe("password reset: POST /auth/password/forgot → POST /auth/password/res
     // An expired code, as TTL may not have swept it yet.
     const expired = randomUUID().replace(/-/g, "").slice(0, 21);
     await db()
-      .entities.passwordReset.create({ codeHash: hashCode(expired), emailHash: emailHash(body.email), userId: user.id, expiresAt: Math.floor(Date.now() / 1000) - 1 })
+      .entities.passwordReset.create({ codeHash: hashCode(expired), emailHash: addressHash(body.email), userId: user.id, expiresAt: Math.floor(Date.now() / 1000) - 1 })
       .go();
     const gone = await reset(expired, "Brand-New-Pass2");
     expect(gone.status).toBe(410);

@@ -1,7 +1,7 @@
 import { AdminListGroupsForUserCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { describe, expect, it } from "vitest";
-import { cognito } from "../../packages/core/src/adapters/aws.ts";
-import { Config, Profile } from "../../packages/core/src/index.ts";
+import { cognito } from "@iam/core/testing";
+import { Config, Profile } from "@iam/core";
 import { activeUser, apiKey, baseUrl, bearer, registered, rest } from "../helpers.ts";
 import { SERVER_ERROR, THROTTLED, failing } from "../support/aws-faults.ts";
 import { claims, login, meStatus, pastRevocationSecond, trpcCall } from "./helpers.ts";

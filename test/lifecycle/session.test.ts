@@ -1,9 +1,8 @@
 import { AdminGetUserCommand, AdminInitiateAuthCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { describe, expect, it } from "vitest";
-import { Config } from "../../packages/core/src/config.ts";
-import { cognito } from "../../packages/core/src/adapters/aws.ts";
-import { sessionStart } from "../../packages/core/src/session/refresh.ts";
-import { createApp } from "../../packages/functions/src/app.ts";
+import { Config, Session } from "@iam/core";
+import { cognito } from "@iam/core/testing";
+import { createApp } from "@iam/functions/app";
 import { activeUser, apiKey, baseUrl, bearer, rest } from "../helpers.ts";
 import { resigned } from "../security/cognito-local-jwt.ts";
 import { THROTTLED, failing } from "../support/aws-faults.ts";
@@ -110,9 +109,9 @@ describe("the session-start rule", () => {
   const jwt = (payload: Record<string, unknown>) => `e30.${Buffer.from(JSON.stringify(payload)).toString("base64url")}.sig`;
 
   it("takes the earliest of the access token's auth_time and a readable refresh token's iat", () => {
-    expect(sessionStart(jwt({ iat: 100 }), jwt({ auth_time: 500 }))).toBe(100); // a refresh that reset auth_time (unpatched cognito-local did)
-    expect(sessionStart("opaque.jwe.token.from.aws", jwt({ auth_time: 100 }))).toBe(100); // AWS: refresh token unreadable
-    expect(sessionStart("opaque", "unreadable")).toBe(0); // nothing known: refused by any revocation
+    expect(Session.sessionStart(jwt({ iat: 100 }), jwt({ auth_time: 500 }))).toBe(100); // a refresh that reset auth_time (unpatched cognito-local did)
+    expect(Session.sessionStart("opaque.jwe.token.from.aws", jwt({ auth_time: 100 }))).toBe(100); // AWS: refresh token unreadable
+    expect(Session.sessionStart("opaque", "unreadable")).toBe(0); // nothing known: refused by any revocation
   });
 });
 

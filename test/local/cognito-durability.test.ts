@@ -11,8 +11,8 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import getPort from "get-port";
 import { afterAll, describe, expect, it } from "vitest";
-import { startCognito } from "../../packages/local/src/emulators.ts";
-import { credentials, provisionUserPool } from "../../packages/local/src/provision.ts";
+import { startCognito } from "@iam/local/emulators";
+import { credentials, provisionUserPool } from "@iam/local/provision";
 
 /**
  * cognito-local keeps its users in JSON files. Under concurrent writes, and when the process is

@@ -10,7 +10,7 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import { Config } from "@iam/core";
 import { describe, expect, it } from "vitest";
-import { cognito } from "../../packages/core/src/adapters/aws.ts";
+import { cognito } from "@iam/core/testing";
 
 /**
  * The local Cognito behaves like AWS where the service's session rules depend on it. Each case

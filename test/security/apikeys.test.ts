@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { db } from "../../packages/core/src/dynamo/service.ts";
+import { db } from "@iam/core/testing";
 import { itemsMentioning, rest } from "../helpers.ts";
 import { createKey } from "./keys.ts";
 

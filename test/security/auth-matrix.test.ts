@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { SCOPES } from "@iam/core";
-import { appRouter } from "../../packages/functions/src/router.ts";
-import type { Meta } from "../../packages/functions/src/trpc.ts";
+import { ApiKey } from "@iam/core";
+import { appRouter } from "@iam/functions/router";
+import type { Meta } from "@iam/functions/trpc";
 import { activeUser, baseUrl, rest } from "../helpers.ts";
 import { ACCESS } from "./access-table.ts";
 import { allScopesBut, createKey } from "./keys.ts";
@@ -44,7 +44,7 @@ describe("auth matrix: every procedure × every kind of caller", () => {
   });
 
   it("gives 0 unauthorized 2xx, and lets the right caller through", async () => {
-    const revoked = await createKey(SCOPES);
+    const revoked = await createKey(ApiKey.SCOPES);
     expect((await rest(`/admin/keys/${revoked.keyId}`, { method: "DELETE" })).status).toBe(200);
     const suspended = await activeUser();
     expect((await rest(`/user/${suspended.user.id}/status/SUSPENDED`, { method: "PATCH" })).status).toBe(200);
@@ -65,7 +65,7 @@ describe("auth matrix: every procedure × every kind of caller", () => {
         denied.push(["key lacking the scope", { "x-api-key": (await createKey(allScopesBut(scope))).apiKey }]);
         denied.push(["user bearer token", { authorization: `Bearer ${user.tokens.accessToken}` }]);
       } else if (access === "bearer") {
-        denied.push(["admin key", { "x-api-key": (await createKey(SCOPES)).apiKey }]);
+        denied.push(["admin key", { "x-api-key": (await createKey(ApiKey.SCOPES)).apiKey }]);
       }
       for (const [who, headers] of denied) {
         const res = await call(name, headers);

@@ -1,8 +1,8 @@
 import { serve, type ServerType } from "@hono/node-server";
 import getPort from "get-port";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createApp } from "../../packages/functions/src/app.ts";
-import { openApiDocument } from "../../packages/functions/src/openapi.ts";
+import { createApp } from "@iam/functions/app";
+import { openApiDocument } from "@iam/functions/openapi";
 import { activeUser, apiKey } from "../helpers.ts";
 
 /**

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { createApp } from "../../packages/functions/src/app.ts";
-import { openApiDocument } from "../../packages/functions/src/openapi.ts";
+import { createApp } from "@iam/functions/app";
+import { openApiDocument } from "@iam/functions/openapi";
 import { apiKey } from "../helpers.ts";
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { db } from "../../packages/core/src/dynamo/service.ts";
-import { createApp } from "../../packages/functions/src/app.ts";
-import { appRouter } from "../../packages/functions/src/router.ts";
+import { db } from "@iam/core/testing";
+import { createApp } from "@iam/functions/app";
+import { appRouter } from "@iam/functions/router";
 import { apiKey, activeUser, newUser, registered, rest } from "../helpers.ts";
 import { LIFECYCLE_MUTATIONS } from "../lifecycle/mass-assignment.ts";
 import { failing } from "../support/aws-faults.ts";

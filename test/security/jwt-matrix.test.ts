@@ -7,7 +7,7 @@ import {
   CreateUserPoolCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { beforeAll, describe, expect, it } from "vitest";
-import { cognito } from "../../packages/core/src/adapters/aws.ts";
+import { cognito } from "@iam/core/testing";
 import { activeUser, baseUrl, bearer, rest } from "../helpers.ts";
 import { b64, parts, publicPem, rs256 } from "./cognito-local-jwt.ts";
 

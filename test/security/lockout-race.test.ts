@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cognito, dynamo } from "../../packages/core/src/adapters/aws.ts";
-import { createApp } from "../../packages/functions/src/app.ts";
-import { createIamClient, iamErrorOf } from "../../packages/client/src/index.ts";
+import { cognito, dynamo } from "@iam/core/testing";
+import { createApp } from "@iam/functions/app";
+import { createIamClient, iamErrorOf } from "@user-iam/client";
 import { activeUser, apiKey, baseUrl, newUser } from "../helpers.ts";
 import { TEST_SETTINGS } from "../settings.ts";
 

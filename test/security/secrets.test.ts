@@ -4,10 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Resource } from "sst/resource";
 import { afterEach, describe, expect, it } from "vitest";
-import { Config } from "../../packages/core/src/config.ts";
-import { createApp } from "../../packages/functions/src/app.ts";
-import { StartError } from "../../packages/local/src/emulators.ts";
-import { rememberedSecret, startStack } from "../../packages/local/src/stack.ts";
+import { Config } from "@iam/core";
+import { createApp } from "@iam/functions/app";
+import { StartError } from "@iam/local/emulators";
+import { rememberedSecret, startStack } from "@iam/local/stack";
 import { apiKey } from "../helpers.ts";
 
 const app = createApp();

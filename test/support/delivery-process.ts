@@ -3,8 +3,8 @@
  * configuration and the webhook settings come from the environment the test gives it, the state
  * folder from `EVENTS_DATA_DIR`. Prints `caught-up` once it has read the stream to its end.
  */
-import { Config } from "../../packages/core/src/index.ts";
-import { startEventDelivery, webhookSettings } from "../../packages/local/src/events/delivery.ts";
+import { Config } from "@iam/core";
+import { startEventDelivery, webhookSettings } from "@iam/local/events/delivery";
 
 const delivery = await startEventDelivery({
   ...webhookSettings(process.env, process.env.IAM_WEBHOOK_SECRET ?? ""),

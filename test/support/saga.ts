@@ -1,7 +1,6 @@
 import { AdminGetUserCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { Config } from "@iam/core";
-import { cognito } from "../../packages/core/src/adapters/aws.ts";
-import { db } from "../../packages/core/src/dynamo/service.ts";
+import { cognito, db } from "@iam/core/testing";
 
 /** Whether the pool has a user by this username (e-mail or sub), through the service's own SDK client. */
 export const cognitoHas = async (username: string) => {

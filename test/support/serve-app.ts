@@ -4,7 +4,7 @@
  * `npm start` passes it. Prints one line, `listening <url>`, once it serves.
  */
 import getPort from "get-port";
-import { startServer } from "../../packages/local/src/server.ts";
+import { startServer } from "@iam/local/server";
 
 const port = Number(process.env.PORT) || (await getPort());
 const server = await startServer(port);

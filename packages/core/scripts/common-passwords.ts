@@ -6,7 +6,7 @@ import { dictionary } from "@zxcvbn-ts/language-common";
 import { PasswordPolicy } from "../src/user/schema.ts";
 
 /**
- * `npm run passwords`: writes packages/core/src/password/common-passwords.ts from the common
+ * `npm run passwords`: writes packages/core/src/user/common-passwords.ts from the common
  * password list of @zxcvbn-ts/language-common (a dev dependency: the service ships the derived
  * list only, not the package's 49,000 entries nor a strength estimator). Only the entries the
  * length rule alone would let through are kept, lower-cased: every shorter one is refused by its
@@ -14,7 +14,7 @@ import { PasswordPolicy } from "../src/user/schema.ts";
  */
 const SOURCE = "@zxcvbn-ts/language-common";
 const version = JSON.parse(readFileSync(createRequire(import.meta.url).resolve(`${SOURCE}/package.json`), "utf8")).version as string;
-export const TARGET = fileURLToPath(new URL("../src/password/common-passwords.ts", import.meta.url));
+export const TARGET = fileURLToPath(new URL("../src/user/common-passwords.ts", import.meta.url));
 
 /** The source list, most common first. */
 export const sourceList = (): readonly string[] => dictionary["passwords-common"];

@@ -3,7 +3,7 @@
  * mapped to an HTTP status / tRPC code at the edge (packages/functions/src/errors.ts).
  * Anything else thrown is a bug or an outage and never reaches the caller verbatim.
  */
-export type ErrorCode =
+export type AppErrorCode =
   | "BAD_REQUEST"
   | "UNAUTHORIZED"
   | "FORBIDDEN"
@@ -18,7 +18,7 @@ export type ErrorCode =
 export class AppError extends Error {
   override readonly name = "AppError";
   constructor(
-    readonly code: ErrorCode,
+    readonly code: AppErrorCode,
     message: string,
     readonly details: { field?: string; retryAfterSeconds?: number } = {},
     options?: { cause?: unknown },

@@ -1,9 +1,9 @@
 import { TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
-import { AppError, dependencyFailure, isAppError, type ErrorCode } from "@iam/core";
+import { AppError, dependencyFailure, isAppError, type AppErrorCode } from "@iam/core";
 
 /** Domain code → tRPC code. HTTP statuses tRPC has no code for are set in `statusOverride`. */
-const CODES: Record<ErrorCode, TRPC_ERROR_CODE_KEY> = {
+const CODES: Record<AppErrorCode, TRPC_ERROR_CODE_KEY> = {
   BAD_REQUEST: "BAD_REQUEST",
   UNAUTHORIZED: "UNAUTHORIZED",
   FORBIDDEN: "FORBIDDEN",

@@ -26,7 +26,7 @@ const keyFrom = (ctx: Context, raw: unknown): unknown => {
  * `idempotencyKey`; the record is scoped to the calling API key and the procedure
  * (core idempotency/records.ts). A replay answers the stored response, marked `Idempotent-Replayed: true`.
  */
-export const idempotency = experimental_standaloneMiddleware<{ ctx: Context & { key: ApiKey.Caller }; meta: Meta }>().create(
+export const idempotency = experimental_standaloneMiddleware<{ ctx: Context & { key: ApiKey.Machine }; meta: Meta }>().create(
   async ({ meta, ctx, path, getRawInput, next }) => {
     if (!meta?.idempotent) return next();
     const raw = await getRawInput();

@@ -1,7 +1,7 @@
 import { initTRPC } from "@trpc/server";
 import type { OpenApiMeta } from "trpc-to-openapi";
-import type { Scope } from "@iam/core";
-import { authenticate, authorizeKey, bearerToken } from "./auth.ts";
+import { Auth, type ApiKey } from "@iam/core";
+import { authorizeKey, bearerToken } from "./auth.ts";
 import type { Context } from "./context.ts";
 import { toTRPCError, validationError, type Issue } from "./errors.ts";
 import { idempotency } from "./idempotency.ts";
@@ -20,7 +20,9 @@ export type Access = "public" | "apiKey" | "bearer";
 export type Created = { location: `/${string}` };
 export type Meta = OpenApiMeta<{
   access?: Access;
-  scope?: Scope;
+  // Spelled from the list: `ApiKey.Scope` is also the name of a zod schema, which a bundled .d.ts
+  // (the client's) would then pull in with zod's types.
+  scope?: (typeof ApiKey.SCOPES)[number];
   idempotent?: boolean;
   created?: Created;
   secretParams?: readonly string[];
@@ -56,7 +58,7 @@ const mapErrors = t.middleware(async ({ next }) => {
 export const publicProcedure = t.procedure.meta({ access: "public" }).use(mapErrors);
 
 /** For machine callers: a valid `x-api-key` that carries `scope` (read, write, auth, recovery or admin). */
-export const apiKeyProcedure = (scope: Scope) =>
+export const apiKeyProcedure = (scope: ApiKey.Scope) =>
   publicProcedure
     .meta({ access: "apiKey", scope })
     .use(async ({ ctx, next }) => {
@@ -68,6 +70,6 @@ export const apiKeyProcedure = (scope: Scope) =>
 
 /** For users: `Authorization: Bearer <Cognito access token>` (id tokens are for the verify route only). */
 export const bearerProcedure = publicProcedure.meta({ access: "bearer" }).use(async ({ ctx, next }) => {
-  const caller = await authenticate(bearerToken(ctx.authorization), "access");
+  const caller = await Auth.authenticate(bearerToken(ctx.authorization), "access");
   return next({ ctx: { caller } });
 });

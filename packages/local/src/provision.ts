@@ -18,7 +18,7 @@ import {
   type GlobalSecondaryIndex,
 } from "@aws-sdk/client-dynamodb";
 import { CreateBucketCommand, HeadBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { TableDefinition, User, badgeIconsDir } from "@iam/core";
+import { Badge, TableDefinition, User } from "@iam/core";
 
 // s3rver accepts only its documented key pair; the other emulators accept any.
 export const credentials = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
@@ -120,7 +120,7 @@ export const provisionBucket = async (endpoint: string, bucket: string) => {
   } catch {
     await client.send(new CreateBucketCommand({ Bucket: bucket }));
   }
-  const dir = fileURLToPath(badgeIconsDir);
+  const dir = fileURLToPath(Badge.badgeIconsDir);
   for (const file of await readdir(dir)) {
     await client.send(
       new PutObjectCommand({

@@ -1,8 +1,8 @@
 import type { TRPCError } from "@trpc/server";
 import { createOpenApiExpressMiddleware } from "trpc-to-openapi";
-import type { Context } from "../../../packages/functions/src/context.ts";
+import type { Context } from "@iam/functions/context";
 import type { RestRequest } from "./request.ts";
-import { appRouter } from "../../../packages/functions/src/router.ts";
+import { appRouter } from "@iam/functions/router";
 
 type ErrorHook = (opts: { error: TRPCError; path?: string; ctx?: Context }) => void;
 export type MetaHook = (opts: { errors: readonly TRPCError[]; ctx?: Context; paths?: readonly string[]; data?: readonly unknown[] }) => {

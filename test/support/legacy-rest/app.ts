@@ -12,8 +12,8 @@ import { requestId } from "hono/request-id";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import type { TRPCError } from "@trpc/server";
 import { Config, isAppError, withDeadline } from "@iam/core";
-import { contextFromRequest } from "../../../packages/functions/src/context.ts";
-import { createdLocation } from "../../../packages/functions/src/created.ts";
+import { contextFromRequest } from "@iam/functions/context";
+import { createdLocation } from "@iam/functions/created";
 import { createRestHandler, type MetaHook } from "./adapter.ts";
 import { normalizeRestRequest } from "./request.ts";
 

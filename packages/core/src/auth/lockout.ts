@@ -1,7 +1,9 @@
 import { createHash } from "node:crypto";
 import { Config } from "../config.ts";
 import { db } from "../dynamo/service.ts";
+import type { TxEntities, TxReason } from "../dynamo/transaction.ts";
 import { AppError } from "../errors.ts";
+import { updateWith } from "../user/record.ts";
 import { addressKey } from "./client-address.ts";
 
 /**
@@ -103,18 +105,23 @@ export const giveBack = async (attempt: Attempt, lastLogin?: { userId: string; a
     const touchUser = lastLogin !== undefined && userExists;
     const active = attempt.counters.map((counter, i) => ({ counter, form: forms[i] ?? "skip", i })).filter((c) => c.form !== "skip");
     if (active.length === 0 && !touchUser) break;
-    const result = await db()
-      .transaction.write(({ loginFailure, user }) => [
-        ...(touchUser && lastLogin ? [user.patch({ id: lastLogin.userId }).set({ lastLoginAt: lastLogin.at }).commit()] : []),
-        ...active.map(({ counter, form }) =>
-          form === "delete"
-            ? loginFailure.delete({ counter }).where((c, { eq }) => eq(c.failures, 1)).commit({ response: "all_old" })
-            : loginFailure.patch({ counter }).subtract({ failures: 1 }).where((c, { gt }) => gt(c.failures, 1)).commit({ response: "all_old" }),
-        ),
-      ])
-      .go();
-    if (!result.canceled) break;
-    const all = reasonsOf(result.data);
+    const counters = (tx: TxEntities) =>
+      active.map(({ counter, form }) =>
+        form === "delete"
+          ? tx.loginFailure.delete({ counter }).where((c, { eq }) => eq(c.failures, 1)).commit({ response: "all_old" })
+          : tx.loginFailure.patch({ counter }).subtract({ failures: 1 }).where((c, { gt }) => gt(c.failures, 1)).commit({ response: "all_old" }),
+      );
+    // With the login's `lastLoginAt`, the user record's writer commits the counters beside it.
+    let reasons: TxReason[] | undefined;
+    if (touchUser && lastLogin) {
+      const outcome = await updateWith(lastLogin.userId, { set: { lastLoginAt: lastLogin.at } }, {}, counters);
+      reasons = outcome.canceled ? outcome.reasons : undefined;
+    } else {
+      const result = await db().transaction.write(counters).go();
+      reasons = result.canceled ? result.data : undefined;
+    }
+    if (!reasons) break;
+    const all = reasonsOf(reasons);
     if (touchUser && all[0]?.code === "ConditionalCheckFailed") userExists = false;
     (touchUser ? all.slice(1) : all).forEach((reason, k) => {
       const i = active[k]?.i;

@@ -1,8 +1,7 @@
 import { decomposeUnverifiedJwt } from "aws-jwt-verify/jwt";
 import { AppError } from "../errors.ts";
-import type { UserItem } from "../user/mapper.ts";
+import { find, type UserItem } from "../user/record.ts";
 import { isRevoked } from "../user/sessions.ts";
-import { findById } from "../user/store.ts";
 import * as Cognito from "../adapters/cognito.ts";
 import { giveBack, reserve, type Attempt } from "./lockout.ts";
 import { sessionStartOf } from "./verifier.ts";
@@ -74,7 +73,7 @@ export const login = async (email: string, password: string, clientIp?: string):
   const attempt = await reserve(email, clientIp);
   const result = await checkPassword(attempt, email, password);
   const sub = String(claimsOf(result.AccessToken).sub);
-  const user = await findById(sub);
+  const user = await find(sub);
   // Cognito knows the password but the profile is gone (a deletion under way): a failure like any.
   if (!user) throw invalid();
   if (user.status !== "CONFIRMED") {

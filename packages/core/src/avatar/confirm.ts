@@ -1,13 +1,11 @@
 import { fileTypeFromBuffer } from "file-type";
-import { legacyUserPrefix } from "../assets/prefixes.ts";
-import { isConditionFailure } from "../dynamo/errors.ts";
-import { db } from "../dynamo/service.ts";
-import { AppError } from "../errors.ts";
-import { toInfo, type UserItem } from "../user/mapper.ts";
-import type { Info } from "../user/schema.ts";
-import { getById } from "../user/store.ts";
 import { deleteObject, putObject, readObject, type StoredObject } from "../adapters/s3.ts";
-import { AVATAR_MAX_BYTES, TYPE_NAMES, avatarPrefix, publishedKeyOf, storedAvatarKey, typeOfKey, uploadPrefix, type AvatarType } from "./rules.ts";
+import { avatarPrefix, legacyUserPrefix, storedAvatarKey, uploadPrefix } from "../assets/index.ts";
+import { AppError } from "../errors.ts";
+import { toInfo } from "../user/info.ts";
+import { get, replace, type UserItem } from "../user/record.ts";
+import type { Info } from "../user/schema.ts";
+import { AVATAR_MAX_BYTES, TYPE_NAMES, publishedKeyOf, typeOfKey, type AvatarType } from "./rules.ts";
 
 /** Why the uploaded bytes are not an acceptable avatar of the declared type, or undefined when they are. */
 const problemWith = async (declared: AvatarType, upload: StoredObject): Promise<string | undefined> => {
@@ -35,7 +33,7 @@ const isOwnAvatar = (key: string, userId: string) => key.startsWith(avatarPrefix
 export const confirm = async (userId: string, uploadKey: string): Promise<Info> => {
   const declared = typeOfKey(uploadKey);
   if (!uploadKey.startsWith(uploadPrefix(userId)) || !declared) throw new AppError("BAD_REQUEST", "This key is not an avatar upload of this user");
-  const user = await getById(userId, { consistent: true });
+  const user = await get(userId, { consistent: true });
   const key = publishedKeyOf(uploadKey, userId);
   if (storedAvatarKey(user) === key) return toInfo(user);
 
@@ -50,21 +48,14 @@ export const confirm = async (userId: string, uploadKey: string): Promise<Info> 
 
   let previous: UserItem;
   try {
-    const { data } = await db()
-      .entities.user.patch({ id: userId })
-      .set({ avatarKey: key })
-      .remove(["avatarUrl"])
-      .go({ response: "all_old" });
-    previous = data as UserItem;
+    previous = await replace(userId, { set: { avatarKey: key }, remove: ["avatarUrl"] });
   } catch (e) {
-    if (isConditionFailure(e)) {
-      await Promise.all([deleteObject(key), deleteObject(uploadKey)]);
-      throw new AppError("NOT_FOUND", "User not found");
-    }
+    // The user is gone: what this call wrote goes too.
+    if (e instanceof AppError && e.code === "NOT_FOUND") await Promise.all([deleteObject(key), deleteObject(uploadKey)]);
     throw e;
   }
   await deleteObject(uploadKey);
   const oldKey = storedAvatarKey(previous);
   if (oldKey && oldKey !== key && isOwnAvatar(oldKey, userId)) await deleteObject(oldKey);
-  return toInfo(await getById(userId, { consistent: true }));
+  return toInfo(await get(userId, { consistent: true }));
 };

@@ -1,7 +1,8 @@
 import { presignedUpload } from "../adapters/s3.ts";
-import { newCode } from "../user/codes.ts";
-import { getById } from "../user/store.ts";
-import { AVATAR_MAX_BYTES, AVATAR_TYPES, uploadPrefix, type AvatarType } from "./rules.ts";
+import { uploadPrefix } from "../assets/index.ts";
+import { newCode } from "../codes.ts";
+import { get } from "../user/record.ts";
+import { AVATAR_MAX_BYTES, AVATAR_TYPES, type AvatarType } from "./rules.ts";
 
 /** How long the presigned POST may be used. */
 const UPLOAD_TTL_SECONDS = 600;
@@ -23,7 +24,7 @@ export type UploadTicket = {
  * publishes a checked copy.
  */
 export const requestUpload = async (userId: string, contentType: AvatarType): Promise<UploadTicket> => {
-  await getById(userId);
+  await get(userId);
   const key = `${uploadPrefix(userId)}${newCode()}.${AVATAR_TYPES[contentType]}`;
   const { url, fields } = await presignedUpload(key, contentType, AVATAR_MAX_BYTES, UPLOAD_TTL_SECONDS);
   return { url, fields, key, maxBytes: AVATAR_MAX_BYTES, expiresAt: new Date(Date.now() + UPLOAD_TTL_SECONDS * 1000).toISOString() };

@@ -2,7 +2,8 @@ import { z } from "zod";
 
 /**
  * The badges the service can issue. Each icon is `packages/core/assets/badges/<NAME>.svg`,
- * uploaded to the assets bucket under `badges/<NAME>.svg` (at deploy, and by the local stack).
+ * uploaded to the assets bucket under `badgeIconKey(NAME)` (assets/prefixes.ts; at deploy, and
+ * by the local stack).
  */
 export const BADGES = {
   NEW_MEMBER: "Joined the community",
@@ -37,8 +38,6 @@ export const BadgeNameFormat = z
   .regex(/^[A-Z][A-Z0-9_]{1,39}$/, "upper-case letters, digits and '_', 2-40 characters");
 
 export const isKnownBadge = (name: string): name is BadgeName => Object.hasOwn(BADGES, name);
-
-export const badgeIconKey = (name: string): string => `badges/${name}.svg`;
 
 /** Absolute path of the icons folder in this package (used by the local stack and the infra). */
 export const badgeIconsDir = new URL("../../assets/badges/", import.meta.url);

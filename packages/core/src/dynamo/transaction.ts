@@ -1,3 +1,20 @@
+import type { TransactionSymbol } from "electrodb";
+import type { db } from "./service.ts";
+
+/** The entities as a `transaction.write` callback receives them. */
+export type TxEntities = Parameters<Parameters<ReturnType<typeof db>["transaction"]["write"]>[0]>[0];
+
+/** What ElectroDB's `commit()` builds: one item of a TransactWriteItems call, of any entity and kind. */
+type TransactWriteItem =
+  | { Put: Record<string, unknown> }
+  | { Update: Record<string, unknown> }
+  | { Delete: Record<string, unknown> }
+  | { ConditionCheck: Record<string, unknown> };
+export type TxWrite = TransactWriteItem & { readonly [TransactionSymbol]: unknown };
+
+/** Why each item of a cancelled transaction was refused, in the order of its items (ElectroDB's reading of the SDK's reasons). */
+export type TxReason = { code?: string; item?: unknown };
+
 type TxResult = { canceled: boolean; data: { code?: string }[] };
 
 /**

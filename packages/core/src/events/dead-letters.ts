@@ -1,6 +1,6 @@
 import { monotonicFactory } from "ulid";
 import { z } from "zod";
-import { Cursor, openCursor, sealCursor } from "../directory/cursor.ts";
+import { Cursor, openCursor, sealCursor } from "../cursor.ts";
 import { db } from "../dynamo/service.ts";
 import { Event } from "./event.ts";
 import type { Delivery } from "./webhooks.ts";

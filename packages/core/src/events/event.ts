@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { monotonicFactory } from "ulid";
 import { z } from "zod";
 import { CATALOGUE, EVENT_TYPES, type EventData, type EventType } from "./catalogue.ts";
@@ -66,7 +65,7 @@ export const subjectOf = (event: Event): Subject => {
  * The subject for an address with no account: SHA-256 of the lower-cased e-mail, base64url (the
  * same digest the password reset keeps for an address).
  */
-export const addressHash = (email: string): string => createHash("sha256").update(email.toLowerCase()).digest("base64url");
+export { addressHash } from "../codes.ts";
 
 /**
  * A new event: a fresh id and time, its `data` checked against the catalogue (a strict schema per

@@ -1,7 +1,7 @@
 import type { Entity, TransactWriteEntity } from "electrodb";
 import { z } from "zod";
 import { Config } from "../config.ts";
-import { Cursor, openCursor, sealCursor } from "../directory/cursor.ts";
+import { Cursor, openCursor, sealCursor } from "../cursor.ts";
 import type { EventEntity } from "../dynamo/entities/event.ts";
 import { db } from "../dynamo/service.ts";
 import { EVENT_TYPES, type EventType } from "./catalogue.ts";
@@ -26,10 +26,11 @@ export const toItem = (event: Event) => ({
 export const fromPayload = (payload: string): Event => Event.parse(JSON.parse(payload));
 
 /**
- * The event's write as one element of a transaction, for the writer of the change it records:
+ * The event's write as one element of a transaction, for the writer of the change it records —
+ * for a user, the user record's writer (user/record.ts), whose every write takes `also`:
  *
  * ```ts
- * db().transaction.write(({ user }) => [user.patch(…).commit(), Events.put(event)]).go()
+ * update(id, change, { also: () => [Events.put(event)] })
  * ```
  *
  * so that the change and its event are committed together or not at all. A plain put: a retried

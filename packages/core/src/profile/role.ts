@@ -1,21 +1,18 @@
 import type { z } from "zod";
 import * as Cognito from "../adapters/cognito.ts";
-import { isConditionFailure } from "../dynamo/errors.ts";
-import { db } from "../dynamo/service.ts";
-import { retryTransaction } from "../dynamo/transaction.ts";
+import { ROLES } from "../dynamo/entities/user.ts";
+import { abandon, begin, checkItem, cleanup, finish, type Intent } from "../dynamo/intents.ts";
 import { AppError } from "../errors.ts";
-import { abandon, begin, checkItem, cleanup, finish, type Intent } from "../reconcile/intents.ts";
-import { settleRole } from "../reconcile/role.ts";
-import { revokeSessions } from "../session/revoke.ts";
-import { toInfo } from "../user/mapper.ts";
+import { revokeSessions } from "../session/index.ts";
+import { toInfo } from "../user/info.ts";
+import { find, get, updateIf, updateWith } from "../user/record.ts";
 import type { Info, Role } from "../user/schema.ts";
-import { getById } from "../user/store.ts";
 
 type RoleName = z.infer<typeof Role>;
 
 /**
  * Changes the role, keeping the Cognito group (what `cognito:groups` in new tokens says) and the
- * stored role in step, under a role intent (reconcile/intents.ts): 1. record the intent, 2. add the
+ * stored role in step, under a role intent (dynamo/intents.ts): 1. record the intent, 2. add the
  * new group, 3. write the role — in a transaction that also checks the intent is still this
  * attempt's, so a write that reaches DynamoDB late cannot land after the attempt was given up —
  * 4. remove the old group, 5. end the user's sessions (tokens carry the old groups), 6. remove the
@@ -24,27 +21,16 @@ type RoleName = z.infer<typeof Role>;
  * change or the reconciler does. Setting the role the user already has changes nothing.
  */
 export const setRole = async (id: string, role: RoleName): Promise<Info> => {
-  const user = await getById(id, { consistent: true });
+  const user = await get(id, { consistent: true });
   const previous = user.role;
   if (previous === role) return toInfo(user);
 
   const intent = await begin("role", id, settleRole);
   try {
     await Cognito.addToGroup(id, role);
-    const result = await retryTransaction(() =>
-      db()
-        .transaction.write(({ user: users, intent: intents }) => [
-          users
-            .patch({ id })
-            .set({ role })
-            .where((u, { eq }) => eq(u.role, previous))
-            .commit(),
-          checkItem(intents, intent),
-        ])
-        .go(),
-    );
-    if (result.canceled) {
-      if (result.data[1]?.code === "ConditionalCheckFailed")
+    const outcome = await updateWith(id, { set: { role } }, { role: previous }, (tx) => [checkItem(tx.intent, intent)]);
+    if (outcome.canceled) {
+      if (outcome.reasons[1]?.code === "ConditionalCheckFailed")
         throw new AppError("SERVICE_UNAVAILABLE", "The role change took too long and was undone; retry", { retryAfterSeconds: 1 });
       throw new AppError("CONFLICT", "The user's role changed meanwhile; retry", { retryAfterSeconds: 1 });
     }
@@ -55,20 +41,41 @@ export const setRole = async (id: string, role: RoleName): Promise<Info> => {
     throw e;
   }
   await cleanup(() => finish(intent));
-  return toInfo(await getById(id, { consistent: true }));
+  return toInfo(await get(id, { consistent: true }));
 };
 
 /** The caller hears of a failure, so the change must not stand: old role back (if it was written), groups to match. */
 const undo = async (intent: Intent, previous: RoleName, role: RoleName) => {
   if ((await abandon(intent)) === "gone") return;
-  try {
-    await db()
-      .entities.user.patch({ id: intent.subject })
-      .set({ role: previous })
-      .where((u, { eq }) => eq(u.role, role))
-      .go();
-  } catch (e) {
-    if (!isConditionFailure(e)) throw e; // not written (or the user is gone): nothing to put back
-  }
+  // Not written (or the user is gone): nothing to put back.
+  await updateIf(intent.subject, { role }, { set: { role: previous } });
   await settleRole({ ...intent, state: "aborting" });
+};
+
+const isRole = (group: string): boolean => (ROLES as readonly string[]).includes(group);
+
+/**
+ * Resolves a role-change intent whose owner is gone or gave up: the stored role is the truth, and
+ * the user's Cognito groups (what `cognito:groups` in new tokens says) are made to match it — the
+ * role's group added, every other role group removed. If that changed anything, tokens issued in
+ * between may carry a wrong group, so the user's sessions end. Idempotent.
+ */
+export const settleRole = async (intent: Intent): Promise<"converged" | "gone"> => {
+  if (intent.state === "pending" && (await abandon(intent)) === "gone") return "gone";
+  const user = await find(intent.subject, { consistent: true });
+  if (user) {
+    const groups = await Cognito.groupsOf(user.id);
+    let changed = false;
+    if (!groups.includes(user.role)) {
+      await Cognito.addToGroup(user.id, user.role);
+      changed = true;
+    }
+    for (const group of groups.filter((g) => g !== user.role && isRole(g))) {
+      await Cognito.removeFromGroup(user.id, group);
+      changed = true;
+    }
+    if (changed) await revokeSessions(user.id);
+  }
+  await finish(intent);
+  return "converged";
 };

@@ -1,11 +1,10 @@
 import * as Cognito from "../adapters/cognito.ts";
+import { hashCode } from "../codes.ts";
 import { db } from "../dynamo/service.ts";
-import { retryTransaction } from "../dynamo/transaction.ts";
 import { AppError } from "../errors.ts";
-import { hashCode } from "./codes.ts";
-import { toInfo } from "./mapper.ts";
+import { toInfo } from "./info.ts";
+import { get, updateWith } from "./record.ts";
 import type { Info } from "./schema.ts";
-import { getById } from "./store.ts";
 
 const unknownCode = () => new AppError("NOT_FOUND", "Unknown or already used activation code");
 
@@ -19,24 +18,17 @@ export const activate = async (code: string): Promise<Info> => {
   const { data: pending } = await db().entities.activation.get({ codeHash }).go({ consistent: true });
   if (!pending) throw unknownCode();
   if (pending.expiresAt * 1000 < Date.now()) throw new AppError("GONE", "Activation code has expired");
-  const user = await getById(pending.userId, { consistent: true });
+  const user = await get(pending.userId, { consistent: true });
   await Cognito.markEmailVerified(user.email);
-  const result = await retryTransaction(() =>
-    db()
-      .transaction.write(({ activation, user: users }) => [
-        activation.delete({ codeHash }).where((a, { exists }) => exists(a.userId)).commit(),
-        users
-          .patch({ id: pending.userId })
-          .set({ status: user.status === "UNCONFIRMED" ? "CONFIRMED" : user.status })
-          .remove(["activationHash"])
-          .where((u, { eq }) => eq(u.status, user.status))
-          .commit(),
-      ])
-      .go(),
+  const outcome = await updateWith(
+    pending.userId,
+    { set: { status: user.status === "UNCONFIRMED" ? "CONFIRMED" : user.status }, remove: ["activationHash"] },
+    { status: user.status },
+    (tx) => [tx.activation.delete({ codeHash }).where((a, { exists }) => exists(a.userId)).commit()],
   );
-  if (result.canceled) {
-    if (result.data[0]?.code === "ConditionalCheckFailed") throw unknownCode();
+  if (outcome.canceled) {
+    if (outcome.reasons[1]?.code === "ConditionalCheckFailed") throw unknownCode();
     throw new AppError("CONFLICT", "The user changed meanwhile; retry");
   }
-  return toInfo(await getById(pending.userId, { consistent: true }));
+  return toInfo(await get(pending.userId, { consistent: true }));
 };

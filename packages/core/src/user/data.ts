@@ -1,10 +1,7 @@
-import { db } from "../dynamo/service.ts";
-import { isConditionFailure } from "../dynamo/errors.ts";
 import { AppError } from "../errors.ts";
 import { applyMergePatch } from "./merge-patch.ts";
-import { toInfo, type UserItem } from "./mapper.ts";
+import { get, update, updateIf } from "./record.ts";
 import type { Info } from "./schema.ts";
-import { getById } from "./store.ts";
 
 /** The `data` blob's limit, serialized as JSON (UTF-8 bytes). */
 export const DATA_LIMIT_BYTES = 32 * 1024;
@@ -37,23 +34,9 @@ const serialize = (data: Blob): string => {
   return json;
 };
 
-const notFound = () => new AppError("NOT_FOUND", "User not found");
-
 /** PUT: replaces the blob; bumps `version` so that a merge racing with it retries on the new value. */
-export const replaceData = async (id: string, data: Blob): Promise<Info> => {
-  const dataJson = serialize(data);
-  try {
-    const { data: updated } = await db()
-      .entities.user.patch({ id })
-      .set({ dataJson })
-      .add({ version: 1 })
-      .go({ response: "all_new" });
-    return toInfo(updated as UserItem);
-  } catch (e) {
-    if (isConditionFailure(e)) throw notFound();
-    throw e;
-  }
-};
+export const replaceData = async (id: string, data: Blob): Promise<Info> =>
+  update(id, { set: { dataJson: serialize(data) }, add: { version: 1 } });
 
 /**
  * Merges of one user made by this process run one after another: racing each other optimistically
@@ -79,20 +62,13 @@ export const mergeData = (id: string, patch: Blob): Promise<Info> => oneAtATime(
 const mergeOnce = async (id: string, patch: Blob): Promise<Info> => {
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     serialize(patch);
-    const user = await getById(id, { consistent: true });
+    const user = await get(id, { consistent: true });
     const merged = applyMergePatch(JSON.parse(user.dataJson), patch) as Blob;
     const dataJson = serialize(merged);
-    try {
-      const { data: updated } = await db()
-        .entities.user.patch({ id })
-        .set({ dataJson, version: user.version + 1 })
-        .where((u, { eq }) => eq(u.version, user.version))
-        .go({ response: "all_new" });
-      return toInfo(updated as UserItem);
-    } catch (e) {
-      if (!isConditionFailure(e)) throw e;
-      await new Promise((r) => setTimeout(r, Math.random() * Math.min(200, 5 * 2 ** attempt)));
-    }
+    const updated = await updateIf(id, { version: user.version }, { set: { dataJson, version: user.version + 1 } });
+    if (updated) return updated;
+    // Another write of the blob came first (or the user is gone: the next read says so).
+    await new Promise((r) => setTimeout(r, Math.random() * Math.min(200, 5 * 2 ** attempt)));
   }
   throw new AppError("CONFLICT", "Too many concurrent updates of this user's data; retry", { retryAfterSeconds: 1 });
 };

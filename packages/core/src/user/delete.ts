@@ -1,13 +1,12 @@
 import * as Cognito from "../adapters/cognito.ts";
 import { deleteUnder } from "../adapters/s3.ts";
-import { userPrefixes } from "../assets/prefixes.ts";
+import { userPrefixes } from "../assets/index.ts";
+import { addressHash } from "../codes.ts";
 import { UNIQUE_KINDS } from "../dynamo/entities/unique.ts";
 import { db } from "../dynamo/service.ts";
-import { retryTransaction } from "../dynamo/transaction.ts";
 import { AppError } from "../errors.ts";
 import { handleFromName } from "./handle.ts";
-import { removePendingReset } from "../password/codes.ts";
-import { findById } from "./store.ts";
+import { find, remove as removeRecord } from "./record.ts";
 
 const TOMBSTONE_TTL_SECONDS = 30 * 24 * 3600;
 
@@ -19,23 +18,17 @@ const TOMBSTONE_TTL_SECONDS = 30 * 24 * 3600;
  * If 2–4 fail, the tombstone remains: a retried DELETE, or the reconciler, resumes at step 2.
  */
 export const remove = async (id: string): Promise<void> => {
-  const user = await findById(id, { consistent: true });
+  const user = await find(id, { consistent: true });
   if (user) {
     const values = { email: user.email, name: user.name.toLowerCase(), handle: handleFromName(user.name).toLowerCase() };
-    const result = await retryTransaction(() =>
-      db()
-        .transaction.write(({ user: users, unique, activation, deletion }) => [
-          users.delete({ id }).where((u, { exists }) => exists(u.id)).commit(),
-          ...UNIQUE_KINDS.map((kind) => unique.delete({ kind, value: values[kind] }).commit()),
-          ...(user.activationHash ? [activation.delete({ codeHash: user.activationHash }).commit()] : []),
-          deletion
-            .put({ userId: id, email: user.email, expiresAt: Math.floor(Date.now() / 1000) + TOMBSTONE_TTL_SECONDS })
-            .commit(),
-        ])
-        .go(),
-    );
-    if (result.canceled) throw new AppError("CONFLICT", "The user changed during deletion; retry");
-    await removePendingReset(user.email); // a pending password reset (it also expires on its own)
+    const outcome = await removeRecord(id, (tx) => [
+      ...UNIQUE_KINDS.map((kind) => tx.unique.delete({ kind, value: values[kind] }).commit()),
+      ...(user.activationHash ? [tx.activation.delete({ codeHash: user.activationHash }).commit()] : []),
+      tx.deletion.put({ userId: id, email: user.email, expiresAt: Math.floor(Date.now() / 1000) + TOMBSTONE_TTL_SECONDS }).commit(),
+    ]);
+    if (outcome.canceled) throw new AppError("CONFLICT", "The user changed during deletion; retry");
+    // A pending password reset (it also expires on its own): its code must not outlive the account.
+    await db().entities.resetPointer.delete({ emailHash: addressHash(user.email) }).go();
   } else {
     const { data: tombstone } = await db().entities.deletion.get({ userId: id }).go({ consistent: true });
     if (!tombstone) throw new AppError("NOT_FOUND", "User not found");
@@ -48,4 +41,10 @@ export const finishDeletion = async (id: string): Promise<void> => {
   await deleteUnder(userPrefixes(id)); // pending uploads, avatars, and the pre-layout prefix
   await Cognito.deleteUser(id);
   await db().entities.deletion.delete({ userId: id }).go();
+};
+
+/** A deletion that has not finished: its Cognito user may still exist. */
+export const pendingDeletionOf = async (email: string, userId: string): Promise<boolean> => {
+  const { data } = await db().entities.deletion.get({ userId }).go({ consistent: true });
+  return data?.email === email;
 };

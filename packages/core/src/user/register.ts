@@ -1,18 +1,16 @@
 import { refusedByService } from "../adapters/aws.ts";
 import * as Cognito from "../adapters/cognito.ts";
-import { db } from "../dynamo/service.ts";
-import { UNIQUE_KINDS, type UniqueKind } from "../dynamo/entities/unique.ts";
+import { hashCode, newCode } from "../codes.ts";
 import { Config } from "../config.ts";
+import { UNIQUE_KINDS, type UniqueKind } from "../dynamo/entities/unique.ts";
+import { abandon, begin, cleanup, commitItem, finish, type Intent } from "../dynamo/intents.ts";
+import { db } from "../dynamo/service.ts";
 import { AppError } from "../errors.ts";
-import { abandon, begin, cleanup, commitItem, finish, type Intent } from "../reconcile/intents.ts";
-import { settleRegistration } from "../reconcile/registration.ts";
-import { hashCode, newCode } from "./codes.ts";
+import { finishDeletion, pendingDeletionOf } from "./delete.ts";
 import { handleFromName } from "./handle.ts";
-import { toInfo, type UserItem } from "./mapper.ts";
-import { finishDeletion } from "./delete.ts";
-import { findById, pendingDeletionOf } from "./store.ts";
+import { create, created, find, type Outcome } from "./record.ts";
 import type { Info, RegisterInput } from "./schema.ts";
-import { retryTransaction } from "../dynamo/transaction.ts";
+import { settleRegistration } from "./settle.ts";
 
 const conflict = (kind: UniqueKind) =>
   new AppError("CONFLICT", `A user with this ${kind} already exists`, { field: kind });
@@ -77,38 +75,34 @@ export const register = async (
     createdAt: new Date().toISOString(),
   };
   // The user exactly as the transaction stores it (defaults applied), to answer with.
-  const written = db().entities.user.parse({ Item: db().entities.user.create(item).params().Item }).data as UserItem;
+  const registered = { ...created(item), activationCode };
   const userId = sub;
-  let result;
+  let result: Outcome;
   try {
-    result = await retryTransaction(() =>
-      db()
-        .transaction.write(({ user, unique, activation, intent: intents }) => [
-          user.create(item).commit(),
-          ...UNIQUE_KINDS.map((kind) => unique.create({ kind, value: values[kind], userId }).commit()),
-          activation
-            .create({ codeHash: activationHash, userId, expiresAt: Math.floor(Date.now() / 1000) + Config.activationTtlSeconds })
-            .commit(),
-          commitItem(intents, intent),
-        ])
-        .go(),
-    );
+    // The profile, its three guards, its activation code, and the end of the intent: together or not at all.
+    result = await create(item, (tx) => [
+      ...UNIQUE_KINDS.map((kind) => tx.unique.create({ kind, value: values[kind], userId }).commit()),
+      tx.activation
+        .create({ codeHash: activationHash, userId, expiresAt: Math.floor(Date.now() / 1000) + Config.activationTtlSeconds })
+        .commit(),
+      commitItem(tx.intent, intent),
+    ]);
   } catch (e) {
-    if ((await decide(intent, userId)) === "committed") return { ...toInfo(written), activationCode };
+    if ((await decide(intent, userId)) === "committed") return registered;
     throw e;
   }
   if (result.canceled) {
     // Refused — or an SDK retry refused after the first try had landed: decided by reading too.
     const outcome = await decide(intent, userId);
-    if (outcome === "committed") return { ...toInfo(written), activationCode };
-    const failed = result.data.findIndex((d) => d.code === "ConditionalCheckFailed");
-    if (failed === result.data.length - 1 || outcome === "unknown")
+    if (outcome === "committed") return registered;
+    const failed = result.reasons.findIndex((d) => d.code === "ConditionalCheckFailed");
+    if (failed === result.reasons.length - 1 || outcome === "unknown")
       // The intent was settled under us (the attempt outlived any owner's budget): the settler removes the Cognito user.
       throw new AppError("SERVICE_UNAVAILABLE", "The registration could not complete and was undone; retry", { retryAfterSeconds: 1 });
     const kind = UNIQUE_KINDS[failed - 1];
-    throw kind ? conflict(kind) : new AppError("CONFLICT", "This user already exists", {}, { cause: result.data });
+    throw kind ? conflict(kind) : new AppError("CONFLICT", "This user already exists", {}, { cause: result.reasons });
   }
-  return { ...toInfo(written), activationCode };
+  return registered;
 };
 
 /** Undoes a registration that certainly did not commit: no commit after this, then the Cognito user, then the intent. */
@@ -136,7 +130,7 @@ const decide = async (intent: Intent, sub: string): Promise<"committed" | "not c
       await Cognito.deleteUser(sub);
       await finish(intent);
     } else {
-      outcome = (await findById(sub, { consistent: true })) ? "committed" : "not committed";
+      outcome = (await find(sub, { consistent: true })) ? "committed" : "not committed";
     }
   });
   return outcome;

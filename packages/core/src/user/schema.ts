@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ROLES, STATUSES } from "../dynamo/entities/user.ts";
-import { isCommonPassword } from "../password/common.ts";
 import { bounded } from "../schema-bounds.ts";
+import { isCommonPassword } from "./common.ts";
 
 export const Role = z.enum(ROLES);
 export const Status = z.enum(STATUSES);
@@ -21,7 +21,7 @@ export const Handle = bounded(33, "'@' followed by at most 32 letters and digits
  * The password rules (ASVS 5.0 V6.2), one source for the API's check and the Cognito pool's policy
  * (infra/auth.ts and the local provisioning): at least 12 characters, at most 256 (Cognito's
  * limit), no composition rules (any characters, spaces included), and none of the most common
- * passwords (password/common.ts). 12 rather than 8: with the length alone doing most of the work,
+ * passwords (common.ts). 12 rather than 8: with the length alone doing most of the work,
  * the list that must ship is small (the common passwords that long), and it is a step towards the
  * 15 that ASVS recommends and NIST SP 800-63B-4 asks of single-factor passwords.
  */
@@ -32,7 +32,8 @@ export const PasswordPolicy = {
   RequireNumbers: false,
   RequireSymbols: false,
 } as const;
-export const Password = bounded(256, "Use at most 256 characters")
+/** A password a user sets (registration, reset, change): the policy above, checked before Cognito sees it. */
+export const NewPassword = bounded(256, "Use at most 256 characters")
   .min(PasswordPolicy.MinimumLength, `Use at least ${PasswordPolicy.MinimumLength} characters`)
   .refine((p) => !isCommonPassword(p), "This password is too common: choose another (a few unrelated words make a good one)")
   .describe(`${PasswordPolicy.MinimumLength} to 256 characters, any characters (spaces too), and not one of the most common passwords`);
@@ -92,7 +93,7 @@ export type Info = z.infer<typeof Info>;
 export const RegisterInput = z.strictObject({
   email: Email,
   name: Name,
-  password: Password,
+  password: NewPassword,
   sourceSystem: z.string().min(1).max(64).optional(),
   lang: Lang.optional(),
   currency: Currency.optional(),

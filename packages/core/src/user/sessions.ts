@@ -1,4 +1,4 @@
-import type { UserItem } from "./mapper.ts";
+import type { UserItem } from "./record.ts";
 
 /**
  * Token revocation by time. Cognito JWTs stay valid until they expire, so the service keeps, per

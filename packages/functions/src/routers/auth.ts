@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { Auth, User } from "@iam/core";
-import { authenticate } from "../auth.ts";
 import { apiKeyProcedure, router } from "../trpc.ts";
 
 const tags = ["auth"];
@@ -42,7 +41,7 @@ export const authRouter = router({
       }),
     )
     .query(async ({ input }) => {
-      const { token } = await authenticate(input.token, input.tokenType);
+      const { token } = await Auth.authenticate(input.token, input.tokenType);
       return {
         valid: true as const,
         tokenType: token.tokenUse,

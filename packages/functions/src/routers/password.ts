@@ -35,7 +35,7 @@ export const passwordRouter = router({
         errorResponses: [404, 410],
       },
     })
-    .input(z.strictObject({ code: Password.ResetCode, newPassword: User.Password }))
+    .input(z.strictObject({ code: Password.ResetCode, newPassword: User.NewPassword }))
     .output(z.object({ reset: z.literal(true), userId: z.string() }))
     .mutation(async ({ input }) => {
       const { userId } = await Password.reset(input.code, input.newPassword);
@@ -52,7 +52,7 @@ export const passwordRouter = router({
         errorResponses: [403],
       },
     })
-    .input(z.strictObject({ currentPassword: z.string().min(1).max(256), newPassword: User.Password }))
+    .input(z.strictObject({ currentPassword: z.string().min(1).max(256), newPassword: User.NewPassword }))
     .output(z.object({ changed: z.literal(true) }))
     .mutation(async ({ input, ctx }) => {
       await Password.change(ctx.caller.user, input.currentPassword, input.newPassword, ctx.sourceIp);

@@ -9,5 +9,5 @@ export const publicRouter = router({
     .meta({ openapi: { method: "GET", path: "/public/user/me", tags, summary: "The caller's own profile" } })
     .input(z.void())
     .output(User.Info)
-    .query(({ ctx }) => User.toInfo(ctx.caller.user)),
+    .query(({ ctx }) => ctx.caller.user),
 });

@@ -50,19 +50,19 @@ export const userRouter = router({
     .meta({ openapi: { method: "GET", path: "/user/{id}", tags, summary: "Get a user by id" } })
     .input(ById)
     .output(User.Info)
-    .query(async ({ input }) => User.toInfo(await User.getById(input.id))),
+    .query(async ({ input }) => User.getById(input.id)),
 
   byName: apiKeyProcedure("read")
     .meta({ openapi: { method: "GET", path: "/user/name/{name}", tags, summary: "Get a user by name (any case)" } })
     .input(z.object({ name: User.Name }))
     .output(User.Info)
-    .query(async ({ input }) => User.toInfo(await User.getByUnique("name", input.name))),
+    .query(async ({ input }) => User.getByUnique("name", input.name)),
 
   byEmail: apiKeyProcedure("read")
     .meta({ openapi: { method: "GET", path: "/user/email/{email}", tags, summary: "Get a user by e-mail (any case)" } })
     .input(z.object({ email: User.Email }))
     .output(User.Info)
-    .query(async ({ input }) => User.toInfo(await User.getByUnique("email", input.email))),
+    .query(async ({ input }) => User.getByUnique("email", input.email)),
 
   byHandle: apiKeyProcedure("read")
     .meta({
@@ -70,7 +70,7 @@ export const userRouter = router({
     })
     .input(z.object({ handle: User.Handle }))
     .output(User.Info)
-    .query(async ({ input }) => User.toInfo(await User.getByUnique("handle", User.handleKey(input.handle)))),
+    .query(async ({ input }) => User.getByUnique("handle", User.handleKey(input.handle))),
 
   setStatus: apiKeyProcedure("admin")
     .meta({ openapi: { method: "PATCH", path: "/user/{id}/status/{status}", tags, summary: "Set a user's status; suspension ends the user's sessions (here and at Cognito)" } })

@@ -7,7 +7,6 @@ import { TableDefinition } from "../table.ts";
  * signs users in does not need it) and `admin`.
  */
 export const SCOPES = ["read", "write", "auth", "recovery", "admin"] as const;
-export type Scope = (typeof SCOPES)[number];
 
 const { primaryIndex: p, globalIndexes: g } = TableDefinition;
 

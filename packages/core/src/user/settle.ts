@@ -1,8 +1,7 @@
 import * as Cognito from "../adapters/cognito.ts";
+import { abandon, finish, type Intent } from "../dynamo/intents.ts";
 import { db } from "../dynamo/service.ts";
-import { finishDeletion } from "../user/delete.ts";
-import { pendingDeletionOf } from "../user/store.ts";
-import { abandon, finish, type Intent } from "./intents.ts";
+import { finishDeletion, pendingDeletionOf } from "./delete.ts";
 
 /**
  * Resolves a registration intent whose owner is gone or gave up. The registration's commit removes

@@ -1,11 +1,6 @@
-import type { EntityItem } from "electrodb";
-import { assetUrl } from "../assets/url.ts";
-import { storedAvatarKey } from "../avatar/rules.ts";
-import { badgeIconKey } from "../badge/catalog.ts";
-import type { UserEntity } from "../dynamo/entities/user.ts";
+import { assetUrl, badgeIconKey, storedAvatarKey } from "../assets/index.ts";
+import type { UserItem } from "./record.ts";
 import type { Info } from "./schema.ts";
-
-export type UserItem = EntityItem<typeof UserEntity>;
 
 /** Public URL of the user's avatar, built from its stored key as badge icon URLs are; "" for none. */
 const avatarUrlOf = (item: UserItem): string => {
@@ -13,7 +8,10 @@ const avatarUrlOf = (item: UserItem): string => {
   return key ? assetUrl(key) : "";
 };
 
-/** Stored item → the API's user shape. Internal attributes (version, sourceIp, keys) stay behind. */
+/**
+ * Stored item → the API's user shape, the one shape core hands out (reads and writes alike).
+ * Internal attributes (version, sourceIp, revocation time, keys) stay behind.
+ */
 export const toInfo = (item: UserItem): Info => ({
   id: item.id,
   name: item.name,

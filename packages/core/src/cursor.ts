@@ -1,18 +1,13 @@
 import { createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
-import { Config } from "../config.ts";
-import { AppError } from "../errors.ts";
-
-/** Where a page ended: the sort key of its last user. */
-export type Position = { createdAt: string; id: string };
+import { Config } from "./config.ts";
+import { AppError } from "./errors.ts";
 
 export const Cursor = z
   .string()
   .max(512, { abort: true })
   .regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/, "a cursor as returned in `nextCursor`")
   .describe("Opaque: the `nextCursor` of the previous page, with the same filters");
-
-const PositionPayload = z.tuple([z.iso.datetime(), z.uuid()]);
 
 let key: Buffer | undefined;
 /**
@@ -27,8 +22,8 @@ const mac = (payload: string, query: string) => createHmac("sha256", macKey()).u
  * `payload.mac`: a position (a list of strings: the sort key where a page ended), and an HMAC over
  * it and `query`, which names the listing and its filters. A changed position, or a cursor presented
  * to another listing or with other filters than it was issued for, fails the check: 400.
- * The directory's and the event listings' cursors share this format and this key; their `query`
- * strings cannot coincide (events/store.ts names itself in its own).
+ * The directory's, the event listings' and the dead letters' cursors share this format and this
+ * key; their `query` strings cannot coincide (each names its listing in its own).
  */
 export const sealCursor = (position: readonly string[], query: string): string => {
   const payload = Buffer.from(JSON.stringify(position)).toString("base64url");
@@ -45,11 +40,4 @@ export const openCursor = <T>(cursor: string, query: string, shape: z.ZodType<T>
   const parsed = shape.safeParse(JSON.parse(Buffer.from(payload, "base64url").toString("utf8")));
   if (!parsed.success) throw new AppError("BAD_REQUEST", "Invalid cursor");
   return parsed.data;
-};
-
-export const encodeCursor = (position: Position, query: string): string => sealCursor([position.createdAt, position.id], query);
-
-export const decodeCursor = (cursor: string, query: string): Position => {
-  const [createdAt, id] = openCursor(cursor, query, PositionPayload);
-  return { createdAt, id };
 };

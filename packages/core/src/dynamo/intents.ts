@@ -1,17 +1,18 @@
 import { randomUUID } from "node:crypto";
 import type { EntityItem } from "electrodb";
 import { CLEANUP_DEADLINE_MS, remainingMs, withDeadline } from "../deadline.ts";
-import type { IntentEntity, IntentKind } from "../dynamo/entities/intent.ts";
-import { isConditionFailure } from "../dynamo/errors.ts";
-import { db } from "../dynamo/service.ts";
 import { AppError } from "../errors.ts";
+import type { IntentEntity, IntentKind } from "./entities/intent.ts";
+import { isConditionFailure } from "./errors.ts";
+import { db } from "./service.ts";
+import type { TxEntities } from "./transaction.ts";
 
 /**
  * Intents: how a change that spans DynamoDB and Cognito survives a crash. The owner records the
  * intent before touching Cognito and removes it in the same DynamoDB transaction that commits the
  * change (conditioned on the intent still being its own and `pending`). Whatever is left behind —
  * a crash, an outage, an answer that never came — is an intent that `settle` (per kind) resolves:
- * by the reconciler once it is older than `STALE_AFTER_SECONDS`, or by the next change of the same
+ * by the reconciler (reconcile/index.ts) once it is older than `STALE_AFTER_SECONDS`, or by the next change of the same
  * subject. An owner that gives up marks its intent `aborting` first, which makes its own commit
  * impossible even if that commit is still on its way to DynamoDB.
  */
@@ -56,7 +57,7 @@ export const begin = async (kind: IntentKind, subject: string, settle: (intent: 
 };
 
 /** The intent entity as a `transaction.write` callback receives it. */
-type TxIntent = Parameters<Parameters<ReturnType<typeof db>["transaction"]["write"]>[0]>[0]["intent"];
+type TxIntent = TxEntities["intent"];
 
 /** The transaction item that commits the change: removes the intent, on condition that it is still the owner's and pending. */
 export const commitItem = (tx: TxIntent, intent: Intent) =>

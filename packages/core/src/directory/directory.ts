@@ -1,1 +1,0 @@
-export { list, ListInput, Page, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE } from "./list.ts";

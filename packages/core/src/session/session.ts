@@ -1,2 +1,0 @@
-export { revokeSessions, type Revocation } from "./revoke.ts";
-export { refresh, sessionStart, type RefreshedTokens } from "./refresh.ts";

@@ -1,0 +1,13 @@
+/**
+ * `@iam/core/testing`: what tests (and the bench) reach past the front door for — the SDK clients
+ * the service sends with (to record, count or answer their calls, or to look at an emulator
+ * directly), the table's ElectroDB service (to read what a change left), the Cognito adapter (to
+ * set up what a crash leaves behind) and the code hashing the table keys by. Production code never
+ * imports it (the linter refuses it outside test/ and bench/).
+ */
+export { cognito, documentClient, dynamo, eventBridge, s3, sqs } from "./adapters/aws.ts";
+export * as Cognito from "./adapters/cognito.ts";
+export { db } from "./dynamo/service.ts";
+export { ROLES, STATUSES } from "./dynamo/entities/user.ts";
+export { addressHash, hashCode } from "./codes.ts";
+export { CATALOGUE_END, CATALOGUE_START, exampleEvent, renderCatalogue } from "./events/doc.ts";
