@@ -15,6 +15,7 @@ import { servedDocument } from "./openapi-serve.ts";
 import { responseMeta } from "./response-meta.ts";
 import { createRestHandler } from "./rest-handler.ts";
 import { matchRoute, reportedPath } from "./rest-routes.ts";
+import { procedures } from "./procedures.ts";
 import { appRouter } from "./router.ts";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -85,7 +86,7 @@ export const createApp = (options: AppOptions = {}) => {
   // dependency costs the caller at most this, then a 503 with Retry-After.
   app.use((c, next) => withDeadline(Config.requestDeadlineMs, next));
   // Tokens and codes travel in some paths: the log shows a path as the route table reports it.
-  app.use(accessLogger(() => app.routes.map((r) => r.path), Object.keys(appRouter._def.procedures)));
+  app.use(accessLogger(() => app.routes.map((r) => r.path), Object.keys(procedures)));
   app.use(
     bodyLimit({
       maxSize: MAX_BODY_BYTES,

@@ -1,8 +1,7 @@
-import { appRouter } from "./router.ts";
+import { procedures } from "./procedures.ts";
 import type { Meta } from "./trpc.ts";
 
-const metaOf = (path: string): Meta | undefined =>
-  (appRouter._def.procedures as unknown as Record<string, { _def: { meta?: Meta } } | undefined>)[path]?._def.meta;
+const metaOf = (path: string): Meta | undefined => procedures[path]?._def.meta;
 
 /**
  * The `Location` of what a successful call created, when its procedure's meta says it creates one

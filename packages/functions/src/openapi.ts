@@ -1,4 +1,5 @@
 import { generateOpenApiDocument, type OpenAPIObject } from "trpc-to-openapi";
+import { procedures, type ProcedureDef } from "./procedures.ts";
 import { appRouter } from "./router.ts";
 import type { Meta } from "./trpc.ts";
 import {
@@ -98,12 +99,11 @@ type Operation = {
   tags?: string[];
 };
 
-type Procedure = { _def: { meta?: Meta; inputs?: unknown[] } };
 
 /** Procedures by "METHOD path" (lower-case method, as in the document). */
-const proceduresByOperation = (): Map<string, Procedure> => {
-  const map = new Map<string, Procedure>();
-  for (const procedure of Object.values(appRouter._def.procedures as unknown as Record<string, Procedure>)) {
+const proceduresByOperation = (): Map<string, ProcedureDef> => {
+  const map = new Map<string, ProcedureDef>();
+  for (const procedure of Object.values(procedures)) {
     const openapi = procedure._def.meta?.openapi;
     if (openapi) map.set(`${openapi.method.toLowerCase()} ${openapi.path}`, procedure);
   }
@@ -115,7 +115,7 @@ const proceduresByOperation = (): Map<string, Procedure> => {
  * `catchall`): then the body is an open JSON object, which trpc-to-openapi drops when every declared
  * member is a path parameter (the data blob: `{ id }` + anything).
  */
-const openObjectInput = (procedure: Procedure | undefined): { description?: string } | undefined => {
+const openObjectInput = (procedure: ProcedureDef | undefined): { description?: string } | undefined => {
   for (const input of procedure?._def.inputs ?? []) {
     const zod = input as { _zod?: { def?: { type?: string; catchall?: { _zod?: { def?: { type?: string } } } } }; description?: string };
     const def = zod._zod?.def;

@@ -3,16 +3,13 @@ import type { Context } from "./context.ts";
 import { createdLocation } from "./created.ts";
 import { errorResponseMeta } from "./errors.ts";
 import type { MetaHook } from "./rest-handler.ts";
-import { appRouter } from "./router.ts";
-import type { Access, Meta } from "./trpc.ts";
+import { procedures } from "./procedures.ts";
+import type { Access } from "./trpc.ts";
 
 /** How each credential is asked for in `WWW-Authenticate` (RFC 9110 §11.6.1; Bearer: RFC 6750). */
 export const API_KEY_CHALLENGE = 'ApiKey header="x-api-key"';
 
-type ProcedureLike = { _def: { meta?: Meta } };
-const accessByPath = new Map<string, Access | undefined>(
-  Object.entries(appRouter._def.procedures as unknown as Record<string, ProcedureLike>).map(([path, p]) => [path, p._def.meta?.access]),
-);
+const accessByPath = new Map<string, Access | undefined>(Object.entries(procedures).map(([path, p]) => [path, p._def.meta?.access]));
 
 /** The challenge for a 401 of a procedure that takes `access`; `invalid_token` when a bearer token was presented (RFC 6750 §3.1). */
 const challenge = (access: Access | undefined, ctx: Context | undefined): string | undefined => {

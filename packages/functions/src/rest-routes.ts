@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { appRouter } from "./router.ts";
+import { procedures } from "./procedures.ts";
 import type { Access, Meta } from "./trpc.ts";
 
 /**
@@ -40,8 +40,6 @@ export type Route = {
   fields: ReadonlyMap<string, z.ZodType>;
 };
 
-/** A procedure as the router keeps it at run time: flat, by dotted path (its type says nested). */
-type ProcedureLike = { _def: { type: string; meta?: Meta; inputs: unknown[] } };
 
 /** The schema under optional/nullable/default/pipe wrappers: what the value itself must be. */
 const unwrap = (schema: unknown): unknown => {
@@ -92,7 +90,7 @@ const checkSecrets = (procedure: string, segments: readonly Segment[], secret: R
 
 const buildRoutes = (): Route[] => {
   const routes: Route[] = [];
-  for (const [procedure, p] of Object.entries(appRouter._def.procedures as unknown as Record<string, ProcedureLike>)) {
+  for (const [procedure, p] of Object.entries(procedures)) {
     const meta = p._def.meta;
     const openapi = meta?.openapi;
     if (!openapi || openapi.enabled === false || p._def.type === "subscription") continue;
