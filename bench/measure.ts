@@ -29,7 +29,16 @@ const requests = await countRequests(handler, apiKey, user);
 const jwksWarm = fetches.count(); // the verifier has verified a token: its JWKS is cached
 
 say("· 1. service overhead (handler vs bare SDK, interleaved)");
-const { comparisons: overhead, layers, whatIf } = await measureOverhead(handler, apiKey, user, quick ? { rounds: 50, warmup: 10, loginRounds: 20 } : { rounds: 600, warmup: 50, loginRounds: 500 });
+const {
+  comparisons: overhead,
+  layers,
+  whatIf,
+} = await measureOverhead(
+  handler,
+  apiKey,
+  user,
+  quick ? { rounds: 50, warmup: 10, loginRounds: 20 } : { rounds: 600, warmup: 50, loginRounds: 500 },
+);
 
 say("· 4. JWT verification");
 const jwt = await measureJwt(user.accessToken, {
@@ -38,7 +47,11 @@ const jwt = await measureJwt(user.accessToken, {
 });
 
 say("· 5. throughput (autocannon)");
-const throughput = await measureThroughput(apiKey, user, quick ? { seconds: 2, connections: 10, warmupSeconds: 1 } : { seconds: 10, connections: 10, warmupSeconds: 5 });
+const throughput = await measureThroughput(
+  apiKey,
+  user,
+  quick ? { seconds: 2, connections: 10, warmupSeconds: 1 } : { seconds: 10, connections: 10, warmupSeconds: 5 },
+);
 
 const results: MeasureResults = {
   fixture: { userId: user.id, getItem: userGetItem(user.id) },

@@ -24,13 +24,20 @@ const quick = process.env.BENCH_QUICK === "1";
 const say = (line: string) => process.stderr.write(`${line}\n`);
 const started = performance.now();
 const machine = describeMachine();
-say(`Benchmarks · ${machine.cores} × ${machine.cpuModel} · Node ${machine.node}${quick ? " · QUICK (figures not kept)" : ""}`);
+say(
+  `Benchmarks · ${machine.cores} × ${machine.cpuModel} · Node ${machine.node}${quick ? " · QUICK (figures not kept)" : ""}`,
+);
 
 const dataDir = await mkdtemp(join(tmpdir(), "iam-bench-"));
 const apiKey = `iam_bench_${randomBytes(16).toString("hex")}`;
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 say("· starting DynamoDB Local, cognito-local, s3rver");
-const stack = await startStack({ dataDir, inMemory: true, apiKey, progress: (step, ms) => say(`  ✓ ${step} ${(ms / 1000).toFixed(1)}s`) });
+const stack = await startStack({
+  dataDir,
+  inMemory: true,
+  apiKey,
+  progress: (step, ms) => say(`  ✓ ${step} ${(ms / 1000).toFixed(1)}s`),
+});
 
 /** measure.ts in its own process: the service's stdout logs go to a file, progress to our stderr. */
 const measure = async (): Promise<MeasureResults> => {

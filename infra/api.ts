@@ -13,9 +13,7 @@ import { apiEnvironment } from "./settings.ts";
 const functionDependencies: Record<string, string> = JSON.parse(
   readFileSync("packages/functions/package.json", "utf8"),
 ).dependencies;
-const install = Object.fromEntries(
-  ["swagger-ui-dist"].map((name) => [name, functionDependencies[name] ?? "*"]),
-);
+const install = Object.fromEntries(["swagger-ui-dist"].map((name) => [name, functionDependencies[name] ?? "*"]));
 
 /** The one Lambda: tRPC, REST, /openapi.json, /docs and /health (packages/functions/src/app.ts). */
 export const api = new sst.aws.Function("Api", {

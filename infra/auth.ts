@@ -53,10 +53,12 @@ export const userPool = new sst.aws.CognitoUserPool("UserPool", {
 });
 
 /** One group per role; lower precedence wins when a user is in several (ADMIN first). */
-export const userGroups = [...ROLES].reverse().map(
-  (role, precedence) =>
-    new aws.cognito.UserGroup(`UserGroup${role}`, { userPoolId: userPool.id, name: role, precedence }),
-);
+export const userGroups = [...ROLES]
+  .reverse()
+  .map(
+    (role, precedence) =>
+      new aws.cognito.UserGroup(`UserGroup${role}`, { userPoolId: userPool.id, name: role, precedence }),
+  );
 
 /**
  * The API's app client: server-side password login (AdminInitiateAuth with

@@ -113,7 +113,11 @@ declare global {
         readonly name: $SST.Output<string>;
         readonly arn: $SST.Output<string>;
         /** A function on the table's stream (an event source mapping); SST grants it the stream's read actions. */
-        subscribe(name: string, subscriber: $SST.Input<string | FunctionArgs>, args?: DynamoSubscriberArgs): $SST.Output<unknown>;
+        subscribe(
+          name: string,
+          subscriber: $SST.Input<string | FunctionArgs>,
+          args?: DynamoSubscriberArgs,
+        ): $SST.Output<unknown>;
       }
 
       interface BucketArgs {
@@ -122,8 +126,20 @@ declare global {
           $SST.Input<{
             effect?: $SST.Input<"allow" | "deny">;
             actions: $SST.Input<$SST.Input<string>[]>;
-            principals: $SST.Input<"*" | $SST.Input<{ type: $SST.Input<"aws" | "service" | "federated" | "canonical">; identifiers: $SST.Input<$SST.Input<string>[]> }>[]>;
-            conditions?: $SST.Input<$SST.Input<{ test: $SST.Input<string>; variable: $SST.Input<string>; values: $SST.Input<$SST.Input<string>[]> }>[]>;
+            principals: $SST.Input<
+              | "*"
+              | $SST.Input<{
+                  type: $SST.Input<"aws" | "service" | "federated" | "canonical">;
+                  identifiers: $SST.Input<$SST.Input<string>[]>;
+                }>[]
+            >;
+            conditions?: $SST.Input<
+              $SST.Input<{
+                test: $SST.Input<string>;
+                variable: $SST.Input<string>;
+                values: $SST.Input<$SST.Input<string>[]>;
+              }>[]
+            >;
             /** Key patterns under the bucket ARN (`images/*`); default the bucket and every key. */
             paths?: $SST.Input<$SST.Input<string>[]>;
           }>[]
@@ -200,7 +216,13 @@ declare global {
         effect?: "allow" | "deny";
         actions: string[];
         resources: $SST.Input<$SST.Input<string>[]>;
-        conditions?: $SST.Input<$SST.Input<{ test: $SST.Input<string>; variable: $SST.Input<string>; values: $SST.Input<$SST.Input<string>[]> }>[]>;
+        conditions?: $SST.Input<
+          $SST.Input<{
+            test: $SST.Input<string>;
+            variable: $SST.Input<string>;
+            values: $SST.Input<$SST.Input<string>[]>;
+          }>[]
+        >;
       }
       interface FunctionArgs {
         handler: $SST.Input<string>;
@@ -234,7 +256,10 @@ declare global {
       interface BusSubscriberArgs {
         enabled?: $SST.Input<boolean>;
         pattern?: $SST.Input<{ source?: unknown[]; detail?: Record<string, unknown>; detailType?: unknown[] }>;
-        transform?: { rule?: $SST.Transform<Record<string, unknown>>; target?: $SST.Transform<Record<string, unknown>> };
+        transform?: {
+          rule?: $SST.Transform<Record<string, unknown>>;
+          target?: $SST.Transform<Record<string, unknown>>;
+        };
       }
       class Bus {
         constructor(name: string, args?: BusArgs);
@@ -250,12 +275,21 @@ declare global {
         delay?: $SST.Input<$SST.DurationMinutes>;
         visibilityTimeout?: $SST.Input<$SST.Duration>;
         dlq?: $SST.Input<string | { queue: $SST.Input<string>; retry: $SST.Input<number> }>;
-        transform?: { queue?: $SST.Transform<{ messageRetentionSeconds?: $SST.Input<number>; [arg: string]: unknown }> };
+        transform?: {
+          queue?: $SST.Transform<{ messageRetentionSeconds?: $SST.Input<number>; [arg: string]: unknown }>;
+        };
       }
       interface QueueSubscriberArgs {
         filters?: $SST.Input<$SST.Input<Record<string, unknown>>[]>;
-        batch?: $SST.Input<{ size?: $SST.Input<number>; window?: $SST.Input<$SST.DurationMinutes>; partialResponses?: $SST.Input<boolean> }>;
-        transform?: { eventSourceMapping?: $SST.Transform<Record<string, unknown>>; function?: $SST.Transform<FunctionArgs> };
+        batch?: $SST.Input<{
+          size?: $SST.Input<number>;
+          window?: $SST.Input<$SST.DurationMinutes>;
+          partialResponses?: $SST.Input<boolean>;
+        }>;
+        transform?: {
+          eventSourceMapping?: $SST.Transform<Record<string, unknown>>;
+          function?: $SST.Transform<FunctionArgs>;
+        };
       }
       class Queue {
         constructor(name: string, args?: QueueArgs);
@@ -330,7 +364,12 @@ declare global {
       class UserGroup {
         constructor(
           name: string,
-          args: { userPoolId: $SST.Input<string>; name?: $SST.Input<string>; precedence?: $SST.Input<number>; description?: $SST.Input<string> },
+          args: {
+            userPoolId: $SST.Input<string>;
+            name?: $SST.Input<string>;
+            precedence?: $SST.Input<number>;
+            description?: $SST.Input<string>;
+          },
         );
       }
       class UserPoolClient {

@@ -16,7 +16,10 @@ import { assets, table } from "./storage.ts";
 type Statement = sst.aws.FunctionPermissionArgs;
 
 /** Item actions on the table itself (a transaction is authorised item by item: Put/Update/Delete/ConditionCheck). */
-const tableItems = (...actions: string[]): Statement => ({ actions: actions.map((a) => `dynamodb:${a}`), resources: [table.arn] });
+const tableItems = (...actions: string[]): Statement => ({
+  actions: actions.map((a) => `dynamodb:${a}`),
+  resources: [table.arn],
+});
 /** Query on these global indexes only, never on the table's primary key or other indexes. */
 const queryIndexes = (...indexes: string[]): Statement => ({
   actions: ["dynamodb:Query"],
@@ -34,7 +37,10 @@ const listUnder = (...prefixes: string[]): Statement => ({
   conditions: [{ test: "StringLike", variable: "s3:prefix", values: prefixes.map((prefix) => `${prefix}*`) }],
 });
 /** Cognito admin actions on this pool. */
-const pool = (...actions: string[]): Statement => ({ actions: actions.map((a) => `cognito-idp:${a}`), resources: [userPool.arn] });
+const pool = (...actions: string[]): Statement => ({
+  actions: actions.map((a) => `cognito-idp:${a}`),
+  resources: [userPool.arn],
+});
 
 /** Where a user's files are: pending uploads, published avatars, and the layout before those two. */
 const USER_FILES = [UPLOADS_PREFIX, AVATARS_PREFIX, LEGACY_USERS_PREFIX];
@@ -79,7 +85,14 @@ export const reconcilerPermissions: Statement[] = [
   queryIndexes("gsi1"),
   objects(["DeleteObject"], USER_FILES),
   listUnder(...USER_FILES),
-  pool("AdminGetUser", "AdminDeleteUser", "AdminListGroupsForUser", "AdminAddUserToGroup", "AdminRemoveUserFromGroup", "AdminUserGlobalSignOut"),
+  pool(
+    "AdminGetUser",
+    "AdminDeleteUser",
+    "AdminListGroupsForUser",
+    "AdminAddUserToGroup",
+    "AdminRemoveUserFromGroup",
+    "AdminUserGlobalSignOut",
+  ),
 ];
 
 /**
@@ -87,7 +100,9 @@ export const reconcilerPermissions: Statement[] = [
  * SST's `subscribe` adds the stream's read actions (DescribeStream, GetRecords, GetShardIterator,
  * ListStreams on the stream ARN) to its role itself.
  */
-export const eventPublisherPermissions = (bus: { arn: $SST.Output<string> }): Statement[] => [{ actions: ["events:PutEvents"], resources: [bus.arn] }];
+export const eventPublisherPermissions = (bus: { arn: $SST.Output<string> }): Statement[] => [
+  { actions: ["events:PutEvents"], resources: [bus.arn] },
+];
 
 /**
  * The webhook sender (`WebhookQueueSubscriber`, infra/events.ts): writes dead letters and puts

@@ -17,8 +17,10 @@ export const CORS_ORIGINS: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** `IAM_CORS_ORIGINS` for a stage: comma-separated, empty when none. `production` reads `prod`'s list. */
-export const corsOriginsFor = (stage: string, origins: Readonly<Record<string, readonly string[]>> = CORS_ORIGINS): string =>
-  (origins[isProduction(stage) ? PRODUCTION_STAGE : stage] ?? []).join(",");
+export const corsOriginsFor = (
+  stage: string,
+  origins: Readonly<Record<string, readonly string[]>> = CORS_ORIGINS,
+): string => (origins[isProduction(stage) ? PRODUCTION_STAGE : stage] ?? []).join(",");
 
 export const apiEnvironment = (stage: string): Record<string, string> => ({
   // For the libraries: tRPC treats any other value as development.

@@ -9,4 +9,5 @@ export const PRODUCTION_STAGE = "prod";
 /** `production` is accepted as the same stage, so the longer spelling is never deployed unprotected. */
 const PRODUCTION_STAGES: readonly string[] = [PRODUCTION_STAGE, "production"];
 
-export const isProduction = (stage: string | undefined): boolean => stage !== undefined && PRODUCTION_STAGES.includes(stage);
+export const isProduction = (stage: string | undefined): boolean =>
+  stage !== undefined && PRODUCTION_STAGES.includes(stage);

@@ -1,5 +1,10 @@
 import { readdirSync } from "node:fs";
-import { BADGES_PREFIX, PUBLIC_PREFIXES, UPLOADS_PREFIX, UPLOAD_EXPIRY_DAYS } from "../packages/core/src/assets/prefixes.ts";
+import {
+  BADGES_PREFIX,
+  PUBLIC_PREFIXES,
+  UPLOADS_PREFIX,
+  UPLOAD_EXPIRY_DAYS,
+} from "../packages/core/src/assets/prefixes.ts";
 import { TableDefinition } from "../packages/core/src/dynamo/table.ts";
 import { isProduction } from "./stage.ts";
 
@@ -44,7 +49,12 @@ export const assets = new sst.aws.Bucket("Assets", {
   policy: [{ principals: "*", actions: ["s3:GetObject"], paths: PUBLIC_PREFIXES.map((prefix) => `${prefix}*`) }],
   lifecycle: [{ id: "expire-unconfirmed-uploads", prefix: UPLOADS_PREFIX, expiresIn: `${UPLOAD_EXPIRY_DAYS} day` }],
   transform: {
-    publicAccessBlock: { blockPublicAcls: true, ignorePublicAcls: true, blockPublicPolicy: false, restrictPublicBuckets: false },
+    publicAccessBlock: {
+      blockPublicAcls: true,
+      ignorePublicAcls: true,
+      blockPublicPolicy: false,
+      restrictPublicBuckets: false,
+    },
   },
 });
 

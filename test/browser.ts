@@ -21,8 +21,10 @@ const ARGS = [
 
 export const canRunBrowser = (file: string): boolean => {
   const run = existsSync(CHROMIUM) || Boolean(process.env.CI);
-  if (!run) console.warn(`${file} skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
+  if (!run)
+    console.warn(`${file} skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
   return run;
 };
 
-export const launchBrowser = (): Promise<Browser> => chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+export const launchBrowser = (): Promise<Browser> =>
+  chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });

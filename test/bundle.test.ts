@@ -24,8 +24,12 @@ const root = join(import.meta.dirname, "..");
  */
 const outDir = join(root, "node_modules", ".cache", "bundle-test", randomUUID());
 
-
-type ApiGatewayResult = { statusCode: number; headers?: Record<string, string>; body: string; isBase64Encoded?: boolean };
+type ApiGatewayResult = {
+  statusCode: number;
+  headers?: Record<string, string>;
+  body: string;
+  isBase64Encoded?: boolean;
+};
 type Handler = (event: unknown, context: unknown) => Promise<ApiGatewayResult>;
 
 const healthEvent = JSON.parse(readFileSync(join(root, "test/fixtures/apigw-v2-get-health.json"), "utf8"));
@@ -68,7 +72,11 @@ describe("Lambda bundle (built as SST builds it)", () => {
     const fn = registry.find((c) => c.type === "sst.aws.Function" && c.logicalName === "Api");
     if (!fn) throw new Error("infra declares no Api function");
     const [entry, exportName] = (fn.args.handler as string).split(".") as [string, string];
-    const nodejs = fn.args.nodejs as { minify: boolean; sourcemap: boolean; install: Record<string, string> | string[] };
+    const nodejs = fn.args.nodejs as {
+      minify: boolean;
+      sourcemap: boolean;
+      install: Record<string, string> | string[];
+    };
     const install = Array.isArray(nodejs.install) ? nodejs.install : Object.keys(nodejs.install);
     expect(exportName).toBe("handler");
     installed = install;
@@ -108,7 +116,9 @@ describe("Lambda bundle (built as SST builds it)", () => {
     const bytes = statSync(outfile).size;
     const map = statSync(`${outfile}.map`).size;
     const inputs = Object.keys(metafile.inputs).length;
-    console.log(`Api bundle: ${(bytes / 1024).toFixed(0)} KiB (${inputs} inputs), source map ${(map / 1024).toFixed(0)} KiB`);
+    console.log(
+      `Api bundle: ${(bytes / 1024).toFixed(0)} KiB (${inputs} inputs), source map ${(map / 1024).toFixed(0)} KiB`,
+    );
     expect(bytes).toBeGreaterThan(0);
     expect(readFileSync(outfile, "utf8")).toMatch(/\/\/# sourceMappingURL=handler\.mjs\.map\s*$/);
   });
@@ -120,7 +130,10 @@ describe("Lambda bundle (built as SST builds it)", () => {
     );
     // `<runtime>` is esbuild's own helper module, not a package.
     const packages = [...external].filter((p) => !builtin(p) && !p.startsWith("<"));
-    expect(packages.every((p) => installed.some((name) => p === name || p.startsWith(`${name}/`))), packages.join()).toBe(true);
+    expect(
+      packages.every((p) => installed.some((name) => p === name || p.startsWith(`${name}/`))),
+      packages.join(),
+    ).toBe(true);
     expect(Object.keys(metafile.inputs).some((p) => p.includes("@aws-sdk/client-dynamodb"))).toBe(true);
   });
 
@@ -146,8 +159,12 @@ describe("Lambda bundle (built as SST builds it)", () => {
     const res = await handler(getEvent("/openapi.json"), lambdaContext());
     expect(res.statusCode).toBe(200);
     const served = JSON.parse(res.body) as { servers: unknown };
-    expect(served.servers).toEqual([{ url: `https://${healthEvent.requestContext.domainName}`, description: expect.any(String) }]);
-    const committed = JSON.parse(readFileSync(join(root, "packages/client/openapi.json"), "utf8")) as { servers: unknown };
+    expect(served.servers).toEqual([
+      { url: `https://${healthEvent.requestContext.domainName}`, description: expect.any(String) },
+    ]);
+    const committed = JSON.parse(readFileSync(join(root, "packages/client/openapi.json"), "utf8")) as {
+      servers: unknown;
+    };
     expect({ ...served, servers: committed.servers }).toEqual(committed);
     // The build-time generator (packages/functions/src/openapi.ts) is not in the bundle.
     expect(Object.keys(metafile.inputs).filter((p) => p.endsWith("functions/src/openapi.ts"))).toEqual([]);

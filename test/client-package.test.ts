@@ -83,7 +83,10 @@ beforeAll(async () => {
   expect(pack.code, pack.stderr).toBe(0);
   const [info] = JSON.parse(pack.stdout.slice(pack.stdout.indexOf("["))) as [typeof packed];
   packed = info;
-  await writeFile(join(project, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }, null, 2));
+  await writeFile(
+    join(project, "package.json"),
+    JSON.stringify({ name: "consumer", private: true, type: "module" }, null, 2),
+  );
   installed = await exec(
     "npm",
     ["install", join(work, packed.filename), "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"],
@@ -106,16 +109,24 @@ describe("the packed client package, installed alone in a new project", () => {
     const total = [...sizes.values()].reduce((a, b) => a + b, 0);
     const list = [...sizes].sort((a, b) => b[1] - a[1]).map(([name, size]) => `${name} ${mb(size)}`);
     // npm also installs `typescript`, a peer dependency of @trpc/client that a TypeScript project already has.
-    const withoutTypescript = [...sizes].filter(([name]) => !/^(typescript$|@typescript\/)/.test(name)).reduce((a, [, size]) => a + size, 0);
+    const withoutTypescript = [...sizes]
+      .filter(([name]) => !/^(typescript$|@typescript\/)/.test(name))
+      .reduce((a, [, size]) => a + size, 0);
     console.log(
       `installed size of ${packed.filename}'s dependency tree: ${mb(total)}, ${mb(withoutTypescript)} without TypeScript (${list.join(", ")})`,
     );
 
     // Every package npm installed, nested ones included, from the project's lockfile.
-    const lock = JSON.parse(await readFile(join(project, "package-lock.json"), "utf8")) as { packages: Record<string, unknown> };
-    const names = Object.keys(lock.packages).map((path) => path.slice(path.lastIndexOf("node_modules/") + "node_modules/".length));
+    const lock = JSON.parse(await readFile(join(project, "package-lock.json"), "utf8")) as {
+      packages: Record<string, unknown>;
+    };
+    const names = Object.keys(lock.packages).map((path) =>
+      path.slice(path.lastIndexOf("node_modules/") + "node_modules/".length),
+    );
     expect(names).toContain(manifest.name);
-    const server = names.filter((n) => /^(@iam\/|zod$|hono$|@hono\/|@aws-sdk\/|@smithy\/|electrodb$|trpc-to-openapi$|pino$|sst$)/.test(n));
+    const server = names.filter((n) =>
+      /^(@iam\/|zod$|hono$|@hono\/|@aws-sdk\/|@smithy\/|electrodb$|trpc-to-openapi$|pino$|sst$)/.test(n),
+    );
     expect(server).toEqual([]);
   });
 
@@ -137,7 +148,11 @@ console.log(JSON.stringify({
 }));
 `,
     );
-    const result = await exec(process.execPath, ["runtime.mjs", inject("baseUrl"), inject("apiKey"), randomUUID()], project);
+    const result = await exec(
+      process.execPath,
+      ["runtime.mjs", inject("baseUrl"), inject("apiKey"), randomUUID()],
+      project,
+    );
     expect(result.stderr).toBe("");
     expect(JSON.parse(result.stdout)).toEqual({
       exports: ["createIamClient", "createIamRestClient", "iamErrorOf"],
@@ -157,7 +172,9 @@ console.log(JSON.stringify({
   });
 
   /** A consumer as a team would write it: typed calls, typed results, domain types by name. */
-  const consumer = (name: string) => `import { createIamClient, createIamRestClient, iamErrorOf } from ${JSON.stringify(name)};
+  const consumer = (
+    name: string,
+  ) => `import { createIamClient, createIamRestClient, iamErrorOf } from ${JSON.stringify(name)};
 import type { AppRouter, Badge, ErrorCode, RegisterInput, RouterOutputs, User, UserStatus } from ${JSON.stringify(name)};
 
 export const iam = createIamClient({ url: "https://iam.example.com", apiKey: "key" });
@@ -224,7 +241,9 @@ export const wrong = iam.user.register.mutate({ email: 1, name: "ada", password:
       const result = await exec(process.execPath, [TSC, "-p", config, "--pretty", "false"], project);
       const errors = result.stdout.split("\n").filter((line) => line.includes("error TS"));
       expect(errors).toHaveLength(1);
-      expect(errors[0]).toMatch(/^src\/wrong-input\.ts\(3,\d+\): error TS2322: Type 'number' is not assignable to type 'string'\./);
+      expect(errors[0]).toMatch(
+        /^src\/wrong-input\.ts\(3,\d+\): error TS2322: Type 'number' is not assignable to type 'string'\./,
+      );
       expect(result.code).not.toBe(0);
     }, 90_000);
   }
@@ -235,7 +254,10 @@ export const wrong = iam.user.register.mutate({ email: 1, name: "ada", password:
       join(project, "src", "main.ts"),
       `import { find } from "./consumer.ts";\ndocument.body.textContent = String(await find(location.hash.slice(1)));\n`,
     );
-    await writeFile(join(project, "index.html"), `<!doctype html><html><body><script type="module" src="/src/main.ts"></script></body></html>\n`);
+    await writeFile(
+      join(project, "index.html"),
+      `<!doctype html><html><body><script type="module" src="/src/main.ts"></script></body></html>\n`,
+    );
     const result = await exec(process.execPath, [VITE, "build", "--logLevel", "error"], project);
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);

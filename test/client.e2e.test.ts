@@ -84,7 +84,9 @@ describe("tRPC client (createIamClient)", () => {
     await client.public.me.query().catch(() => undefined);
     expect(sent[1]?.headers.get("authorization")).toBeNull();
 
-    const noKey = await createIamClient({ url }).user.register.mutate(newUser()).catch((e: unknown) => e);
+    const noKey = await createIamClient({ url })
+      .user.register.mutate(newUser())
+      .catch((e: unknown) => e);
     expect(iamErrorOf(noKey)).toMatchObject({ code: "UNAUTHORIZED", status: 401 });
     expect(iamErrorOf(new Error("not from the service"))).toBeUndefined();
   });
@@ -115,10 +117,16 @@ describe("REST client (createIamRestClient)", () => {
     expect(badged.data?.profile.badges.map((b) => b.name).sort()).toEqual(["EARLY_ADOPTER", "NEW_MEMBER"]);
 
     // The data blob is the body itself: replaced whole, then merged (RFC 7396: null deletes a key).
-    const replaced = await rest.PUT("/user/{id}/data/update", { params: { path: { id } }, body: { plan: "pro", seats: 3, tags: ["a"] } });
+    const replaced = await rest.PUT("/user/{id}/data/update", {
+      params: { path: { id } },
+      body: { plan: "pro", seats: 3, tags: ["a"] },
+    });
     expect(replaced.response.status).toBe(200);
     expect(replaced.data?.profile.data).toEqual({ plan: "pro", seats: 3, tags: ["a"] });
-    const merged = await rest.PATCH("/user/{id}/data/update", { params: { path: { id } }, body: { seats: 5, tags: null, trial: true } });
+    const merged = await rest.PATCH("/user/{id}/data/update", {
+      params: { path: { id } },
+      body: { seats: 5, tags: null, trial: true },
+    });
     expect(merged.response.status).toBe(200);
     expect(merged.data?.profile.data).toEqual({ plan: "pro", seats: 5, trial: true });
 

@@ -9,7 +9,9 @@ const poolUsers = async (): Promise<UserType[]> => {
   const users: UserType[] = [];
   let PaginationToken: string | undefined;
   do {
-    const page = await cognito().send(new ListUsersCommand({ UserPoolId: Config.auth.userPoolId, Limit: 60, PaginationToken }));
+    const page = await cognito().send(
+      new ListUsersCommand({ UserPoolId: Config.auth.userPoolId, Limit: 60, PaginationToken }),
+    );
     users.push(...(page.Users ?? []));
     PaginationToken = page.PaginationToken;
   } while (PaginationToken);
@@ -20,9 +22,12 @@ const attr = (u: UserType, name: string) => u.Attributes?.find((a) => a.Name ===
 /** No Cognito user among `emails` lacks a profile, and no guard of `values` points at a missing user. */
 const assertNoOrphans = async (emails: string[], guards: { kind: "email" | "name" | "handle"; value: string }[]) => {
   const mine = (await poolUsers()).filter((u) => emails.includes(attr(u, "email") ?? ""));
-  for (const u of mine) expect(await User.findById(attr(u, "sub") ?? "", { consistent: true }), attr(u, "email")).not.toBeNull();
+  for (const u of mine)
+    expect(await User.findById(attr(u, "sub") ?? "", { consistent: true }), attr(u, "email")).not.toBeNull();
   for (const g of guards) {
-    const { data } = await db().entities.unique.get({ kind: g.kind, value: g.value.toLowerCase() }).go({ consistent: true });
+    const { data } = await db()
+      .entities.unique.get({ kind: g.kind, value: g.value.toLowerCase() })
+      .go({ consistent: true });
     if (data) expect(await User.findById(data.userId, { consistent: true }), `${g.kind} ${g.value}`).not.toBeNull();
   }
   return mine;
@@ -37,7 +42,13 @@ describe("races", () => {
     const conflicts = results.filter((r) => r.status === 409);
     expect(conflicts).toHaveLength(15);
     for (const c of conflicts) expect(c.json.message).toContain("email");
-    const inPool = await assertNoOrphans([email], bodies.flatMap((b) => [{ kind: "name" as const, value: b.name }, { kind: "email" as const, value: email }]));
+    const inPool = await assertNoOrphans(
+      [email],
+      bodies.flatMap((b) => [
+        { kind: "name" as const, value: b.name },
+        { kind: "email" as const, value: email },
+      ]),
+    );
     expect(inPool).toHaveLength(1);
   });
 
@@ -72,7 +83,9 @@ describe("races", () => {
 
   it("20 concurrent badge issues keep all 20", async () => {
     const { user } = await registered();
-    const names = Object.keys((await import("@iam/core")).Badge.BADGES).filter((n) => n !== "NEW_MEMBER").slice(0, 20);
+    const names = Object.keys((await import("@iam/core")).Badge.BADGES)
+      .filter((n) => n !== "NEW_MEMBER")
+      .slice(0, 20);
     expect(names).toHaveLength(20);
     const results = await Promise.all(names.map((n) => rest(`/user/${user.id}/badge/${n}`, { method: "POST" })));
     expect(results.map((r) => r.status)).toEqual(Array(20).fill(200));

@@ -11,7 +11,8 @@ import { LIFECYCLE_CASES, viaTrpc, type ContractCase } from "./lifecycle/contrac
 const USER_KEYS = ["id", "email", "name", "handle", "createdAt", "lastLoginAt", "activationCode", "iconUrl"];
 
 const KEY_KEYS = ["keyId", "apiKey", "createdAt", "revokedAt", "lastUsedAt"];
-const newKey = async (): Promise<string> => (await rest("/admin/keys", { method: "POST", body: { name: "contract", scopes: ["read"] } })).json.keyId;
+const newKey = async (): Promise<string> =>
+  (await rest("/admin/keys", { method: "POST", body: { name: "contract", scopes: ["read"] } })).json.keyId;
 
 /** Every procedure of the router, each a call over REST and the same call over tRPC (HTTP). */
 export const CONTRACT_CASES: Record<string, ContractCase> = {
@@ -39,11 +40,17 @@ export const CONTRACT_CASES: Record<string, ContractCase> = {
   },
   "user.byEmail": async () => {
     const { body } = await registered();
-    return { rest: await rest(`/user/email/${body.email}`), trpc: await viaTrpc("user.byEmail", { email: body.email }) };
+    return {
+      rest: await rest(`/user/email/${body.email}`),
+      trpc: await viaTrpc("user.byEmail", { email: body.email }),
+    };
   },
   "user.byHandle": async () => {
     const { user } = await registered();
-    return { rest: await rest(`/user/handle/${encodeURIComponent(user.handle)}`), trpc: await viaTrpc("user.byHandle", { handle: user.handle }) };
+    return {
+      rest: await rest(`/user/handle/${encodeURIComponent(user.handle)}`),
+      trpc: await viaTrpc("user.byHandle", { handle: user.handle }),
+    };
   },
   "user.setStatus": async () => {
     const { user } = await registered();
@@ -112,12 +119,19 @@ export const CONTRACT_CASES: Record<string, ContractCase> = {
   "admin.listKeys": async () => {
     // Other tests create keys meanwhile: compare what both transports say about one key.
     const { keyId } = (await rest("/admin/keys", { method: "POST", body: { name: "listed", scopes: ["auth"] } })).json;
-    const pick = (r: { status: number; json: any }) => ({ status: r.status, json: r.json.keys.find((k: { keyId: string }) => k.keyId === keyId) });
+    const pick = (r: { status: number; json: any }) => ({
+      status: r.status,
+      json: r.json.keys.find((k: { keyId: string }) => k.keyId === keyId),
+    });
     return { rest: pick(await rest("/admin/keys")), trpc: pick(await viaTrpc("admin.listKeys", undefined)) };
   },
   "admin.revokeKey": async () => {
     const [a, b] = [await newKey(), await newKey()];
-    return { rest: await rest(`/admin/keys/${a}`, { method: "DELETE" }), trpc: await viaTrpc("admin.revokeKey", { keyId: b }), keys: KEY_KEYS };
+    return {
+      rest: await rest(`/admin/keys/${a}`, { method: "DELETE" }),
+      trpc: await viaTrpc("admin.revokeKey", { keyId: b }),
+      keys: KEY_KEYS,
+    };
   },
   "admin.rotateKey": async () => {
     const [a, b] = [await newKey(), await newKey()];
@@ -130,10 +144,24 @@ export const CONTRACT_CASES: Record<string, ContractCase> = {
   "webhooks.deadLetters": async () => {
     // Other tests add dead letters meanwhile: compare what both transports say about one.
     const { Events } = await import("@iam/core");
-    const event = Events.create({ type: "user.activated", subject: { userId: randomUUID() }, actor: { type: "system" }, data: {} });
-    const { id } = await Events.DeadLetters.record({ event, url: "https://hooks.example.com/in", attempt: 3, firstAttemptAt: event.at }, "HTTP 503");
-    const pick = (r: { status: number; json: any }) => ({ status: r.status, json: r.json.deadLetters.find((d: { id: string }) => d.id === id) });
-    return { rest: pick(await rest("/admin/webhooks/dead-letters?limit=100")), trpc: pick(await viaTrpc("webhooks.deadLetters", { limit: 100 })) };
+    const event = Events.create({
+      type: "user.activated",
+      subject: { userId: randomUUID() },
+      actor: { type: "system" },
+      data: {},
+    });
+    const { id } = await Events.DeadLetters.record(
+      { event, url: "https://hooks.example.com/in", attempt: 3, firstAttemptAt: event.at },
+      "HTTP 503",
+    );
+    const pick = (r: { status: number; json: any }) => ({
+      status: r.status,
+      json: r.json.deadLetters.find((d: { id: string }) => d.id === id),
+    });
+    return {
+      rest: pick(await rest("/admin/webhooks/dead-letters?limit=100")),
+      trpc: pick(await viaTrpc("webhooks.deadLetters", { limit: 100 })),
+    };
   },
   "public.me": async () => {
     const { tokens } = await activeUser();

@@ -6,7 +6,9 @@ import { CONTRACT_CASES as cases } from "./contract-cases.ts";
  * Every procedure answers the same over REST and over tRPC (HTTP, /trpc). Each case returns the
  * two results to compare; `mask` blanks what must differ between two runs (new ids, tokens).
  */
-type Procedure = { _def: { type: "query" | "mutation"; meta?: { openapi?: { method: string; path: string }; created?: unknown } } };
+type Procedure = {
+  _def: { type: "query" | "mutation"; meta?: { openapi?: { method: string; path: string }; created?: unknown } };
+};
 const procedures = appRouter._def.procedures as unknown as Record<string, Procedure>;
 
 const mask = (value: unknown, keys: string[]): unknown =>

@@ -28,14 +28,27 @@ const call = (app: AppProcess, method: string, path: string, body?: unknown) =>
 
 /** What must be zero after a crash and one reconciler pass, counted for this test's users. */
 const audit = async (bodies: Body[], deleted: string[]) => {
-  const counts = { cognitoWithoutProfile: 0, profileWithoutCognito: 0, guardsWithoutUser: 0, activationsWithoutUser: 0, pendingTombstones: 0, intents: 0 };
+  const counts = {
+    cognitoWithoutProfile: 0,
+    profileWithoutCognito: 0,
+    guardsWithoutUser: 0,
+    activationsWithoutUser: 0,
+    pendingTombstones: 0,
+    intents: 0,
+  };
   for (const body of bodies) {
-    const { data: guard } = await db().entities.unique.get({ kind: "email", value: body.email }).go({ consistent: true });
+    const { data: guard } = await db()
+      .entities.unique.get({ kind: "email", value: body.email })
+      .go({ consistent: true });
     const profile = guard ? await User.findById(guard.userId, { consistent: true }) : null;
     if (await cognitoHas(body.email)) {
       if (!profile) counts.cognitoWithoutProfile++;
     } else if (profile) counts.profileWithoutCognito++;
-    for (const [kind, value] of [["email", body.email], ["name", body.name.toLowerCase()], ["handle", User.handleFromName(body.name).toLowerCase()]] as const) {
+    for (const [kind, value] of [
+      ["email", body.email],
+      ["name", body.name.toLowerCase()],
+      ["handle", User.handleFromName(body.name).toLowerCase()],
+    ] as const) {
       const { data } = await db().entities.unique.get({ kind, value }).go({ consistent: true });
       if (data && !(await User.findById(data.userId, { consistent: true }))) counts.guardsWithoutUser++;
     }
@@ -46,9 +59,17 @@ const audit = async (bodies: Body[], deleted: string[]) => {
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {
     const page = await documentClient().send(
-      new ScanCommand({ TableName: Config.tableName, ConsistentRead: true, ExclusiveStartKey, FilterExpression: "#e = :a", ExpressionAttributeNames: { "#e": "__edb_e__" }, ExpressionAttributeValues: { ":a": "activation" } }),
+      new ScanCommand({
+        TableName: Config.tableName,
+        ConsistentRead: true,
+        ExclusiveStartKey,
+        FilterExpression: "#e = :a",
+        ExpressionAttributeNames: { "#e": "__edb_e__" },
+        ExpressionAttributeValues: { ":a": "activation" },
+      }),
     );
-    for (const item of page.Items ?? []) if (!(await User.findById(String(item.userId), { consistent: true }))) counts.activationsWithoutUser++;
+    for (const item of page.Items ?? [])
+      if (!(await User.findById(String(item.userId), { consistent: true }))) counts.activationsWithoutUser++;
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
   return counts;
@@ -74,7 +95,12 @@ describe("crash (kill -9 of the server mid-load)", () => {
         const load = [
           ...batch.map((body) => call(app, "POST", "/user", body)),
           ...victims.map((id) => call(app, "DELETE", `/user/${id}`)),
-        ].map((p) => p.then(() => outcomes.completed++, () => outcomes.cut++));
+        ].map((p) =>
+          p.then(
+            () => outcomes.completed++,
+            () => outcomes.cut++,
+          ),
+        );
         await sleep(400 + Math.random() * 1600);
         process.kill(app.pid, "SIGKILL");
         await Promise.all(load);
@@ -90,8 +116,17 @@ describe("crash (kill -9 of the server mid-load)", () => {
     await backdate(3600, { registrations: bodies.map((b) => b.email), deletions: deleted });
     const pass = await Reconciler.reconcile({ olderThanSeconds: 60 });
     const after = await audit(bodies, deleted);
-    console.info(`crash: ${ROUNDS} kills, requests completed ${outcomes.completed} / cut ${outcomes.cut}; left by the kills: ${JSON.stringify(before)}; reconciler pass: ${JSON.stringify(pass)}; after it: ${JSON.stringify(after)}`);
-    expect(after).toEqual({ cognitoWithoutProfile: 0, profileWithoutCognito: 0, guardsWithoutUser: 0, activationsWithoutUser: 0, pendingTombstones: 0, intents: 0 });
+    console.info(
+      `crash: ${ROUNDS} kills, requests completed ${outcomes.completed} / cut ${outcomes.cut}; left by the kills: ${JSON.stringify(before)}; reconciler pass: ${JSON.stringify(pass)}; after it: ${JSON.stringify(after)}`,
+    );
+    expect(after).toEqual({
+      cognitoWithoutProfile: 0,
+      profileWithoutCognito: 0,
+      guardsWithoutUser: 0,
+      activationsWithoutUser: 0,
+      pendingTombstones: 0,
+      intents: 0,
+    });
     expect(pass.failed).toBe(0);
   }, 240_000);
 });

@@ -25,11 +25,20 @@ afterAll(async () => {
 
 describe.runIf(RUN)("/docs in a browser", () => {
   it("lists every operation of the OpenAPI document, loading nothing from outside the service", async () => {
-    const doc = (await (await fetch(`${baseUrl()}/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+    const doc = (await (await fetch(`${baseUrl()}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
     const expected = Object.entries(doc.paths)
       .flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`))
       .sort();
-    expect(expected).toEqual(expect.arrayContaining(["GET /user/{id}", "POST /auth/login", "GET /public/user/me", "POST /user/{id}/badge/{name}"]));
+    expect(expected).toEqual(
+      expect.arrayContaining([
+        "GET /user/{id}",
+        "POST /auth/login",
+        "GET /public/user/me",
+        "POST /user/{id}/badge/{name}",
+      ]),
+    );
 
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
@@ -71,11 +80,15 @@ describe.runIf(RUN)("/docs in a browser", () => {
     await page.screenshot({ path: "test-results/docs.png", fullPage: true });
 
     // One operation opened: its example body and its documented errors are on the page.
-    const register = page.locator(".opblock.opblock-post", { has: page.locator('.opblock-summary-path[data-path="/user"]') });
+    const register = page.locator(".opblock.opblock-post", {
+      has: page.locator('.opblock-summary-path[data-path="/user"]'),
+    });
     await register.locator(".opblock-summary").click();
     await register.locator(".responses-table").first().waitFor();
     expect(await register.innerText()).toContain('"name": "cortney_gutkowski67"');
-    const codes = await register.locator("tr.response").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-code")));
+    const codes = await register
+      .locator("tr.response")
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute("data-code")));
     expect(codes).toEqual(expect.arrayContaining(["201", "400", "401", "409", "413", "429"]));
     await register.screenshot({ path: "test-results/docs-register.png" });
 
@@ -86,12 +99,18 @@ describe.runIf(RUN)("/docs in a browser", () => {
     await dialog.locator("input[type=text], input[type=password]").first().fill(apiKey());
     await dialog.locator(".auth-btn-wrapper .authorize").first().click();
     await dialog.locator(".btn-done").first().click();
-    const listKeys = page.locator(".opblock.opblock-get", { has: page.locator('.opblock-summary-path[data-path="/admin/keys"]') });
+    const listKeys = page.locator(".opblock.opblock-get", {
+      has: page.locator('.opblock-summary-path[data-path="/admin/keys"]'),
+    });
     await listKeys.locator(".opblock-summary").click();
     await listKeys.locator(".execute").click(); // "Try it out" is on from the start (tryItOutEnabled)
     await listKeys.locator(".live-responses-table .response .response-col_status").first().waitFor({ timeout: 15_000 });
-    expect((await listKeys.locator(".live-responses-table .response .response-col_status").first().innerText()).trim()).toBe("200");
-    const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
+    expect(
+      (await listKeys.locator(".live-responses-table .response .response-col_status").first().innerText()).trim(),
+    ).toBe("200");
+    const stored = await page.evaluate(
+      () => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }),
+    );
     expect(stored).not.toContain(apiKey());
     expect(await page.evaluate(() => localStorage.getItem("authorized"))).toBeNull();
 

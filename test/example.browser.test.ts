@@ -19,7 +19,15 @@ const RUN = canRunBrowser("example.browser.test.ts");
 const WEB_ROOT = fileURLToPath(new URL("../examples/web/", import.meta.url));
 
 type Ticket = { url: string; fields: Record<string, string>; key: string };
-type UserInfo = { id: string; handle: string; name: string; email: string; role: string; status: string; profile: { profileData: { avatarUrl: string } } };
+type UserInfo = {
+  id: string;
+  handle: string;
+  name: string;
+  email: string;
+  role: string;
+  status: string;
+  profile: { profileData: { avatarUrl: string } };
+};
 
 let browser: Browser;
 let vite: ViteDevServer;
@@ -171,19 +179,25 @@ describe.runIf(RUN)("examples/web in a browser", () => {
     const meCall = sent.find((r) => r.url.startsWith(`${origin}/trpc/public.me`));
     expect(meCall?.headers.authorization).toMatch(/^Bearer .+/);
     const pageToken = meCall?.headers.authorization?.slice("Bearer ".length) ?? "";
-    expect((await rest("/public/user/me", { headers: { authorization: `Bearer ${pageToken}`, "x-api-key": "" } })).status).toBe(200);
+    expect(
+      (await rest("/public/user/me", { headers: { authorization: `Bearer ${pageToken}`, "x-api-key": "" } })).status,
+    ).toBe(200);
 
     // Sign out: the form is back, and the service refuses the page's old token.
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.getByRole("heading", { name: "Sign in" }).waitFor();
     expect(await page.evaluate(() => sessionStorage.getItem("iam.accessToken"))).toBeNull();
-    expect((await rest("/public/user/me", { headers: { authorization: `Bearer ${pageToken}`, "x-api-key": "" } })).status).toBe(401);
+    expect(
+      (await rest("/public/user/me", { headers: { authorization: `Bearer ${pageToken}`, "x-api-key": "" } })).status,
+    ).toBe(401);
 
     // Another user, without an avatar: a placeholder instead of an image.
     await signIn(page, plain.body.email, plain.body.password);
     await page.locator("#handle").filter({ hasText: plain.user.handle }).waitFor({ timeout: 15_000 });
     expect(await page.locator("#avatar img").count()).toBe(0);
-    expect(await page.getByRole("img", { name: "No avatar yet" }).innerText()).toBe(plain.user.name.slice(0, 1).toUpperCase());
+    expect(await page.getByRole("img", { name: "No avatar yet" }).innerText()).toBe(
+      plain.user.name.slice(0, 1).toUpperCase(),
+    );
     expect(await page.locator("#badges li").allInnerTexts()).toEqual(["NEW_MEMBER"]);
     await page.screenshot({ path: "test-results/example-web-no-avatar.png" });
 

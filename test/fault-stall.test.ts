@@ -39,7 +39,12 @@ const call = async (path: string, init: { method?: string; body?: unknown } = {}
     // A safety net so that a hang fails the test instead of stalling the run; not a timing check.
     signal: AbortSignal.timeout(20_000),
   });
-  return { status: res.status, retryAfter: res.headers.get("retry-after"), json: await res.json(), ms: Math.round(performance.now() - started) };
+  return {
+    status: res.status,
+    retryAfter: res.headers.get("retry-after"),
+    json: await res.json(),
+    ms: Math.round(performance.now() - started),
+  };
 };
 
 /** Runs `work` while the process listening on the endpoint's port is stopped, and resumes it after. */
@@ -60,8 +65,12 @@ describe("a stalled dependency (SIGSTOP of the emulator)", () => {
     const env = stack?.env ?? {};
     const id = crypto.randomUUID();
     expect((await call(`/user/${id}`)).status).toBe(404);
-    const [stalled, ready] = await whileStopped(env.AWS_ENDPOINT_URL_DYNAMODB ?? "", () => Promise.all([call(`/user/${id}`), call("/health/ready")]));
-    console.info(`DynamoDB Local stalled: answered ${stalled.status} after ${stalled.ms} ms; /health/ready ${ready.status} after ${ready.ms} ms`);
+    const [stalled, ready] = await whileStopped(env.AWS_ENDPOINT_URL_DYNAMODB ?? "", () =>
+      Promise.all([call(`/user/${id}`), call("/health/ready")]),
+    );
+    console.info(
+      `DynamoDB Local stalled: answered ${stalled.status} after ${stalled.ms} ms; /health/ready ${ready.status} after ${ready.ms} ms`,
+    );
     expect(ready.status).toBe(503);
     expect(ready.json.dependencies.dynamodb.status).toBe("down");
     expect(ready.json.dependencies.cognito.status).toBe("up");
@@ -88,8 +97,14 @@ describe("a stalled dependency (SIGSTOP of the emulator)", () => {
 
   it("cognito-local gone (connection refused): 503 with Retry-After, and readiness names it", async () => {
     const env = stack?.env ?? {};
-    process.kill(await pidListeningOn(Number(new URL(env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER ?? "").port)), "SIGKILL");
-    const login = await call("/auth/login", { method: "POST", body: { email: "nobody@example.com", password: "Whatever-1" } });
+    process.kill(
+      await pidListeningOn(Number(new URL(env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER ?? "").port)),
+      "SIGKILL",
+    );
+    const login = await call("/auth/login", {
+      method: "POST",
+      body: { email: "nobody@example.com", password: "Whatever-1" },
+    });
     expect(login.status).toBe(503);
     expect(Number(login.retryAfter)).toBeGreaterThan(0);
     // The readiness result is cached a few seconds: wait past the last one.

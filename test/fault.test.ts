@@ -19,7 +19,8 @@ const failureName = async (call: Promise<unknown>): Promise<string> => {
     return "resolved";
   } catch (e) {
     let c = e;
-    while ((c as Error).name === "ElectroError" && (c as { cause?: unknown }).cause) c = (c as { cause?: unknown }).cause;
+    while ((c as Error).name === "ElectroError" && (c as { cause?: unknown }).cause)
+      c = (c as { cause?: unknown }).cause;
     return (c as Error).name;
   }
 };
@@ -105,7 +106,12 @@ describe("registration under faults: nothing lost, nothing orphaned", () => {
 describe("what the emulators cannot produce, mapped to a status a client can act on", () => {
   const app = createApp();
   const key = { "x-api-key": Config.bootstrapApiKey, "content-type": "application/json" };
-  const login = () => app.request("/auth/login", { method: "POST", headers: key, body: JSON.stringify({ email: "nobody@example.com", password: "Whatever-1" }) });
+  const login = () =>
+    app.request("/auth/login", {
+      method: "POST",
+      headers: key,
+      body: JSON.stringify({ email: "nobody@example.com", password: "Whatever-1" }),
+    });
 
   it("Cognito throttling (TooManyRequestsException), after the SDK's own retries: 429 with Retry-After", async () => {
     const fault = failing("cognito", "AdminInitiateAuth", THROTTLED.cognito);

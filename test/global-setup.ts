@@ -25,7 +25,11 @@ export default async function setup(project: TestProject) {
   Object.assign(process.env, TEST_SETTINGS);
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const dataDir = await mkdtemp(join(tmpdir(), "iam-test-"));
-  const stack = await startStack({ dataDir, inMemory: true, apiKey: `iam_test_${randomBytes(32).toString("base64url")}` });
+  const stack = await startStack({
+    dataDir,
+    inMemory: true,
+    apiKey: `iam_test_${randomBytes(32).toString("base64url")}`,
+  });
   Object.assign(process.env, stack.env);
   // The IAM audit: record what the shared server's SDK clients (the ones core uses) send.
   const sdkCommandLog = sdkCommandLogDir();

@@ -87,8 +87,11 @@ export const itemsMentioning = async (value: string) => {
   const found: Record<string, unknown>[] = [];
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {
-    const page = await documentClient().send(new ScanCommand({ TableName: Config.tableName, ConsistentRead: true, ExclusiveStartKey }));
-    for (const item of page.Items ?? []) if (JSON.stringify(item).toLowerCase().includes(value.toLowerCase())) found.push(item);
+    const page = await documentClient().send(
+      new ScanCommand({ TableName: Config.tableName, ConsistentRead: true, ExclusiveStartKey }),
+    );
+    for (const item of page.Items ?? [])
+      if (JSON.stringify(item).toLowerCase().includes(value.toLowerCase())) found.push(item);
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
   return found;

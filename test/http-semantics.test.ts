@@ -28,7 +28,10 @@ describe("x-request-id", () => {
       ["/auth/login", { method: "DELETE", headers: key }],
       ["/user", { method: "POST", headers: { ...key, "content-type": "text/plain" }, body: "x" }],
       ["/user", { method: "POST", headers: { ...key, "content-type": "application/json" }, body: "{oops" }],
-      ["/user", { method: "POST", headers: { ...key, "content-type": "application/json" }, body: "x".repeat(1024 * 1024 + 1) }],
+      [
+        "/user",
+        { method: "POST", headers: { ...key, "content-type": "application/json" }, body: "x".repeat(1024 * 1024 + 1) },
+      ],
       [`/trpc/user.byId?input=${encodeURIComponent(JSON.stringify({ id: user.id }))}`, { headers: key }],
       ["/trpc/user.byId?input=%7B%7D", { headers: key }],
       ["/trpc/no.such.procedure", { headers: key }],
@@ -42,12 +45,18 @@ describe("x-request-id", () => {
       ["/docs/assets/nothing.js", {}],
       ["/health", { method: "POST" }],
       [`/user/${user.id}`, { method: "HEAD", headers: key }],
-      ["/public/user/me", { method: "OPTIONS", headers: { origin: "https://app.example.com", "access-control-request-method": "GET" } }],
+      [
+        "/public/user/me",
+        { method: "OPTIONS", headers: { origin: "https://app.example.com", "access-control-request-method": "GET" } },
+      ],
     ];
     const statuses = new Set<number>();
     for (const [path, init] of requests) {
       const sent = `sem-${crypto.randomUUID()}`;
-      const withId = await raw(path, { ...init, headers: { ...(init.headers as Record<string, string>), "x-request-id": sent } });
+      const withId = await raw(path, {
+        ...init,
+        headers: { ...(init.headers as Record<string, string>), "x-request-id": sent },
+      });
       await withId.arrayBuffer();
       statuses.add(withId.status);
       expect(withId.headers.get("x-request-id"), `${init.method ?? "GET"} ${path} → ${withId.status}`).toBe(sent);
@@ -61,7 +70,9 @@ describe("x-request-id", () => {
   it("is on an internal error's bare 500 too", async () => {
     const fault = failing("dynamodb", "GetItem", { error: "ValidationException", status: 400, message: "boom" });
     try {
-      const res = await createApp().request(`/user/${crypto.randomUUID()}`, { headers: { "x-api-key": apiKey(), "x-request-id": "sem-500" } });
+      const res = await createApp().request(`/user/${crypto.randomUUID()}`, {
+        headers: { "x-api-key": apiKey(), "x-request-id": "sem-500" },
+      });
       expect(res.status).toBe(500);
       expect(res.headers.get("x-request-id")).toBe("sem-500");
     } finally {
@@ -88,7 +99,10 @@ describe("405 Method Not Allowed", () => {
       const res = await rest(path, { method, ...(["POST", "PUT", "PATCH"].includes(method) ? { body: {} } : {}) });
       expect(res.status, `${method} ${path}`).toBe(405);
       expect(res.headers.get("allow"), `${method} ${path}`).toBe(allow);
-      expect(res.json, `${method} ${path}`).toEqual({ message: expect.stringContaining(allow.split(", ")[0] ?? ""), code: "METHOD_NOT_SUPPORTED" });
+      expect(res.json, `${method} ${path}`).toEqual({
+        message: expect.stringContaining(allow.split(", ")[0] ?? ""),
+        code: "METHOD_NOT_SUPPORTED",
+      });
     }
     // An unknown path stays 404.
     expect((await rest("/no/such/route", { method: "DELETE" })).status).toBe(404);
@@ -98,7 +112,11 @@ describe("405 Method Not Allowed", () => {
     const mutationAsGet = await raw("/trpc/user.register", { headers: { "x-api-key": apiKey() } });
     expect(mutationAsGet.status).toBe(405);
     expect(mutationAsGet.headers.get("allow")).toBe("POST");
-    const queryAsPost = await raw("/trpc/user.byId", { method: "POST", headers: { "x-api-key": apiKey(), "content-type": "application/json" }, body: "{}" });
+    const queryAsPost = await raw("/trpc/user.byId", {
+      method: "POST",
+      headers: { "x-api-key": apiKey(), "content-type": "application/json" },
+      body: "{}",
+    });
     expect(queryAsPost.status).toBe(405);
     expect(queryAsPost.headers.get("allow")).toBe("GET");
   });
@@ -112,7 +130,11 @@ describe("401 and WWW-Authenticate", () => {
     const cases: [string, { method?: string; body?: unknown; headers: Record<string, string> }, string][] = [
       [`/user/${id}`, { headers: { "x-api-key": "" } }, apiKeyChallenge],
       [`/user/${id}`, { headers: { "x-api-key": `iam_${"x".repeat(40)}` } }, apiKeyChallenge],
-      ["/auth/login", { method: "POST", body: { email: "nobody@example.com", password: "Wrong-Horse-99" }, headers: {} }, apiKeyChallenge],
+      [
+        "/auth/login",
+        { method: "POST", body: { email: "nobody@example.com", password: "Wrong-Horse-99" }, headers: {} },
+        apiKeyChallenge,
+      ],
       ["/auth/token/access/verify/not-a-jwt", { headers: {} }, apiKeyChallenge],
       ["/public/user/me", { headers: { "x-api-key": "" } }, "Bearer"],
       ["/public/user/me", { headers: bearer("not-a-jwt") }, 'Bearer error="invalid_token"'],
@@ -145,31 +167,67 @@ describe("401 and WWW-Authenticate", () => {
 describe("415 Unsupported Media Type", () => {
   it("refuses a body that is not declared JSON, saying what to send, and changes nothing", async () => {
     const body = newUser();
-    for (const contentType of ["text/plain", "application/x-www-form-urlencoded", "application/merge-patch+json", "application/json-seq", ""]) {
-      const res = await rest("/user", { method: "POST", raw: JSON.stringify(body), headers: { "content-type": contentType } });
+    for (const contentType of [
+      "text/plain",
+      "application/x-www-form-urlencoded",
+      "application/merge-patch+json",
+      "application/json-seq",
+      "",
+    ]) {
+      const res = await rest("/user", {
+        method: "POST",
+        raw: JSON.stringify(body),
+        headers: { "content-type": contentType },
+      });
       expect(res.status, contentType).toBe(415);
-      expect(res.json, contentType).toEqual({ message: "Send the body as JSON, with content-type: application/json", code: "UNSUPPORTED_MEDIA_TYPE" });
+      expect(res.json, contentType).toEqual({
+        message: "Send the body as JSON, with content-type: application/json",
+        code: "UNSUPPORTED_MEDIA_TYPE",
+      });
     }
     expect((await rest(`/user/email/${body.email}`)).status).toBe(404);
   });
 
   it("compares media types case-insensitively and allows parameters such as charset", async () => {
-    for (const contentType of ["Application/JSON", "application/json; charset=utf-8", "APPLICATION/JSON;CHARSET=UTF-8", "application/json ; charset=\"utf-8\""]) {
-      const res = await rest("/user", { method: "POST", raw: JSON.stringify(newUser()), headers: { "content-type": contentType } });
+    for (const contentType of [
+      "Application/JSON",
+      "application/json; charset=utf-8",
+      "APPLICATION/JSON;CHARSET=UTF-8",
+      'application/json ; charset="utf-8"',
+    ]) {
+      const res = await rest("/user", {
+        method: "POST",
+        raw: JSON.stringify(newUser()),
+        headers: { "content-type": contentType },
+      });
       expect(res.status, contentType).toBe(201);
     }
   });
 
   it("takes application/merge-patch+json on the PATCH data route (RFC 7396), and only there", async () => {
     const { user } = await registered();
-    const patch = await rest(`/user/${user.id}/data/update`, { method: "PATCH", raw: '{"theme":"dark"}', headers: { "content-type": "Application/Merge-Patch+JSON" } });
+    const patch = await rest(`/user/${user.id}/data/update`, {
+      method: "PATCH",
+      raw: '{"theme":"dark"}',
+      headers: { "content-type": "Application/Merge-Patch+JSON" },
+    });
     expect(patch.status).toBe(200);
     expect(patch.json.profile.data).toEqual({ theme: "dark" });
-    const put = await rest(`/user/${user.id}/data/update`, { method: "PUT", raw: '{"theme":"light"}', headers: { "content-type": "application/merge-patch+json" } });
+    const put = await rest(`/user/${user.id}/data/update`, {
+      method: "PUT",
+      raw: '{"theme":"light"}',
+      headers: { "content-type": "application/merge-patch+json" },
+    });
     expect(put.status).toBe(415);
-    const text = await rest(`/user/${user.id}/data/update`, { method: "PATCH", raw: '{"theme":"light"}', headers: { "content-type": "text/plain" } });
+    const text = await rest(`/user/${user.id}/data/update`, {
+      method: "PATCH",
+      raw: '{"theme":"light"}',
+      headers: { "content-type": "text/plain" },
+    });
     expect(text.status).toBe(415);
-    expect(text.json.message).toBe("Send the body as JSON, with content-type: application/json or application/merge-patch+json");
+    expect(text.json.message).toBe(
+      "Send the body as JSON, with content-type: application/json or application/merge-patch+json",
+    );
     expect((await rest(`/user/${user.id}`)).json.profile.data).toEqual({ theme: "dark" });
   });
 });

@@ -90,7 +90,12 @@ describe("Idempotency-Key on POST /user", () => {
     expect(Number(early.headers.get("retry-after"))).toBeLessThanOrEqual(Math.ceil(Config.requestDeadlineMs / 1000));
     // The lease passes (made to look so rather than waited for).
     const records = (await itemsMentioning("running")).filter((i) => i.__edb_e__ === "idempotency");
-    for (const r of records) if (Number(r.leaseUntil) > Date.now()) await db().entities.idempotency.patch({ recordId: String(r.recordId) }).set({ leaseUntil: Date.now() - 1 }).go();
+    for (const r of records)
+      if (Number(r.leaseUntil) > Date.now())
+        await db()
+          .entities.idempotency.patch({ recordId: String(r.recordId) })
+          .set({ leaseUntil: Date.now() - 1 })
+          .go();
     expect((await post(body, key)).status).toBe(201);
   });
 
@@ -118,7 +123,11 @@ describe("Idempotency-Key on POST /user", () => {
   it("works over tRPC with idempotencyKey in the input (a batch shares its headers)", async () => {
     const body = { ...newUser(), idempotencyKey: crypto.randomUUID() };
     const call = () =>
-      app.request("/trpc/user.register", { method: "POST", headers: { "x-api-key": Config.bootstrapApiKey, "content-type": "application/json" }, body: JSON.stringify(body) });
+      app.request("/trpc/user.register", {
+        method: "POST",
+        headers: { "x-api-key": Config.bootstrapApiKey, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
     const first = await call();
     const second = await call();
     expect(first.status).toBe(200);
@@ -127,10 +136,23 @@ describe("Idempotency-Key on POST /user", () => {
   });
 
   it("is enabled only where meta says so: registration, never login, refresh, password reset or API keys", () => {
-    const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { meta?: { idempotent?: boolean } } }>;
-    const enabled = Object.entries(procedures).filter(([, p]) => p._def.meta?.idempotent).map(([name]) => name);
+    const procedures = appRouter._def.procedures as unknown as Record<
+      string,
+      { _def: { meta?: { idempotent?: boolean } } }
+    >;
+    const enabled = Object.entries(procedures)
+      .filter(([, p]) => p._def.meta?.idempotent)
+      .map(([name]) => name);
     expect(enabled).toContain("user.register");
-    for (const never of ["auth.login", "session.refresh", "password.forgot", "password.reset", "admin.createKey", "admin.rotateKey"]) expect(enabled).not.toContain(never);
+    for (const never of [
+      "auth.login",
+      "session.refresh",
+      "password.forgot",
+      "password.reset",
+      "admin.createKey",
+      "admin.rotateKey",
+    ])
+      expect(enabled).not.toContain(never);
   });
 
   it("refuses a malformed key with 400 and registers nothing", async () => {

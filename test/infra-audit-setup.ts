@@ -23,5 +23,12 @@ export default async function setup(project: TestProject) {
   project.provide("integrationFiles", testFiles.map((f) => relative(project.config.root, f)).sort());
   project.provide("sdkCommandLog", sdkCommandLogDir());
   const { testNamePattern, shard } = project.vitest.config;
-  project.provide("partialRun", testNamePattern ? `only tests named ${testNamePattern} run` : shard ? `this is shard ${shard.index}/${shard.count}` : undefined);
+  project.provide(
+    "partialRun",
+    testNamePattern
+      ? `only tests named ${testNamePattern} run`
+      : shard
+        ? `this is shard ${shard.index}/${shard.count}`
+        : undefined,
+  );
 }

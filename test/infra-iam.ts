@@ -13,7 +13,8 @@ import type { Sent } from "./infra-recorder.ts";
 export type Permission = string;
 
 const arnOf = (component: string | undefined): string => {
-  if (component === undefined || component.startsWith("?")) throw new Error(`a resource no link names: ${component ?? "(none)"}`);
+  if (component === undefined || component.startsWith("?"))
+    throw new Error(`a resource no link names: ${component ?? "(none)"}`);
   return `{${component}.arn}`;
 };
 const table = (s: Sent) => arnOf(s.table);
@@ -97,7 +98,9 @@ export const IAM: Readonly<Record<string, (sent: Sent) => Permission[]>> = {
   },
   // S3 listing: s3:ListBucket on the bucket, limited to the listed prefix by `s3:prefix`. A
   // request without a prefix (HeadBucket, a whole-bucket listing) needs it without the condition.
-  "s3:ListObjectsV2": (s) => [`s3:ListBucket ${arnOf(s.bucket)}${s.prefix ? ` if StringLike s3:prefix ${prefixOf(s.prefix)}` : ""}`],
+  "s3:ListObjectsV2": (s) => [
+    `s3:ListBucket ${arnOf(s.bucket)}${s.prefix ? ` if StringLike s3:prefix ${prefixOf(s.prefix)}` : ""}`,
+  ],
   "s3:HeadBucket": (s) => [`s3:ListBucket ${arnOf(s.bucket)}`],
   // Event delivery: putting events on a bus, and a message on a queue.
   "events:PutEvents": (s) => [`events:PutEvents ${arnOf(s.bus)}`],
@@ -107,7 +110,10 @@ export const IAM: Readonly<Record<string, (sent: Sent) => Permission[]>> = {
 /** The permissions one recorded command needs. */
 export const permissionsFor = (sent: Sent): Permission[] => {
   const map = IAM[`${sent.service}:${sent.command}`];
-  if (!map) throw new Error(`no IAM mapping for ${sent.service}:${sent.command} (sent from ${sent.from}): add its row to IAM in test/infra-iam.ts`);
+  if (!map)
+    throw new Error(
+      `no IAM mapping for ${sent.service}:${sent.command} (sent from ${sent.from}): add its row to IAM in test/infra-iam.ts`,
+    );
   return map(sent);
 };
 
@@ -122,16 +128,26 @@ export const expand = (statements: readonly Statement[]): Permission[] =>
     if ((st.effect ?? "allow") !== "allow") throw new Error(`a "${st.effect}" statement: the audit reads only allow`);
     const conditions = (st.conditions ?? []) as Condition[];
     if (conditions.length > 1) throw new Error("a statement with several conditions: the audit reads at most one");
-    const suffixes = conditions.length === 0 ? [""] : conditions.flatMap((c) => c.values.map((v) => ` if ${c.test} ${c.variable} ${v}`));
-    return st.actions.flatMap((action) => st.resources.flatMap((resource) => suffixes.map((suffix) => `${action} ${String(resource)}${suffix}`)));
+    const suffixes =
+      conditions.length === 0
+        ? [""]
+        : conditions.flatMap((c) => c.values.map((v) => ` if ${c.test} ${c.variable} ${v}`));
+    return st.actions.flatMap((action) =>
+      st.resources.flatMap((resource) => suffixes.map((suffix) => `${action} ${String(resource)}${suffix}`)),
+    );
   });
 
 /**
  * What a function's role is granted, as SST builds it (platform/src/components/aws/function.ts):
  * its `permissions`, plus the `aws.permission` includes of every component it links.
  */
-export const grantedTo = (fn: { permissions?: Statement[]; link?: { getSSTLink(): LinkDefinition }[] }): Permission[] => {
-  const included = (fn.link ?? []).flatMap((l) => (l.getSSTLink().include ?? []).filter((i) => i.type === "aws.permission")) as PermissionInclude[];
+export const grantedTo = (fn: {
+  permissions?: Statement[];
+  link?: { getSSTLink(): LinkDefinition }[];
+}): Permission[] => {
+  const included = (fn.link ?? []).flatMap((l) =>
+    (l.getSSTLink().include ?? []).filter((i) => i.type === "aws.permission"),
+  ) as PermissionInclude[];
   return expand([...(fn.permissions ?? []), ...included]);
 };
 

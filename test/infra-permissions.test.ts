@@ -42,7 +42,9 @@ const readRecording = (): Recording => {
   const ran = new Set(lines("ran-"));
   const missing = expected.filter((f) => !ran.has(f));
   if (missing.length > 0)
-    throw new Error(`${RUN_THE_SUITE}; in this run, ${missing.length} of the ${expected.length} integration files did not run (${missing.slice(0, 3).join(", ")}${missing.length > 3 ? ", …" : ""}).`);
+    throw new Error(
+      `${RUN_THE_SUITE}; in this run, ${missing.length} of the ${expected.length} integration files did not run (${missing.slice(0, 3).join(", ")}${missing.length > 3 ? ", …" : ""}).`,
+    );
   return { sent: lines("sent-").map((l) => JSON.parse(l) as Sent), files: [...ran] };
 };
 
@@ -57,17 +59,31 @@ const functionsOf = (registry: Recorded[]): Map<string, FunctionArgs> => {
   const functions = new Map<string, FunctionArgs>();
   for (const c of registry) {
     if (c.type === "sst.aws.Function") functions.set(c.logicalName, c.args);
-    if (c.type === "sst.aws.Cron") functions.set(c.logicalName, typeof c.args.function === "string" ? { handler: c.args.function } : c.args.function);
+    if (c.type === "sst.aws.Cron")
+      functions.set(
+        c.logicalName,
+        typeof c.args.function === "string" ? { handler: c.args.function } : c.args.function,
+      );
     // A stream's or a queue's subscriber function (infra/events.ts), by the subscriber's name.
-    if (c.type === "sst.aws.DynamoLambdaSubscriber" || c.type === "sst.aws.QueueLambdaSubscriber") functions.set(c.logicalName, c.args.subscriber);
+    if (c.type === "sst.aws.DynamoLambdaSubscriber" || c.type === "sst.aws.QueueLambdaSubscriber")
+      functions.set(c.logicalName, c.args.subscriber);
   }
   const arns = new Set([...registry.filter((c) => c.type === "sst.aws.Function")].map((c) => `{${c.logicalName}.arn}`));
   const handlers = [
-    ...registry.filter((c) => c.type === "sst.aws.CognitoUserPool").flatMap((c) => Object.entries(c.args.triggers ?? {}).filter(([k]) => k !== "preTokenGenerationVersion" && k !== "kmsKey")),
-    ...registry.filter((c) => c.type === "sst.aws.ApiGatewayV2").flatMap((c) => ((c as Recorded & { routes: { route: string; handler: unknown }[] }).routes).map((r) => [r.route, r.handler])),
+    ...registry
+      .filter((c) => c.type === "sst.aws.CognitoUserPool")
+      .flatMap((c) =>
+        Object.entries(c.args.triggers ?? {}).filter(([k]) => k !== "preTokenGenerationVersion" && k !== "kmsKey"),
+      ),
+    ...registry
+      .filter((c) => c.type === "sst.aws.ApiGatewayV2")
+      .flatMap((c) =>
+        (c as Recorded & { routes: { route: string; handler: unknown }[] }).routes.map((r) => [r.route, r.handler]),
+      ),
   ];
   for (const [where, handler] of handlers)
-    if (!(handler instanceof Ref) || !arns.has(String(handler))) throw new Error(`${where}: an inline function (not a declared sst.aws.Function) is not audited`);
+    if (!(handler instanceof Ref) || !arns.has(String(handler)))
+      throw new Error(`${where}: an inline function (not a declared sst.aws.Function) is not audited`);
   return functions;
 };
 
@@ -83,7 +99,8 @@ afterAll(() => prod?.uninstall());
 const neededBy = (role: string): Map<Permission, string[]> => {
   const needed = new Map<Permission, string[]>();
   for (const sent of recording.sent.filter((s) => s.role === role))
-    for (const p of permissionsFor(sent)) needed.set(p, [...new Set([...(needed.get(p) ?? []), `${sent.command} ← ${sent.from}`])]);
+    for (const p of permissionsFor(sent))
+      needed.set(p, [...new Set([...(needed.get(p) ?? []), `${sent.command} ← ${sent.from}`])]);
   return needed;
 };
 
@@ -95,7 +112,9 @@ describe("IAM: each function is granted exactly what its code sent during the in
   });
 
   it("knows who sent every command, on which linked resource, and how IAM authorises it", () => {
-    const unknown = recording.sent.filter((s) => s.role === "unknown").map((s) => `${s.service}:${s.command} from ${s.from}`);
+    const unknown = recording.sent
+      .filter((s) => s.role === "unknown")
+      .map((s) => `${s.service}:${s.command} from ${s.from}`);
     expect(unknown, "commands of the service's clients sent from no service code").toEqual([]);
     const unmapped = recording.sent.flatMap((s) => {
       try {
@@ -117,7 +136,9 @@ describe("IAM: each function is granted exactly what its code sent during the in
         .filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts"))
         .map((f) => readFileSync(join(root, dir, f), "utf8")),
     );
-    const spelled = new Set(deployed.flatMap((text) => [...text.matchAll(/\bnew (\w+)Command\(/g)].map((m) => m[1] as string)));
+    const spelled = new Set(
+      deployed.flatMap((text) => [...text.matchAll(/\bnew (\w+)Command\(/g)].map((m) => m[1] as string)),
+    );
     if (deployed.some((text) => text.includes("createPresignedPost("))) spelled.add("PresignedPost");
     expect(spelled).toContain("AdminInitiateAuth"); // a guard on the scan itself
     const sent = new Set(recording.sent.filter((s) => s.role !== "unknown").map((s) => s.command));
@@ -132,7 +153,16 @@ describe("IAM: each function is granted exactly what its code sent during the in
     for (const [name, entry] of Object.entries({ ...ENTRY_POINTS, [DEFAULT_ROLE]: "packages/functions/src/app.ts" })) {
       const handler = functions.get(name)?.handler ?? "";
       const file = `${handler.slice(0, handler.lastIndexOf("."))}.ts`;
-      const { metafile } = await build({ entryPoints: [join(root, file)], bundle: true, write: false, metafile: true, absWorkingDir: root, platform: "node", format: "esm", logLevel: "silent" });
+      const { metafile } = await build({
+        entryPoints: [join(root, file)],
+        bundle: true,
+        write: false,
+        metafile: true,
+        absWorkingDir: root,
+        platform: "node",
+        format: "esm",
+        logLevel: "silent",
+      });
       expect(Object.keys(metafile.inputs), `${name}: ${file} reaches ${entry}`).toContain(entry);
     }
   });
@@ -143,8 +173,14 @@ describe("IAM: each function is granted exactly what its code sent during the in
       expect(fn, `${name} in infra`).toBeDefined();
       const needed = neededBy(name);
       const granted = unique(grantedTo(fn as FunctionArgs));
-      const missing = [...needed.keys()].filter((p) => !granted.includes(p)).sort().map((p) => `${p}   (${needed.get(p)?.join("; ")})`);
+      const missing = [...needed.keys()]
+        .filter((p) => !granted.includes(p))
+        .sort()
+        .map((p) => `${p}   (${needed.get(p)?.join("; ")})`);
       const extra = granted.filter((p) => !needed.has(p));
-      expect({ missing, extra }, `${name}: what infra grants vs what its code sent`).toEqual({ missing: [], extra: [] });
+      expect({ missing, extra }, `${name}: what infra grants vs what its code sent`).toEqual({
+        missing: [],
+        extra: [],
+      });
     });
 });

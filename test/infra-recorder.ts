@@ -92,7 +92,9 @@ const str = (v: unknown): string | undefined => (typeof v === "string" ? v : und
  * `UserPool`. A test may point its worker at a table of its own (test/lifecycle/private-table.ts):
  * it is still the service's `Table`. A name no link carries is kept as `?<name>` for the audit to refuse.
  */
-const LINKED: Readonly<Record<string, { link: string; name: (resource: Record<string, string>) => string | undefined }>> = {
+const LINKED: Readonly<
+  Record<string, { link: string; name: (resource: Record<string, string>) => string | undefined }>
+> = {
   Table: { link: "Table", name: (r) => r.name },
   Assets: { link: "Assets", name: (r) => r.name },
   UserPool: { link: "Auth", name: (r) => r.userPoolId },
@@ -115,10 +117,16 @@ const copySourceOf = (source: string): string => {
 };
 
 /** The resources a command's input names (DynamoDB inputs are read before or after the document client's marshalling alike). */
-const resourcesOf = (service: Service, command: string, input: Input): Omit<Sent, "role" | "service" | "command" | "from"> => {
+const resourcesOf = (
+  service: Service,
+  command: string,
+  input: Input,
+): Omit<Sent, "role" | "service" | "command" | "from"> => {
   if (service === "cognito-idp") return { userPool: componentOf(str(input.UserPoolId)) };
   if (service === "events") {
-    const buses = new Set(((input.Entries as { EventBusName?: string }[] | undefined) ?? []).map((e) => e.EventBusName));
+    const buses = new Set(
+      ((input.Entries as { EventBusName?: string }[] | undefined) ?? []).map((e) => e.EventBusName),
+    );
     if (buses.size !== 1) return { bus: `?${[...buses].join(",")}` };
     return { bus: componentOf([...buses][0]) };
   }
@@ -135,19 +143,31 @@ const resourcesOf = (service: Service, command: string, input: Input): Omit<Sent
   }
   if (command === "TransactWriteItems" || command === "TransactGetItems") {
     const items = (input.TransactItems as Record<string, { TableName?: string }>[] | undefined) ?? [];
-    return { items: items.flatMap((item) => Object.entries(item).map(([op, body]) => ({ op, table: componentOf(body.TableName) ?? "?" }))) };
+    return {
+      items: items.flatMap((item) =>
+        Object.entries(item).map(([op, body]) => ({ op, table: componentOf(body.TableName) ?? "?" })),
+      ),
+    };
   }
   if (command === "BatchGetItem" || command === "BatchWriteItem") {
     const tables = (input.RequestItems as Record<string, unknown[] | object> | undefined) ?? {};
     return {
       items: Object.entries(tables).flatMap(([table, requests]) =>
         Array.isArray(requests)
-          ? requests.flatMap((r) => Object.keys(r as object).map((op) => ({ op: op.replace(/Request$/, ""), table: componentOf(table) ?? "?" })))
+          ? requests.flatMap((r) =>
+              Object.keys(r as object).map((op) => ({
+                op: op.replace(/Request$/, ""),
+                table: componentOf(table) ?? "?",
+              })),
+            )
           : [{ op: "Get", table: componentOf(table) ?? "?" }],
       ),
     };
   }
-  return { table: componentOf(str(input.TableName)), ...(input.IndexName !== undefined ? { index: str(input.IndexName) } : {}) };
+  return {
+    table: componentOf(str(input.TableName)),
+    ...(input.IndexName !== undefined ? { index: str(input.IndexName) } : {}),
+  };
 };
 
 /**
@@ -178,12 +198,16 @@ const stackFiles = (): string[] =>
     const file = site.getFileName();
     if (!file) return [];
     const path = file.startsWith("file://") ? fileURLToPath(file) : file;
-    return isAbsolute(path) ? [`${relative(ROOT, path)}:${site.getLineNumber()} (${site.getFunctionName() ?? "anonymous"})`] : [];
+    return isAbsolute(path)
+      ? [`${relative(ROOT, path)}:${site.getLineNumber()} (${site.getFunctionName() ?? "anonymous"})`]
+      : [];
   });
 
 /** Who sent the command being recorded: the function it runs in and the service line, or undefined for a test's own call. */
 const senderOf = (): { role: string; from: string } | undefined => {
-  const files = stackFiles().filter((f) => !f.includes("node_modules/") && !f.startsWith("..") && !f.startsWith(`${THIS_FILE}:`));
+  const files = stackFiles().filter(
+    (f) => !f.includes("node_modules/") && !f.startsWith("..") && !f.startsWith(`${THIS_FILE}:`),
+  );
   const first = files[0];
   if (first === undefined) return { role: "unknown", from: stackFiles().slice(0, 12).join(" < ") };
   if (first.startsWith("test/")) return undefined;
@@ -233,7 +257,13 @@ const recording =
     return next(args);
   };
 
-type Clients = { dynamo: DynamoDBClient; cognito: CognitoIdentityProviderClient; s3: S3Client; eventBridge?: EventBridgeClient; sqs?: SQSClient };
+type Clients = {
+  dynamo: DynamoDBClient;
+  cognito: CognitoIdentityProviderClient;
+  s3: S3Client;
+  eventBridge?: EventBridgeClient;
+  sqs?: SQSClient;
+};
 
 /**
  * Adds the recording middleware to the service's clients (the document client shares the DynamoDB
@@ -247,11 +277,15 @@ export const recordClients = (rec: Recorder, clients: Clients): void => {
   clients.eventBridge?.middlewareStack.add(recording(rec, "events"), options);
   clients.sqs?.middlewareStack.add(recording(rec, "sqs"), options);
   // createPresignedPost resolves the endpoint of a PutObject for its bucket and key, and sends nothing.
-  const config = clients.s3.config as unknown as { endpointProvider: (params: Input, context?: unknown) => unknown; [MIDDLEWARE]?: true };
+  const config = clients.s3.config as unknown as {
+    endpointProvider: (params: Input, context?: unknown) => unknown;
+    [MIDDLEWARE]?: true;
+  };
   if (config[MIDDLEWARE]) return;
   const resolveEndpoint = config.endpointProvider;
   config.endpointProvider = (params, context) => {
-    if (callSites().some((site) => site.getFunctionName() === "createPresignedPost")) record(rec, "s3", "PresignedPost", params);
+    if (callSites().some((site) => site.getFunctionName() === "createPresignedPost"))
+      record(rec, "s3", "PresignedPost", params);
     return resolveEndpoint(params, context);
   };
   config[MIDDLEWARE] = true;

@@ -14,7 +14,15 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { Assets, Avatar, TableDefinition, User } from "@iam/core";
 import { ROLES } from "@iam/core/testing";
 import { CORS_ORIGINS, corsOriginsFor } from "../infra/settings.ts";
-import { Asset, Interpolation, Ref, evaluateConfig, installSstGlobals, type Evaluated, type Recorded } from "./fixtures/sst-globals.ts";
+import {
+  Asset,
+  Interpolation,
+  Ref,
+  evaluateConfig,
+  installSstGlobals,
+  type Evaluated,
+  type Recorded,
+} from "./fixtures/sst-globals.ts";
 
 const root = join(import.meta.dirname, "..");
 const read = (path: string) => readFileSync(join(root, path), "utf8");
@@ -110,7 +118,8 @@ describe("infra (structure, not a deployment)", () => {
       vi.resetModules();
       uninstall = installSstGlobals().uninstall;
       const { default: config } = await import("../sst.config.ts");
-      for (const stage of ["prod", "production"]) expect(config.app({ stage })).toMatchObject({ removal: "retain", protect: true });
+      for (const stage of ["prod", "production"])
+        expect(config.app({ stage })).toMatchObject({ removal: "retain", protect: true });
       expect(config.app({ stage: "dev" })).toMatchObject({ removal: "remove", protect: false });
     });
 
@@ -134,14 +143,20 @@ describe("infra (structure, not a deployment)", () => {
     it("refuse an option name a component does not have, at any depth that is checked", () => {
       const { sst, aws } = globals();
       expect(() => new sst.aws.Bucket("B", { acess: "public" })).toThrow(/acess/);
-      expect(() => new sst.aws.CognitoUserPool("P", { transform: { userPool: { passwordPolicy: { minLength: 12 } } } })).toThrow(
-        /transform\.userPool\.passwordPolicy\.minLength/,
+      expect(
+        () => new sst.aws.CognitoUserPool("P", { transform: { userPool: { passwordPolicy: { minLength: 12 } } } }),
+      ).toThrow(/transform\.userPool\.passwordPolicy\.minLength/);
+      expect(() => new sst.aws.CognitoUserPool("P", { triggers: { preTokenGenerationV2: "x.handler" } })).toThrow(
+        /preTokenGenerationV2/,
       );
-      expect(() => new sst.aws.CognitoUserPool("P", { triggers: { preTokenGenerationV2: "x.handler" } })).toThrow(/preTokenGenerationV2/);
-      expect(() => new aws.cognito.UserPoolClient("C", { userPoolId: "p", generateClientSecret: false })).toThrow(/generateClientSecret/);
+      expect(() => new aws.cognito.UserPoolClient("C", { userPoolId: "p", generateClientSecret: false })).toThrow(
+        /generateClientSecret/,
+      );
       expect(() => new sst.aws.Function("F", { handler: "h.handler", enviroment: {} })).toThrow(/enviroment/);
       expect(() => new sst.aws.ApiGatewayV2("A", { cors: { allowOrigin: ["*"] } })).toThrow(/cors\.allowOrigin/);
-      expect(() => new sst.aws.Bucket("B", { lifecycle: [{ prefix: "x/", expiresInDays: 1 }] })).toThrow(/lifecycle\[0\]\.expiresInDays/);
+      expect(() => new sst.aws.Bucket("B", { lifecycle: [{ prefix: "x/", expiresInDays: 1 }] })).toThrow(
+        /lifecycle\[0\]\.expiresInDays/,
+      );
     });
 
     it("accept every option name the real interfaces have (and deploy-time values anywhere)", () => {
@@ -152,7 +167,9 @@ describe("infra (structure, not a deployment)", () => {
         policy: [{ actions: ["s3:GetObject"], principals: "*", paths: ["a/*"] }],
         transform: { publicAccessBlock: { blockPublicPolicy: false }, bucket: (args: unknown) => args },
       });
-      expect(() => new aws.s3.BucketObjectv2("O", { bucket: bucket.name, key: "k", source: "s", contentType: "t" })).not.toThrow();
+      expect(
+        () => new aws.s3.BucketObjectv2("O", { bucket: bucket.name, key: "k", source: "s", contentType: "t" }),
+      ).not.toThrow();
     });
   });
 
@@ -166,7 +183,10 @@ describe("infra (structure, not a deployment)", () => {
       const fn = one(prod.registry, "sst.aws.Function", "Api");
       const linked = (fn.args.link as Recorded[]).map((c) => c.logicalName);
       for (const name of resourcesRead.filter((n) => !DELIVERY_RESOURCES.includes(n))) {
-        expect(prod.registry.some((c) => c.logicalName === name), `${name} declared`).toBe(true);
+        expect(
+          prod.registry.some((c) => c.logicalName === name),
+          `${name} declared`,
+        ).toBe(true);
         expect(linked, `${name} linked`).toContain(name);
       }
     });
@@ -179,12 +199,14 @@ describe("infra (structure, not a deployment)", () => {
       // `sst deploy` regenerates this file with EVERY top-level SST component (Api, HttpApi and
       // UserPool too), so beyond App and the links only names infra declares may appear.
       expect([...declared.keys()]).toEqual(expect.arrayContaining(["App", ...linked.map((c) => c.logicalName)]));
-      for (const name of declared.keys()) if (name !== "App") expect(components.has(name), `${name} in infra`).toBe(true);
+      for (const name of declared.keys())
+        if (name !== "App") expect(components.has(name), `${name} in infra`).toBe(true);
       for (const [name, decl] of declared) {
         const c = components.get(name);
         if (!c) continue;
         expect(decl.type, name).toBe(c.type);
-        if (c.type === "sst.sst.Linkable") expect(decl.keys.sort(), name).toEqual(Object.keys(c.args.properties).sort());
+        if (c.type === "sst.sst.Linkable")
+          expect(decl.keys.sort(), name).toEqual(Object.keys(c.args.properties).sort());
       }
     });
 
@@ -197,8 +219,12 @@ describe("infra (structure, not a deployment)", () => {
       ];
       expect(functions.length).toBeGreaterThanOrEqual(3);
       for (const fn of functions)
-        for (const linked of (fn.link ?? []) as Recorded[]) expect(linked.getSSTLink().include ?? [], `${fn.handler} → ${linked.logicalName}`).toEqual([]);
-      for (const [type, name] of [["sst.aws.Dynamo", "Table"], ["sst.aws.Bucket", "Assets"]] as const) {
+        for (const linked of (fn.link ?? []) as Recorded[])
+          expect(linked.getSSTLink().include ?? [], `${fn.handler} → ${linked.logicalName}`).toEqual([]);
+      for (const [type, name] of [
+        ["sst.aws.Dynamo", "Table"],
+        ["sst.aws.Bucket", "Assets"],
+      ] as const) {
         const link = one(prod.registry, type, name).getSSTLink();
         expect(Object.keys(link.properties), name).toEqual(["name"]);
         expect(String(link.properties.name)).toBe(`{${name}.name}`);
@@ -210,7 +236,10 @@ describe("infra (structure, not a deployment)", () => {
       const fresh = installSstGlobals();
       uninstall = fresh.uninstall;
       const { sst } = globalThis as unknown as { sst: any };
-      const include = (c: Recorded) => (c.getSSTLink().include ?? []).map((i) => `${(i.actions as string[]).join(",")} ${(i.resources as unknown[]).map(String).join(",")}`);
+      const include = (c: Recorded) =>
+        (c.getSSTLink().include ?? []).map(
+          (i) => `${(i.actions as string[]).join(",")} ${(i.resources as unknown[]).map(String).join(",")}`,
+        );
       expect(include(new sst.aws.Dynamo("T", {}))).toEqual(["dynamodb:* {T.arn},{T.arn}/*"]);
       expect(include(new sst.aws.Bucket("B", {}))).toEqual(["s3:* {B.arn},{B.arn}/*"]);
       expect(include(new sst.aws.CognitoUserPool("P", {}))).toEqual(["cognito-idp:* {P.arn}"]);
@@ -228,7 +257,13 @@ describe("infra (structure, not a deployment)", () => {
      * Variables the code may read that no one declares: Lambda's runtime sets them. (None is read
      * today; listed so that reading one is not mistaken for a missing setting.)
      */
-    const RUNTIME_PROVIDED = ["AWS_REGION", "AWS_DEFAULT_REGION", "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_EXECUTION_ENV"];
+    const RUNTIME_PROVIDED = [
+      "AWS_REGION",
+      "AWS_DEFAULT_REGION",
+      "AWS_LAMBDA_FUNCTION_NAME",
+      "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+      "AWS_EXECUTION_ENV",
+    ];
     /** Declared for the libraries, not read by the service's code: tRPC treats any other NODE_ENV as development. */
     const FOR_LIBRARIES = ["NODE_ENV"];
     /** The service's code: packages/core and packages/functions (the local harness and the client are not deployed code). */
@@ -236,7 +271,9 @@ describe("infra (structure, not a deployment)", () => {
 
     it("reads process.env only as process.env.NAME (so that the scan below sees every setting)", () => {
       const other = deployed.flatMap((f) =>
-        [...read(f).matchAll(/process\.env(?!\.[A-Z_][A-Z0-9_]*\b)(?!\[\s*["'][A-Z_][A-Z0-9_]*["']\s*\])/g)].map((m) => `${f}: …${read(f).slice(m.index, m.index + 30)}`),
+        [...read(f).matchAll(/process\.env(?!\.[A-Z_][A-Z0-9_]*\b)(?!\[\s*["'][A-Z_][A-Z0-9_]*["']\s*\])/g)].map(
+          (m) => `${f}: …${read(f).slice(m.index, m.index + 30)}`,
+        ),
       );
       expect(other).toEqual([]);
     });
@@ -248,9 +285,13 @@ describe("infra (structure, not a deployment)", () => {
       ]);
       expect([...readByCode]).toContain("LOG_LEVEL"); // a guard on the scan itself
       // `IAM_WEBHOOK_*` are the webhook sender's own (infra/events.ts; test/infra-events.test.ts).
-      const expected = [...readByCode].filter((v) => !RUNTIME_PROVIDED.includes(v) && !v.startsWith("IAM_WEBHOOK_")).sort();
+      const expected = [...readByCode]
+        .filter((v) => !RUNTIME_PROVIDED.includes(v) && !v.startsWith("IAM_WEBHOOK_"))
+        .sort();
       for (const stage of [prod, dev]) {
-        const declared = Object.keys(one(stage.registry, "sst.aws.Function", "Api").args.environment).filter((v) => !FOR_LIBRARIES.includes(v));
+        const declared = Object.keys(one(stage.registry, "sst.aws.Function", "Api").args.environment).filter(
+          (v) => !FOR_LIBRARIES.includes(v),
+        );
         expect(declared.sort(), stage.app.stage).toEqual(expected);
       }
     });
@@ -308,7 +349,10 @@ describe("infra (structure, not a deployment)", () => {
       const gsis = TableDefinition.globalIndexes as Record<string, { hashKey: string; rangeKey: string }>;
       const used = new Set<string>();
       for (const [name, entity] of entities) {
-        const indexes = entity.schema.indexes as Record<string, { index?: string; pk: { field: string }; sk?: { field: string } }>;
+        const indexes = entity.schema.indexes as Record<
+          string,
+          { index?: string; pk: { field: string }; sk?: { field: string } }
+        >;
         for (const [access, ix] of Object.entries(indexes)) {
           const where = `${name}.${access}`;
           const keys = ix.index === undefined ? TableDefinition.primaryIndex : gsis[ix.index];
@@ -325,7 +369,12 @@ describe("infra (structure, not a deployment)", () => {
   describe("assets", () => {
     /** Does a bucket-policy path (`avatars/*`) cover this key? `*` matches anything, `/` included, as in IAM. */
     const covers = (path: string, key: string) =>
-      new RegExp(`^${path.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`).test(key);
+      new RegExp(
+        `^${path
+          .split("*")
+          .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+          .join(".*")}$`,
+      ).test(key);
     const userId = "6b09fb7c-518f-48df-9e2d-d406b5cc6965";
 
     it("makes only the public prefixes readable by anyone (badge icons, published avatars), not the whole bucket", () => {
@@ -336,14 +385,30 @@ describe("infra (structure, not a deployment)", () => {
       const paths: string[] = args.policy[0].paths;
       expect(paths).toEqual(Assets.PUBLIC_PREFIXES.map((p) => `${p}*`));
       const publicKey = Avatar.publishedKeyOf(`${Assets.uploadPrefix(userId)}AAAAAAAAAAAAAAAAAAAAA.png`, userId);
-      for (const key of [Assets.badgeIconKey("NEW_MEMBER"), publicKey]) expect(paths.some((p) => covers(p, key)), key).toBe(true);
-      for (const key of [`${Assets.uploadPrefix(userId)}AAAAAAAAAAAAAAAAAAAAA.png`, `users/${userId}/avatar/x.png`, "x"])
-        expect(paths.some((p) => covers(p, key)), key).toBe(false);
+      for (const key of [Assets.badgeIconKey("NEW_MEMBER"), publicKey])
+        expect(
+          paths.some((p) => covers(p, key)),
+          key,
+        ).toBe(true);
+      for (const key of [
+        `${Assets.uploadPrefix(userId)}AAAAAAAAAAAAAAAAAAAAA.png`,
+        `users/${userId}/avatar/x.png`,
+        "x",
+      ])
+        expect(
+          paths.some((p) => covers(p, key)),
+          key,
+        ).toBe(false);
     });
 
     it("lets that policy past S3's public access block, and nothing else (no ACLs)", () => {
       const { publicAccessBlock } = one(prod.registry, "sst.aws.Bucket", "Assets").args.transform;
-      expect(publicAccessBlock).toEqual({ blockPublicAcls: true, ignorePublicAcls: true, blockPublicPolicy: false, restrictPublicBuckets: false });
+      expect(publicAccessBlock).toEqual({
+        blockPublicAcls: true,
+        ignorePublicAcls: true,
+        blockPublicPolicy: false,
+        restrictPublicBuckets: false,
+      });
     });
 
     it("expires unconfirmed uploads after a day, and only them", () => {
@@ -392,7 +457,9 @@ describe("infra (structure, not a deployment)", () => {
       // only where the policy has one (a password of lower-case letters passes the API iff the pool takes it).
       const policy = User.PasswordPolicy;
       const lowerCaseOnly = "mellowtangerinequizzical".slice(0, policy.MinimumLength);
-      expect(User.NewPassword.safeParse(lowerCaseOnly).success).toBe(!policy.RequireUppercase && !policy.RequireNumbers && !policy.RequireSymbols);
+      expect(User.NewPassword.safeParse(lowerCaseOnly).success).toBe(
+        !policy.RequireUppercase && !policy.RequireNumbers && !policy.RequireSymbols,
+      );
       expect(User.NewPassword.safeParse(lowerCaseOnly.slice(1)).success).toBe(false);
     });
 
@@ -416,7 +483,9 @@ describe("infra (structure, not a deployment)", () => {
       const flows = [...matches(core(), /AuthFlow:\s*"(\w+)"/g)];
       expect(flows).toContain("ADMIN_USER_PASSWORD_AUTH");
       const allow = (flow: string) => (flow === "REFRESH_TOKEN" ? "ALLOW_REFRESH_TOKEN_AUTH" : `ALLOW_${flow}`);
-      expect(client.explicitAuthFlows).toEqual(expect.arrayContaining([...flows.map(allow), "ALLOW_REFRESH_TOKEN_AUTH"]));
+      expect(client.explicitAuthFlows).toEqual(
+        expect.arrayContaining([...flows.map(allow), "ALLOW_REFRESH_TOKEN_AUTH"]),
+      );
       expect(String(client.userPoolId)).toBe("{UserPool.id}");
     });
 
@@ -441,7 +510,15 @@ describe("infra (structure, not a deployment)", () => {
       const client = one(prod.registry, "aws.cognito.UserPoolClient").args;
       const setByService = [...matches(core(), /Name:\s*"([\w:]+)"/g)];
       expect(setByService).toEqual(expect.arrayContaining(["email", "email_verified"]));
-      const identity = ["sub", "email", "email_verified", "phone_number", "phone_number_verified", "preferred_username", "name"];
+      const identity = [
+        "sub",
+        "email",
+        "email_verified",
+        "phone_number",
+        "phone_number_verified",
+        "preferred_username",
+        "name",
+      ];
       // An empty list would mean "every attribute" (Terraform, so Pulumi, leaves it unset:
       // hashicorp/terraform-provider-aws#28684), so the list names something harmless.
       expect(client.writeAttributes.length).toBeGreaterThan(0);
@@ -462,7 +539,10 @@ describe("infra (structure, not a deployment)", () => {
 
     it("allows the app client exactly the server-side password flow and refresh: no USER_*, SRP, custom or OAuth flows", () => {
       const client = one(prod.registry, "aws.cognito.UserPoolClient").args;
-      expect([...client.explicitAuthFlows].sort()).toEqual(["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]);
+      expect([...client.explicitAuthFlows].sort()).toEqual([
+        "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+        "ALLOW_REFRESH_TOKEN_AUTH",
+      ]);
       expect(client.allowedOauthFlows).toBeUndefined();
       expect(client.allowedOauthFlowsUserPoolClient).not.toBe(true);
     });
@@ -489,7 +569,9 @@ describe("infra (structure, not a deployment)", () => {
       const { properties } = one(prod.registry, "sst.sst.Linkable", "Auth").args;
       expect(String(properties.userPoolId)).toBe("{UserPool.id}");
       expect(String(properties.clientId)).toBe(`{${one(prod.registry, "aws.cognito.UserPoolClient").logicalName}.id}`);
-      expect((properties.issuer as Interpolation).text).toBe("https://cognito-idp.{aws.region}.amazonaws.com/{UserPool.id}");
+      expect((properties.issuer as Interpolation).text).toBe(
+        "https://cognito-idp.{aws.region}.amazonaws.com/{UserPool.id}",
+      );
     });
   });
 
@@ -499,7 +581,11 @@ describe("infra (structure, not a deployment)", () => {
     it("runs every minute a Node.js 22 arm64 function whose handler file exports it", async () => {
       expect(cron().schedule).toBe("rate(1 minute)");
       const fn = cron().function;
-      expect(fn).toMatchObject({ runtime: "nodejs22.x", architecture: "arm64", environment: { NODE_ENV: "production" } });
+      expect(fn).toMatchObject({
+        runtime: "nodejs22.x",
+        architecture: "arm64",
+        environment: { NODE_ENV: "production" },
+      });
       const [file, exported] = (fn.handler as string).split(".") as [string, string];
       expect(file).toBe("packages/functions/src/reconciler");
       const mod: Record<string, unknown> = await import(/* @vite-ignore */ join(root, `${file}.ts`));
@@ -543,7 +629,10 @@ describe("infra (structure, not a deployment)", () => {
     });
 
     it("points at a file that exports the handler function", async () => {
-      const [file, exported] = (one(prod.registry, "sst.aws.Function", "Api").args.handler as string).split(".") as [string, string];
+      const [file, exported] = (one(prod.registry, "sst.aws.Function", "Api").args.handler as string).split(".") as [
+        string,
+        string,
+      ];
       expect(existsSync(join(root, `${file}.ts`))).toBe(true);
       const mod: Record<string, unknown> = await import(/* @vite-ignore */ join(root, `${file}.ts`));
       expect(typeof mod[exported]).toBe("function");
@@ -558,14 +647,17 @@ describe("infra (structure, not a deployment)", () => {
     });
 
     it("is reached through the HTTP API's catch-all route", () => {
-      const http = one(prod.registry, "sst.aws.ApiGatewayV2", "HttpApi") as Recorded & { routes: { route: string; handler: unknown }[] };
+      const http = one(prod.registry, "sst.aws.ApiGatewayV2", "HttpApi") as Recorded & {
+        routes: { route: string; handler: unknown }[];
+      };
       expect(http.routes.map((r) => [r.route, String(r.handler)])).toEqual([["$default", "{Api.arn}"]]);
     });
 
     it("leaves CORS to the app: the HTTP API answers no preflight itself", () => {
       // SST's ApiGatewayV2 defaults to `cors: true` (every origin, method and header) when the
       // option is left out, so only an explicit `false` keeps API Gateway out of CORS.
-      for (const stage of [prod, dev]) expect(one(stage.registry, "sst.aws.ApiGatewayV2", "HttpApi").args.cors).toBe(false);
+      for (const stage of [prod, dev])
+        expect(one(stage.registry, "sst.aws.ApiGatewayV2", "HttpApi").args.cors).toBe(false);
     });
 
     it("gives the app the stage's browser origins as IAM_CORS_ORIGINS: none unless infra lists them, never a wildcard", () => {

@@ -57,14 +57,24 @@ describe("structured logs", () => {
     expect(activate.status).toBe(200);
     const login = await call("/auth/login", { method: "POST", body: { email: body.email, password: body.password } });
     expect(login.status).toBe(200);
-    const { accessToken, idToken, refreshToken } = login.json as { accessToken: string; idToken: string; refreshToken: string };
-    const badLogin = await call("/auth/login", { method: "POST", body: { email: body.email, password: "Wrong-Horse9" } });
+    const { accessToken, idToken, refreshToken } = login.json as {
+      accessToken: string;
+      idToken: string;
+      refreshToken: string;
+    };
+    const badLogin = await call("/auth/login", {
+      method: "POST",
+      body: { email: body.email, password: "Wrong-Horse9" },
+    });
     expect(badLogin.status).toBe(401);
     const verify = await call(`/auth/token/id/verify/${idToken}`);
     expect(verify.status).toBe(200);
     const me = await call("/public/user/me", { headers: { authorization: `Bearer ${accessToken}`, "x-api-key": "" } });
     expect(me.status).toBe(200);
-    const trpcLogin = await call("/trpc/auth.login", { method: "POST", body: { email: body.email, password: body.password } });
+    const trpcLogin = await call("/trpc/auth.login", {
+      method: "POST",
+      body: { email: body.email, password: body.password },
+    });
     expect(trpcLogin.status).toBe(200);
 
     expect(lineFor(register.id)).toMatchObject({ method: "POST", path: "/user", status: 201, level: 30 });
@@ -120,7 +130,8 @@ describe("structured logs", () => {
     ];
     const ids: string[] = [];
     for (const path of paths) ids.push((await call(path)).id);
-    for (const method of ["DELETE", "PUT", "POST"]) ids.push((await call(`/user/activate/${other}`, { method, body: {} })).id);
+    for (const method of ["DELETE", "PUT", "POST"])
+      ids.push((await call(`/user/activate/${other}`, { method, body: {} })).id);
     const output = lines.join("\n");
     for (const secret of [payload, signature, code, other]) {
       expect(secret.length).toBeGreaterThan(8);
@@ -128,7 +139,8 @@ describe("structured logs", () => {
       expect(output.toLowerCase()).not.toContain(secret.toLowerCase());
     }
     // Every request was logged, and the matched ones by their route with the secret redacted.
-    for (const id of ids) expect(lineFor(id), id).toMatchObject({ path: expect.any(String), status: expect.any(Number) });
+    for (const id of ids)
+      expect(lineFor(id), id).toMatchObject({ path: expect.any(String), status: expect.any(Number) });
     expect(lineFor(ids[1] ?? "")?.path).toBe("/auth/token/access/verify/[redacted]");
     expect(lineFor(ids[4] ?? "")?.path).toBe("/auth/token/access/verify/[redacted]");
     expect(lineFor(ids[15] ?? "")?.path).toBe("/user/activate/[redacted]");
@@ -136,7 +148,12 @@ describe("structured logs", () => {
   });
 
   it("redact secrets in whatever a log call is given, at any of the first three levels", () => {
-    const secrets = { password: "pw-1-secret", token: "tok-2-secret", apiKey: "key-3-secret", activationCode: "code-4-secret" };
+    const secrets = {
+      password: "pw-1-secret",
+      token: "tok-2-secret",
+      apiKey: "key-3-secret",
+      activationCode: "code-4-secret",
+    };
     log.warn(
       {
         ...secrets,

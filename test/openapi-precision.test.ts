@@ -2,7 +2,17 @@ import { describe, expect, it } from "vitest";
 import { createApp } from "@iam/functions/app";
 import { newUser, rest } from "./helpers.ts";
 import { viaTrpc } from "./lifecycle/contract-cases.ts";
-import { deref, leaves, operationsOf, requestLeaves, responseOf, servedDoc, typesOf, type Response, type Schema } from "./support/openapi-doc.ts";
+import {
+  deref,
+  leaves,
+  operationsOf,
+  requestLeaves,
+  responseOf,
+  servedDoc,
+  typesOf,
+  type Response,
+  type Schema,
+} from "./support/openapi-doc.ts";
 import { User } from "@iam/core";
 
 /**
@@ -26,7 +36,11 @@ describe("the served OpenAPI document says precisely what the service does", () 
       const schema = deref(doc, m.schema);
       expect(schema?.type).toBe("object");
       // Any member: an object of anything, never a closed or empty object.
-      expect(schema?.additionalProperties === undefined || schema.additionalProperties === true || typeof schema.additionalProperties === "object").toBe(true);
+      expect(
+        schema?.additionalProperties === undefined ||
+          schema.additionalProperties === true ||
+          typeof schema.additionalProperties === "object",
+      ).toBe(true);
       expect(schema?.required ?? []).toEqual([]);
     }
   });
@@ -36,7 +50,11 @@ describe("the served OpenAPI document says precisely what the service does", () 
     const timestamps: string[] = [];
     for (const { op, where } of operationsOf(doc))
       for (const [status, response] of Object.entries(op.responses))
-        for (const { where: at, schema } of leaves(doc, response.content?.["application/json"]?.schema, `${where} ${status}`)) {
+        for (const { where: at, schema } of leaves(
+          doc,
+          response.content?.["application/json"]?.schema,
+          `${where} ${status}`,
+        )) {
           const name = at.split(".").pop() ?? "";
           if (!/(At|After)$/.test(name) || !typesOf(schema).includes("string")) continue;
           timestamps.push(at);
@@ -63,14 +81,18 @@ describe("the served OpenAPI document says precisely what the service does", () 
     const { baseUrl } = await import("./helpers.ts");
     expect(doc.servers).toEqual([{ url: baseUrl(), description: expect.any(String) }]);
     const elsewhere = await createApp().request("https://iam.example.org/openapi.json");
-    expect(((await elsewhere.json()) as { servers: { url: string }[] }).servers.map((s) => s.url)).toEqual(["https://iam.example.org"]);
+    expect(((await elsewhere.json()) as { servers: { url: string }[] }).servers.map((s) => s.url)).toEqual([
+      "https://iam.example.org",
+    ]);
   });
 
   it("states the password rule as plain length bounds that every validator reads alike (no pattern, no allOf)", async () => {
     const doc = await servedDoc();
     const passwords = operationsOf(doc).flatMap(({ op, where }) =>
       // A new password: registration's and the new one of a reset or change (login takes any old one).
-      requestLeaves(doc, op, where).filter((l) => /\.newPassword$/.test(l.where) || (where === "POST /user" && /\.password$/.test(l.where))),
+      requestLeaves(doc, op, where).filter(
+        (l) => /\.newPassword$/.test(l.where) || (where === "POST /user" && /\.password$/.test(l.where)),
+      ),
     );
     expect(passwords.map((p) => p.where).sort()).toEqual([
       "POST /auth/password/reset body (application/json).newPassword",
@@ -78,7 +100,11 @@ describe("the served OpenAPI document says precisely what the service does", () 
       "POST /user body (application/json).password",
     ]);
     for (const { where, schema } of passwords) {
-      expect(schema, where).toMatchObject({ type: "string", minLength: User.PasswordPolicy.MinimumLength, maxLength: 256 });
+      expect(schema, where).toMatchObject({
+        type: "string",
+        minLength: User.PasswordPolicy.MinimumLength,
+        maxLength: 256,
+      });
       expect(schema.pattern, where).toBeUndefined();
       expect(schema.description, where).toMatch(/common/);
     }
@@ -92,10 +118,13 @@ describe("the served OpenAPI document says precisely what the service does", () 
       for (const { where: at, schema } of requestLeaves(doc, op, where)) {
         const types = typesOf(schema);
         const closed = schema.enum !== undefined || schema.const !== undefined;
-        if (types.includes("string") && !closed && schema.maxLength === undefined) unbounded.push(`${at}: string without maxLength`);
+        if (types.includes("string") && !closed && schema.maxLength === undefined)
+          unbounded.push(`${at}: string without maxLength`);
         if ((types.includes("integer") || types.includes("number")) && !closed) {
-          if (schema.minimum === undefined && schema.exclusiveMinimum === undefined) unbounded.push(`${at}: number without a minimum`);
-          if (schema.maximum === undefined && schema.exclusiveMaximum === undefined) unbounded.push(`${at}: number without a maximum`);
+          if (schema.minimum === undefined && schema.exclusiveMinimum === undefined)
+            unbounded.push(`${at}: number without a minimum`);
+          if (schema.maximum === undefined && schema.exclusiveMaximum === undefined)
+            unbounded.push(`${at}: number without a maximum`);
         }
       }
     expect(unbounded).toEqual([]);
@@ -111,7 +140,11 @@ describe("the served OpenAPI document says precisely what the service does", () 
     expect(Object.keys(ready?.responses ?? {})).toEqual(expect.arrayContaining(["200", "503"]));
     expect(ready?.responses["503"]?.headers?.["Retry-After"]).toBeDefined();
     const readiness = deref(doc, ready?.responses["200"]?.content?.["application/json"]?.schema);
-    expect(Object.keys(deref(doc, readiness?.properties?.dependencies)?.properties ?? {}).sort()).toEqual(["cognito", "dynamodb", "s3"]);
+    expect(Object.keys(deref(doc, readiness?.properties?.dependencies)?.properties ?? {}).sort()).toEqual([
+      "cognito",
+      "dynamodb",
+      "s3",
+    ]);
   });
 
   it("names its error body ErrorBody: a schema named Error shadows the global Error in generated TypeScript", async () => {
@@ -121,7 +154,9 @@ describe("the served OpenAPI document says precisely what the service does", () 
     for (const { op, where } of operationsOf(doc))
       for (const [status, response] of Object.entries(op.responses))
         if (Number(status) >= 400 && !where.startsWith("GET /health"))
-          expect(responseOf(doc, response)?.content?.["application/json"]?.schema, `${where} ${status}`).toEqual({ $ref: "#/components/schemas/ErrorBody" });
+          expect(responseOf(doc, response)?.content?.["application/json"]?.schema, `${where} ${status}`).toEqual({
+            $ref: "#/components/schemas/ErrorBody",
+          });
   });
 
   it("documents POST /user as 201 Created with Location, and the service answers so (tRPC keeps 200)", async () => {
@@ -129,7 +164,9 @@ describe("the served OpenAPI document says precisely what the service does", () 
     const responses = doc.paths["/user"]?.post?.responses ?? {};
     expect(Object.keys(responses).filter((s) => s.startsWith("2"))).toEqual(["201"]);
     expect(responses["201"]?.headers?.Location).toMatchObject({ required: true, schema: { type: "string" } });
-    expect(deref(doc, responses["201"]?.content?.["application/json"]?.schema)).toBe(doc.components.schemas.RegisteredUser);
+    expect(deref(doc, responses["201"]?.content?.["application/json"]?.schema)).toBe(
+      doc.components.schemas.RegisteredUser,
+    );
 
     const created = await rest("/user", { method: "POST", body: newUser() });
     expect(created.status).toBe(201);
@@ -161,7 +198,8 @@ describe("the served OpenAPI document says precisely what the service does", () 
 
   it("documents 405 with Allow on every operation, 415 on every operation with a body, and WWW-Authenticate on every 401", async () => {
     const doc = await servedDoc();
-    const response = (op: { responses: Record<string, Response> }, status: string) => responseOf(doc, op.responses[status]);
+    const response = (op: { responses: Record<string, Response> }, status: string) =>
+      responseOf(doc, op.responses[status]);
     for (const { op, where } of operationsOf(doc)) {
       expect(response(op, "405")?.headers?.Allow, `${where} 405`).toBeDefined();
       if (op.requestBody) expect(response(op, "415")?.description, `${where} 415`).toMatch(/application\/json/);

@@ -29,13 +29,25 @@ const record = (method: string, path: string, answer: Answer) => {
 
 type Send = { headers?: Record<string, string>; body?: string; query?: string };
 /** One HTTP request to `url` (a concrete path), recorded as an answer of `method template`. */
-const send = async (method: string, template: string, url: string, init: Send = {}): Promise<Answer & { json: () => any }> => {
-  const res = await fetch(`${baseUrl()}${url}${init.query ?? ""}`, { method: method.toUpperCase(), headers: init.headers, body: init.body });
+const send = async (
+  method: string,
+  template: string,
+  url: string,
+  init: Send = {},
+): Promise<Answer & { json: () => any }> => {
+  const res = await fetch(`${baseUrl()}${url}${init.query ?? ""}`, {
+    method: method.toUpperCase(),
+    headers: init.headers,
+    body: init.body,
+  });
   const answer = { status: res.status, headers: res.headers, text: await res.text() };
   record(method, template, answer);
   return { ...answer, json: () => JSON.parse(answer.text) };
 };
-const json = (body: unknown, headers: Record<string, string> = {}) => ({ headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+const json = (body: unknown, headers: Record<string, string> = {}) => ({
+  headers: { "content-type": "application/json", ...headers },
+  body: JSON.stringify(body),
+});
 const key = (k: string) => ({ "x-api-key": k });
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
@@ -56,7 +68,13 @@ const tooLarge = (method: string, template: string, url: string, headers: Record
         req.destroy();
         const h = new Headers();
         for (const [name, value] of Object.entries(res.headers)) if (typeof value === "string") h.set(name, value);
-        resolve(record(method, template, { status: res.statusCode ?? 0, headers: h, text: Buffer.concat(chunks).toString("utf8") }));
+        resolve(
+          record(method, template, {
+            status: res.statusCode ?? 0,
+            headers: h,
+            text: Buffer.concat(chunks).toString("utf8"),
+          }),
+        );
       });
     });
     req.on("error", reject);
@@ -77,7 +95,8 @@ const wellFormed = (path: string, name: string): string =>
     token: "not-a-token",
     keyId: "a".repeat(16),
   })[name] ?? "x";
-const fill = (path: string, value: (name: string) => string) => path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(value(name)));
+const fill = (path: string, value: (name: string) => string) =>
+  path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(value(name)));
 
 const BODY = ["post", "put", "patch"];
 const scopeOf = (op: Operation) => /`(\w+)` scope/.exec(op.description ?? "")?.[1];
@@ -96,16 +115,34 @@ describe("every answer of every operation is documented: status, body and requir
       const url = fill(path, (n) => wellFormed(path, n));
       const access = op.security?.[0] ? Object.keys(op.security[0])[0] : "public";
       // A fresh user per bearer operation: some of them (logout, password change) end its sessions.
-      const good = access === "apiKey" ? key(apiKey()) : access === "bearer" ? bearer((await activeUser()).tokens.accessToken) : {};
+      const good =
+        access === "apiKey"
+          ? key(apiKey())
+          : access === "bearer"
+            ? bearer((await activeUser()).tokens.accessToken)
+            : {};
       const body: Send & { headers: Record<string, string> } = BODY.includes(method) ? json({}) : { headers: {} };
 
       await send(method, path, url, body); // no credentials
       if (access === "apiKey") {
-        await send(method, path, url, { ...body, headers: { ...body.headers, ...key(`iam_${"x".repeat(32)}_${"y".repeat(43)}`) } });
-        await send(method, path, url, { ...body, headers: { ...body.headers, ...key(scopeOf(op) === "read" ? narrow.write : narrow.read) } });
+        await send(method, path, url, {
+          ...body,
+          headers: { ...body.headers, ...key(`iam_${"x".repeat(32)}_${"y".repeat(43)}`) },
+        });
+        await send(method, path, url, {
+          ...body,
+          headers: { ...body.headers, ...key(scopeOf(op) === "read" ? narrow.write : narrow.read) },
+        });
       }
-      if (access === "bearer") await send(method, path, url, { ...body, headers: { ...body.headers, ...bearer("not-a-jwt") } });
-      if (path.includes("{")) await send(method, path, fill(path, () => "!bad value!"), { ...body, headers: { ...body.headers, ...good } });
+      if (access === "bearer")
+        await send(method, path, url, { ...body, headers: { ...body.headers, ...bearer("not-a-jwt") } });
+      if (path.includes("{"))
+        await send(
+          method,
+          path,
+          fill(path, () => "!bad value!"),
+          { ...body, headers: { ...body.headers, ...good } },
+        );
       await send(method, path, url, { ...body, headers: { ...body.headers, ...good }, query: "?__proto__=1" });
       if (BODY.includes(method)) {
         for (const [type, raw] of [
@@ -124,7 +161,10 @@ describe("every answer of every operation is documented: status, body and requir
   }, 300_000);
 
   it("the domain's own answers, and one success of every operation", async () => {
-    const op = (method: string, path: string) => (url: string, init: Send = {}) => send(method, path, url, init);
+    const op =
+      (method: string, path: string) =>
+      (url: string, init: Send = {}) =>
+        send(method, path, url, init);
     const admin = key(apiKey());
 
     // Registration: created, conflicting, an Idempotency-Key reused with another body.
@@ -140,13 +180,19 @@ describe("every answer of every operation is documented: status, body and requir
     await op("get", "/user/activate/{activationCode}")(`/user/activate/${created.activationCode}`, { headers: admin });
     await op("get", "/user/activate/{activationCode}")(`/user/activate/${created.activationCode}`, { headers: admin });
     await op("post", "/auth/login")("/auth/login", json({ email: body.email, password: "Wrong-Password-1" }, admin));
-    const tokens = (await op("post", "/auth/login")("/auth/login", json({ email: body.email, password: body.password }, admin))).json();
+    const tokens = (
+      await op("post", "/auth/login")("/auth/login", json({ email: body.email, password: body.password }, admin))
+    ).json();
     const id = created.id as string;
 
     // Reads and lookups.
     await op("get", "/public/user/me")("/public/user/me", { headers: bearer(tokens.accessToken) });
-    await op("get", "/auth/token/{tokenType}/verify/{token}")(`/auth/token/access/verify/${tokens.accessToken}`, { headers: admin });
-    await op("get", "/auth/token/{tokenType}/verify/{token}")(`/auth/token/id/verify/${tokens.accessToken}`, { headers: admin });
+    await op("get", "/auth/token/{tokenType}/verify/{token}")(`/auth/token/access/verify/${tokens.accessToken}`, {
+      headers: admin,
+    });
+    await op("get", "/auth/token/{tokenType}/verify/{token}")(`/auth/token/id/verify/${tokens.accessToken}`, {
+      headers: admin,
+    });
     await op("get", "/user/{id}")(`/user/${id}`, { headers: admin });
     await op("get", "/user/name/{name}")(`/user/name/${body.name}`, { headers: admin });
     await op("get", "/user/email/{email}")(`/user/email/${encodeURIComponent(body.email)}`, { headers: admin });
@@ -163,28 +209,66 @@ describe("every answer of every operation is documented: status, body and requir
     await op("post", "/user/{id}/badge/{name}")(`/user/${id}/badge/NO_SUCH_BADGE`, { headers: admin });
     await op("delete", "/user/{id}/badge/{name}")(`/user/${id}/badge/MENTOR`, { headers: admin });
     await op("patch", "/user/{id}/profile")(`/user/${id}/profile`, json({ currency: "EUR" }, admin));
-    await op("patch", "/public/user/me/profile")("/public/user/me/profile", json({ lang: "fr-FR" }, bearer(tokens.accessToken)));
+    await op("patch", "/public/user/me/profile")(
+      "/public/user/me/profile",
+      json({ lang: "fr-FR" }, bearer(tokens.accessToken)),
+    );
     await op("patch", "/user/{id}/status/{status}")(`/user/${id}/status/CONFIRMED`, { headers: admin });
 
     // Avatars: a ticket, an upload, a confirmation; a key that was never issued.
-    const ticket = (await op("post", "/user/{id}/avatar/upload")(`/user/${id}/avatar/upload`, json({ contentType: "image/png" }, admin))).json();
+    const ticket = (
+      await op("post", "/user/{id}/avatar/upload")(
+        `/user/${id}/avatar/upload`,
+        json({ contentType: "image/png" }, admin),
+      )
+    ).json();
     await upload(ticket);
     await op("post", "/user/{id}/avatar/confirm")(`/user/${id}/avatar/confirm`, json({ key: ticket.key }, admin));
-    await op("post", "/user/{id}/avatar/confirm")(`/user/${id}/avatar/confirm`, json({ key: `uploads/${id}/nothing.png` }, admin));
-    const own = (await op("post", "/public/user/me/avatar/upload")("/public/user/me/avatar/upload", json({ contentType: "image/png" }, bearer(tokens.accessToken)))).json();
+    await op("post", "/user/{id}/avatar/confirm")(
+      `/user/${id}/avatar/confirm`,
+      json({ key: `uploads/${id}/nothing.png` }, admin),
+    );
+    const own = (
+      await op("post", "/public/user/me/avatar/upload")(
+        "/public/user/me/avatar/upload",
+        json({ contentType: "image/png" }, bearer(tokens.accessToken)),
+      )
+    ).json();
     await upload(own);
-    await op("post", "/public/user/me/avatar/confirm")("/public/user/me/avatar/confirm", json({ key: own.key }, bearer(tokens.accessToken)));
-    await op("post", "/public/user/me/avatar/confirm")("/public/user/me/avatar/confirm", json({ key: `uploads/${id}/nothing.webp` }, bearer(tokens.accessToken)));
+    await op("post", "/public/user/me/avatar/confirm")(
+      "/public/user/me/avatar/confirm",
+      json({ key: own.key }, bearer(tokens.accessToken)),
+    );
+    await op("post", "/public/user/me/avatar/confirm")(
+      "/public/user/me/avatar/confirm",
+      json({ key: `uploads/${id}/nothing.webp` }, bearer(tokens.accessToken)),
+    );
 
     // Sessions and passwords: refresh, a wrong current password, a change, a forgotten one, logout.
     await op("post", "/auth/refresh")("/auth/refresh", json({ refreshToken: tokens.refreshToken }, admin));
     await op("post", "/auth/refresh")("/auth/refresh", json({ refreshToken: "not-a-token" }, admin));
-    await op("post", "/public/user/me/password")("/public/user/me/password", json({ currentPassword: "Wrong-Password-1", newPassword: "Another-Pass-2" }, bearer(tokens.accessToken)));
-    await op("post", "/public/user/me/password")("/public/user/me/password", json({ currentPassword: body.password, newPassword: "Another-Pass-2" }, bearer(tokens.accessToken)));
-    const reset = (await op("post", "/auth/password/forgot")("/auth/password/forgot", json({ email: body.email }, admin))).json();
-    await op("post", "/auth/password/reset")("/auth/password/reset", json({ code: "B".repeat(21), newPassword: "Third-Password-3" }, admin));
-    await op("post", "/auth/password/reset")("/auth/password/reset", json({ code: reset.resetCode, newPassword: "Third-Password-3" }, admin));
-    const again = (await op("post", "/auth/login")("/auth/login", json({ email: body.email, password: "Third-Password-3" }, admin))).json();
+    await op("post", "/public/user/me/password")(
+      "/public/user/me/password",
+      json({ currentPassword: "Wrong-Password-1", newPassword: "Another-Pass-2" }, bearer(tokens.accessToken)),
+    );
+    await op("post", "/public/user/me/password")(
+      "/public/user/me/password",
+      json({ currentPassword: body.password, newPassword: "Another-Pass-2" }, bearer(tokens.accessToken)),
+    );
+    const reset = (
+      await op("post", "/auth/password/forgot")("/auth/password/forgot", json({ email: body.email }, admin))
+    ).json();
+    await op("post", "/auth/password/reset")(
+      "/auth/password/reset",
+      json({ code: "B".repeat(21), newPassword: "Third-Password-3" }, admin),
+    );
+    await op("post", "/auth/password/reset")(
+      "/auth/password/reset",
+      json({ code: reset.resetCode, newPassword: "Third-Password-3" }, admin),
+    );
+    const again = (
+      await op("post", "/auth/login")("/auth/login", json({ email: body.email, password: "Third-Password-3" }, admin))
+    ).json();
     await op("post", "/public/user/me/logout")("/public/user/me/logout", { headers: bearer(again.accessToken) });
     await op("get", "/public/user/me")("/public/user/me", { headers: bearer(again.accessToken) });
     await op("patch", "/user/{id}/role/{role}")(`/user/${id}/role/MODERATOR`, { headers: admin });
@@ -192,13 +276,21 @@ describe("every answer of every operation is documented: status, body and requir
     // Suspended: sign-in refused, old tokens refused.
     const other = await activeUser();
     await op("patch", "/user/{id}/status/{status}")(`/user/${other.user.id}/status/SUSPENDED`, { headers: admin });
-    await op("post", "/auth/login")("/auth/login", json({ email: other.body.email, password: other.body.password }, admin));
+    await op("post", "/auth/login")(
+      "/auth/login",
+      json({ email: other.body.email, password: other.body.password }, admin),
+    );
     await op("get", "/public/user/me")("/public/user/me", { headers: bearer(other.tokens.accessToken) });
 
     // Machine keys: create, list, rotate, rotate again (the old key is rotated), revoke.
-    const made = (await op("post", "/admin/keys")("/admin/keys", json({ name: "statuses", scopes: ["read"] }, admin))).json();
+    const made = (
+      await op("post", "/admin/keys")("/admin/keys", json({ name: "statuses", scopes: ["read"] }, admin))
+    ).json();
     await op("get", "/admin/keys")("/admin/keys", { headers: admin });
-    await op("post", "/admin/keys/{keyId}/rotate")(`/admin/keys/${made.keyId}/rotate`, json({ graceSeconds: 0 }, admin));
+    await op("post", "/admin/keys/{keyId}/rotate")(
+      `/admin/keys/${made.keyId}/rotate`,
+      json({ graceSeconds: 0 }, admin),
+    );
     await op("post", "/admin/keys/{keyId}/rotate")(`/admin/keys/${made.keyId}/rotate`, json({}, admin));
     await op("delete", "/admin/keys/{keyId}")(`/admin/keys/${made.keyId}`, { headers: admin });
 
@@ -217,11 +309,19 @@ describe("every answer of every operation is documented: status, body and requir
     console.log(`statuses seen per operation:\n${summary.join("\n")}`);
     for (const { where } of operationsOf(doc)) {
       const statuses = [...(seen.get(where) ?? [])];
-      expect(statuses.some((s) => s < 300), `${where}: a success`).toBe(true);
-      if (!where.startsWith("GET /health")) expect(statuses.some((s) => s >= 400), `${where}: an error`).toBe(true);
+      expect(
+        statuses.some((s) => s < 300),
+        `${where}: a success`,
+      ).toBe(true);
+      if (!where.startsWith("GET /health"))
+        expect(
+          statuses.some((s) => s >= 400),
+          `${where}: an error`,
+        ).toBe(true);
     }
     const all = new Set([...seen.values()].flatMap((s) => [...s]));
-    for (const status of [200, 201, 400, 401, 403, 404, 409, 413, 422]) expect(all.has(status), String(status)).toBe(true);
+    for (const status of [200, 201, 400, 401, 403, 404, 409, 413, 422])
+      expect(all.has(status), String(status)).toBe(true);
   });
 });
 
@@ -232,4 +332,7 @@ const upload = async (ticket: { url: string; fields: Record<string, string> }) =
   form.append("file", new Blob([new Uint8Array(PNG)], { type: "image/png" }), "a.png");
   expect((await fetch(ticket.url, { method: "POST", body: form })).status).toBeLessThan(300);
 };
-const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64");
+const PNG = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==",
+  "base64",
+);

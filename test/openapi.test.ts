@@ -33,7 +33,9 @@ describe("OpenAPI document", () => {
       expect(op.summary, where).toMatch(/\w/);
       expect(op.tags?.length, where).toBeGreaterThan(0);
       for (const tag of op.tags ?? []) expect(tags.get(tag), `description of tag "${tag}"`).toMatch(/\w{3}/);
-      expect(op.security, where).toEqual(path.startsWith("/public/") ? [{ bearer: [] }] : path.startsWith("/health") ? [] : [{ apiKey: [] }]);
+      expect(op.security, where).toEqual(
+        path.startsWith("/public/") ? [{ bearer: [] }] : path.startsWith("/health") ? [] : [{ apiKey: [] }],
+      );
     }
     expect(doc().servers?.length).toBeGreaterThan(0);
   });
@@ -45,11 +47,18 @@ describe("OpenAPI document", () => {
       if (path.startsWith("/health")) continue;
       const where = `${method.toUpperCase()} ${path}`;
       const statuses = Object.keys(op.responses);
-      expect(statuses.filter((s) => s.startsWith("2")), where).toEqual([where === "POST /user" ? "201" : "200"]);
+      expect(
+        statuses.filter((s) => s.startsWith("2")),
+        where,
+      ).toEqual([where === "POST /user" ? "201" : "200"]);
       expect(statuses, where).toEqual(expect.arrayContaining(["400", "405", "429", "500", "503"]));
       if (op.security?.length) expect(statuses, where).toContain("401");
       if (op.parameters?.length || op.requestBody) expect(statuses, where).toContain("400");
-      if (path.includes("{")) expect(statuses.some((s) => s === "404" || s === "400"), where).toBe(true);
+      if (path.includes("{"))
+        expect(
+          statuses.some((s) => s === "404" || s === "400"),
+          where,
+        ).toBe(true);
       if (op.requestBody) expect(statuses, where).toContain("413");
       for (const [status, ref] of Object.entries(op.responses)) {
         if (Number(status) < 400) continue;
@@ -77,7 +86,8 @@ describe("OpenAPI document", () => {
     expect(User.Registered.strict().safeParse(schemas.RegisteredUser?.example).error).toBeUndefined();
     for (const { path, method, op } of operations()) {
       const example = op.requestBody?.content["application/json"]?.example;
-      if (example !== undefined) expect(Object.keys(BODY_EXAMPLES), `${method} ${path}`).toContain(`${method.toUpperCase()} ${path}`);
+      if (example !== undefined)
+        expect(Object.keys(BODY_EXAMPLES), `${method} ${path}`).toContain(`${method.toUpperCase()} ${path}`);
     }
   });
 

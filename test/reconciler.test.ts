@@ -11,7 +11,14 @@ import { backdate, cognitoHas, intentOf, tombstoneOf } from "./support/saga.ts";
  */
 const register = () => User.register(User.RegisterInput.parse(newUser()));
 const intent = (kind: "register" | "role", subject: string) =>
-  db().entities.intent.create({ kind, subject, token: crypto.randomUUID(), expiresAt: Math.floor(Date.now() / 1000) + 3600 }).go();
+  db()
+    .entities.intent.create({
+      kind,
+      subject,
+      token: crypto.randomUUID(),
+      expiresAt: Math.floor(Date.now() / 1000) + 3600,
+    })
+    .go();
 
 describe("reconciler", () => {
   it("rolls back a registration that stopped after the Cognito create, and keeps a registered user under its e-mail", async () => {
@@ -54,14 +61,22 @@ describe("reconciler", () => {
 
   it("finishes a hard delete that stopped after its first step: the user's S3 objects, Cognito user and tombstone go", async () => {
     const user = await register();
-    const objectsUnder = async (Prefix: string) => (await s3().send(new ListObjectsV2Command({ Bucket: Config.bucketName, Prefix }))).Contents ?? [];
+    const objectsUnder = async (Prefix: string) =>
+      (await s3().send(new ListObjectsV2Command({ Bucket: Config.bucketName, Prefix }))).Contents ?? [];
     // One object under each prefix that holds a user's files (upload, avatar, pre-layout folder).
     for (const prefix of Assets.userPrefixes(user.id))
       await s3().send(new PutObjectCommand({ Bucket: Config.bucketName, Key: `${prefix}avatar.png`, Body: "png" }));
     // The deletion's first step (user/delete.ts), an hour ago: the profile is gone, the tombstone stays.
     await db().entities.user.delete({ id: user.id }).go();
     const anHourAgo = new Date(Date.now() - 3600_000).toISOString();
-    await db().entities.deletion.put({ userId: user.id, email: user.email, deletedAt: anHourAgo, expiresAt: Math.floor(Date.now() / 1000) + 3600 }).go();
+    await db()
+      .entities.deletion.put({
+        userId: user.id,
+        email: user.email,
+        deletedAt: anHourAgo,
+        expiresAt: Math.floor(Date.now() / 1000) + 3600,
+      })
+      .go();
     const pass = await Reconciler.reconcile({ olderThanSeconds: 60 });
     expect(pass.deletions).toBeGreaterThanOrEqual(1);
     for (const prefix of Assets.userPrefixes(user.id)) expect(await objectsUnder(prefix), prefix).toEqual([]);

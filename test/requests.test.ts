@@ -65,7 +65,10 @@ describe("DynamoDB requests per route", () => {
     for (const [method, path, payload] of writes) {
       const { status, commands } = await measure(method, path, key, payload);
       expect(status, `${method} ${path}`).toBe(200);
-      expect(commands.filter((c) => /Scan/.test(c)), `${method} ${path}`).toEqual([]);
+      expect(
+        commands.filter((c) => /Scan/.test(c)),
+        `${method} ${path}`,
+      ).toEqual([]);
     }
     console.info("DynamoDB commands per read route:", report);
   });

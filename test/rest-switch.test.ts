@@ -19,18 +19,54 @@ type Run = () => Promise<{ answer: Answer; keys?: string[] }>;
 
 const HEADERS = ["content-type", "retry-after", "location", "www-authenticate", "allow"] as const;
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
-const USER_KEYS = ["id", "email", "name", "handle", "createdAt", "lastLoginAt", "activationCode", "iconUrl", "avatarUrl"];
+const USER_KEYS = [
+  "id",
+  "email",
+  "name",
+  "handle",
+  "createdAt",
+  "lastLoginAt",
+  "activationCode",
+  "iconUrl",
+  "avatarUrl",
+];
 /** What differs between two runs of a contract case (each run has its own users, keys and tokens). */
-const RUN_KEYS = [...USER_KEYS, "userId", "sub", "expiresAt", "at", "failedAt", "firstAttemptAt", "keyId", "apiKey", "lastUsedAt", "revokedAt", "accessToken", "idToken", "refreshToken", "resetCode", "tokensValidAfter", "fields", "key"];
+const RUN_KEYS = [
+  ...USER_KEYS,
+  "userId",
+  "sub",
+  "expiresAt",
+  "at",
+  "failedAt",
+  "firstAttemptAt",
+  "keyId",
+  "apiKey",
+  "lastUsedAt",
+  "revokedAt",
+  "accessToken",
+  "idToken",
+  "refreshToken",
+  "resetCode",
+  "tokensValidAfter",
+  "fields",
+  "key",
+];
 
 /** What is compared: status, the headers that matter (ids and waits generalised), the body with `keys` masked. */
 const view = ({ answer, keys = [] }: Awaited<ReturnType<Run>>) => {
   const headers: Record<string, string | null> = {};
   for (const name of HEADERS) {
     const value = answer.headers?.get(name) ?? null;
-    headers[name] = name === "location" ? (value?.replace(UUID, "<id>") ?? null) : name === "retry-after" && value !== null && /^\d+$/.test(value) ? "<seconds>" : value;
+    headers[name] =
+      name === "location"
+        ? (value?.replace(UUID, "<id>") ?? null)
+        : name === "retry-after" && value !== null && /^\d+$/.test(value)
+          ? "<seconds>"
+          : value;
   }
-  const json: unknown = JSON.parse(JSON.stringify(answer.json ?? null), (k, v: unknown) => (keys.includes(k) ? "<masked>" : v));
+  const json: unknown = JSON.parse(JSON.stringify(answer.json ?? null), (k, v: unknown) =>
+    keys.includes(k) ? "<masked>" : v,
+  );
   return { status: answer.status, headers, json };
 };
 type View = ReturnType<typeof view>;
@@ -41,7 +77,8 @@ const json = { "content-type": "application/json" };
 /** Error and edge cases: each builds its own state, so it can run once per target. */
 const EDGE_CASES: Record<string, Run> = {
   "400 invalid e-mail": async () => only(await rest("/user", { method: "POST", body: newUser({ email: "a@b" }) })),
-  "400 several invalid fields": async () => only(await rest("/user", { method: "POST", body: { email: "x", name: "!", password: "short" } })),
+  "400 several invalid fields": async () =>
+    only(await rest("/user", { method: "POST", body: { email: "x", name: "!", password: "short" } })),
   "400 unknown field": async () => only(await rest("/user", { method: "POST", body: { ...newUser(), role: "ADMIN" } })),
   "400 malformed JSON": async () => only(await rest("/user", { method: "POST", raw: "{oops", headers: json })),
   "400 JSON array body": async () => only(await rest("/user", { method: "POST", raw: "[1]", headers: json })),
@@ -49,9 +86,11 @@ const EDGE_CASES: Record<string, Run> = {
   "400 malformed path parameter": async () => only(await rest("/user/not-a-uuid")),
   "400 query parameter out of range": async () => only(await rest("/user?limit=1000")),
   "400 query parameter not a number": async () => only(await rest("/user?limit=ten")),
-  "400 unknown status in the path": async () => only(await rest(`/user/${(await registered()).user.id}/status/BANNED`, { method: "PATCH" })),
+  "400 unknown status in the path": async () =>
+    only(await rest(`/user/${(await registered()).user.id}/status/BANNED`, { method: "PATCH" })),
   "401 no API key": async () => only(await rest(`/user/${crypto.randomUUID()}`, { headers: { "x-api-key": "" } })),
-  "401 unknown API key": async () => only(await rest(`/user/${crypto.randomUUID()}`, { headers: { "x-api-key": `iam_${"x".repeat(40)}` } })),
+  "401 unknown API key": async () =>
+    only(await rest(`/user/${crypto.randomUUID()}`, { headers: { "x-api-key": `iam_${"x".repeat(40)}` } })),
   "401 no bearer token": async () => only(await rest("/public/user/me", { headers: { "x-api-key": "" } })),
   "401 malformed bearer token": async () => only(await rest("/public/user/me", { headers: bearer("not-a-jwt") })),
   "401 verify route, bad token": async () => only(await rest("/auth/token/access/verify/not-a-jwt")),
@@ -82,15 +121,35 @@ const EDGE_CASES: Record<string, Run> = {
   "410 expired activation code": async () => {
     const { user } = await registered();
     const code = crypto.randomUUID().replace(/-/g, "").slice(0, 21);
-    await db().entities.activation.put({ codeHash: hashCode(code), userId: user.id, expiresAt: Math.floor(Date.now() / 1000) - 60 }).go();
+    await db()
+      .entities.activation.put({
+        codeHash: hashCode(code),
+        userId: user.id,
+        expiresAt: Math.floor(Date.now() / 1000) - 60,
+      })
+      .go();
     return only(await rest(`/user/activate/${code}`));
   },
   "413 data blob over 32 KiB": async () => {
     const { user } = await registered();
     return only(await rest(`/user/${user.id}/data/update`, { method: "PUT", body: { blob: "x".repeat(33 * 1024) } }));
   },
-  "415 text/plain body": async () => only(await rest("/user", { method: "POST", raw: JSON.stringify(newUser()), headers: { "content-type": "text/plain" } })),
-  "415 form body": async () => only(await rest("/user", { method: "POST", raw: "email=a%40b.c", headers: { "content-type": "application/x-www-form-urlencoded" } })),
+  "415 text/plain body": async () =>
+    only(
+      await rest("/user", {
+        method: "POST",
+        raw: JSON.stringify(newUser()),
+        headers: { "content-type": "text/plain" },
+      }),
+    ),
+  "415 form body": async () =>
+    only(
+      await rest("/user", {
+        method: "POST",
+        raw: "email=a%40b.c",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+      }),
+    ),
   "422 Idempotency-Key reused with another body": async () => {
     const headers = { "idempotency-key": crypto.randomUUID() };
     await rest("/user", { method: "POST", body: newUser(), headers });
@@ -98,35 +157,65 @@ const EDGE_CASES: Record<string, Run> = {
   },
   "429 locked out after failed logins": async () => {
     const { body } = await activeUser();
-    const attempt = () => rest("/auth/login", { method: "POST", body: { email: body.email, password: "Wrong-Horse-99" } });
+    const attempt = () =>
+      rest("/auth/login", { method: "POST", body: { email: body.email, password: "Wrong-Horse-99" } });
     for (let i = 0; i < 5; i++) await attempt();
     return only(await attempt());
   },
   "200 trailing slash": async () => only(await rest(`/user/${(await registered()).user.id}/`), USER_KEYS),
   "200 upper-case path": async () => only(await rest(`/USER/${(await registered()).user.id}`), USER_KEYS),
-  "200 handle with a bare @": async () => only(await rest(`/user/handle/${(await registered()).user.handle}`), USER_KEYS),
-  "200 handle in lower case without @": async () => only(await rest(`/user/handle/${(await registered()).user.handle.slice(1).toLowerCase()}`), USER_KEYS),
+  "200 handle with a bare @": async () =>
+    only(await rest(`/user/handle/${(await registered()).user.handle}`), USER_KEYS),
+  "200 handle in lower case without @": async () =>
+    only(await rest(`/user/handle/${(await registered()).user.handle.slice(1).toLowerCase()}`), USER_KEYS),
   "200 JSON with a charset": async () =>
-    only(await rest("/user", { method: "POST", raw: JSON.stringify(newUser()), headers: { "content-type": "application/json; charset=utf-8" } }), USER_KEYS),
+    only(
+      await rest("/user", {
+        method: "POST",
+        raw: JSON.stringify(newUser()),
+        headers: { "content-type": "application/json; charset=utf-8" },
+      }),
+      USER_KEYS,
+    ),
   "200 empty body without content-type": async () => {
     const { user } = await registered();
     return only(await rest(`/user/${user.id}/badge/MENTOR`, { method: "POST" }), USER_KEYS);
   },
   "Application/JSON in upper case": async () =>
-    only(await rest("/user", { method: "POST", raw: JSON.stringify(newUser()), headers: { "content-type": "Application/JSON" } }), USER_KEYS),
+    only(
+      await rest("/user", {
+        method: "POST",
+        raw: JSON.stringify(newUser()),
+        headers: { "content-type": "Application/JSON" },
+      }),
+      USER_KEYS,
+    ),
   "merge-patch+json on the PATCH data route": async () => {
     const { user } = await registered();
-    return only(await rest(`/user/${user.id}/data/update`, { method: "PATCH", raw: '{"a":1}', headers: { "content-type": "application/merge-patch+json" } }), USER_KEYS);
+    return only(
+      await rest(`/user/${user.id}/data/update`, {
+        method: "PATCH",
+        raw: '{"a":1}',
+        headers: { "content-type": "application/merge-patch+json" },
+      }),
+      USER_KEYS,
+    );
   },
   "DELETE on a POST-only path": async () => only(await rest("/auth/login", { method: "DELETE" })),
   "PUT on a GET/DELETE path": async () => only(await rest(`/user/${crypto.randomUUID()}`, { method: "PUT", body: {} })),
   "a number sent as a string in a JSON body": async () => {
     const { keyId } = await createKey(["read"]);
-    return only(await rest(`/admin/keys/${keyId}/rotate`, { method: "POST", body: { graceSeconds: "60" } }), ["keyId", "apiKey", "createdAt", "expiresAt"]);
+    return only(await rest(`/admin/keys/${keyId}/rotate`, { method: "POST", body: { graceSeconds: "60" } }), [
+      "keyId",
+      "apiKey",
+      "createdAt",
+      "expiresAt",
+    ]);
   },
   "HEAD on a GET route": async () => only(await rest(`/user/${(await registered()).user.id}`, { method: "HEAD" })),
   "HEAD on an unknown path": async () => only(await rest("/no/such/route", { method: "HEAD" })),
-  "broken JSON to an unknown path": async () => only(await rest("/no/such/route", { method: "POST", raw: "{oops", headers: json })),
+  "broken JSON to an unknown path": async () =>
+    only(await rest("/no/such/route", { method: "POST", raw: "{oops", headers: json })),
 };
 
 /** Changes to every answer of a kind, each with its item: applied to main's answer before comparing. */
@@ -148,14 +237,20 @@ const invalid = (message: unknown) => ({
 });
 
 const challenged = (challenge: string) => ({
-  item: "issue 15 item 5: a 401 carries WWW-Authenticate with the route's scheme (Bearer, with error=\"invalid_token\" when a token was sent; ApiKey for x-api-key)",
+  item: 'issue 15 item 5: a 401 carries WWW-Authenticate with the route\'s scheme (Bearer, with error="invalid_token" when a token was sent; ApiKey for x-api-key)',
   legacy: { status: 401, headers: { "www-authenticate": null } },
   current: { status: 401, headers: { "www-authenticate": challenge } },
 });
 const unsupported = {
   item: "issue 15 item 5: a 415 says what to send",
-  legacy: { status: 415, json: { code: "UNSUPPORTED_MEDIA_TYPE", message: expect.stringMatching(/^Unsupported content-type/) } },
-  current: { status: 415, json: { code: "UNSUPPORTED_MEDIA_TYPE", message: "Send the body as JSON, with content-type: application/json" } },
+  legacy: {
+    status: 415,
+    json: { code: "UNSUPPORTED_MEDIA_TYPE", message: expect.stringMatching(/^Unsupported content-type/) },
+  },
+  current: {
+    status: 415,
+    json: { code: "UNSUPPORTED_MEDIA_TYPE", message: "Send the body as JSON, with content-type: application/json" },
+  },
 };
 const notAllowed = (allow: string) => ({
   item: "issue 15 item 5: a wrong method on a known path is 405 with Allow (was 404)",
@@ -244,7 +339,10 @@ describe("REST: main's adapter and the route table answer the same", () => {
 
   for (const [name, run] of Object.entries(CASES)) {
     it(name, async () => {
-      const before: View = EVERYWHERE.reduce((v, change) => change.legacy(v), view(await withRestBase(legacy.url, run)));
+      const before: View = EVERYWHERE.reduce(
+        (v, change) => change.legacy(v),
+        view(await withRestBase(legacy.url, run)),
+      );
       const after: View = view(await withRestBase(baseUrl(), run));
       const changed = CHANGED[name];
       if (!changed) {

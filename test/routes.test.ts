@@ -51,7 +51,13 @@ describe("activation", () => {
   it("answers 410 for an expired code and leaves the user unconfirmed", async () => {
     const { user } = await registered();
     const code = "expiredexpiredexpired";
-    await db().entities.activation.put({ codeHash: hashCode(code), userId: user.id, expiresAt: Math.floor(Date.now() / 1000) - 60 }).go();
+    await db()
+      .entities.activation.put({
+        codeHash: hashCode(code),
+        userId: user.id,
+        expiresAt: Math.floor(Date.now() / 1000) - 60,
+      })
+      .go();
     const res = await rest(`/user/activate/${code}`);
     expect(res.status).toBe(410);
     expect(res.json.message).toMatch(/expired/i);
@@ -102,10 +108,19 @@ describe("status and the tokens issued before it", () => {
 describe("token verification route", () => {
   it("verifies access and id tokens with their type, sub, groups and expiry", async () => {
     const { user, tokens } = await activeUser();
-    for (const [type, token] of [["access", tokens.accessToken], ["id", tokens.idToken]] as const) {
+    for (const [type, token] of [
+      ["access", tokens.accessToken],
+      ["id", tokens.idToken],
+    ] as const) {
       const res = await rest(`/auth/token/${type}/verify/${token}`);
       expect(res.status, type).toBe(200);
-      expect(res.json).toEqual({ valid: true, tokenType: type, sub: user.id, groups: ["USER"], expiresAt: expect.any(String) });
+      expect(res.json).toEqual({
+        valid: true,
+        tokenType: type,
+        sub: user.id,
+        groups: ["USER"],
+        expiresAt: expect.any(String),
+      });
       expect(Date.parse(res.json.expiresAt)).toBeGreaterThan(Date.now());
     }
   });
@@ -126,10 +141,16 @@ describe("token verification route", () => {
 describe("the data blob", () => {
   it("PUT replaces it and PATCH merges it (RFC 7396: null deletes, objects merge, arrays replace)", async () => {
     const { user } = await registered();
-    const put = await rest(`/user/${user.id}/data/update`, { method: "PUT", ...json({ theme: "dark", tags: ["a"], nested: { x: 1, y: 2 } }) });
+    const put = await rest(`/user/${user.id}/data/update`, {
+      method: "PUT",
+      ...json({ theme: "dark", tags: ["a"], nested: { x: 1, y: 2 } }),
+    });
     expect(put.status).toBe(200);
     expect(put.json.profile.data).toEqual({ theme: "dark", tags: ["a"], nested: { x: 1, y: 2 } });
-    const patch = await rest(`/user/${user.id}/data/update`, { method: "PATCH", ...json({ theme: null, tags: ["b", "c"], nested: { y: null, z: 3 } }) });
+    const patch = await rest(`/user/${user.id}/data/update`, {
+      method: "PATCH",
+      ...json({ theme: null, tags: ["b", "c"], nested: { y: null, z: 3 } }),
+    });
     expect(patch.status).toBe(200);
     expect(patch.json.profile.data).toEqual({ tags: ["b", "c"], nested: { x: 1, z: 3 } });
     const replaced = await rest(`/user/${user.id}/data/update`, { method: "PUT", ...json({ only: true }) });
@@ -142,7 +163,11 @@ describe("the data blob", () => {
     await rest(`/user/${user.id}/data/update`, { method: "PUT", ...json({ keep: 1 }) });
     for (const raw of ["[1,2]", '"text"', "42", "null", "{oops"]) {
       for (const method of ["PUT", "PATCH"]) {
-        const res = await rest(`/user/${user.id}/data/update`, { method, raw, headers: { "content-type": "application/json" } });
+        const res = await rest(`/user/${user.id}/data/update`, {
+          method,
+          raw,
+          headers: { "content-type": "application/json" },
+        });
         expect(res.status, `${method} ${raw}`).toBe(400);
       }
     }
@@ -153,7 +178,9 @@ describe("the data blob", () => {
       expect(res.json.code).toBe("PAYLOAD_TOO_LARGE");
     }
     expect((await rest(`/user/${user.id}`)).json.profile.data).toEqual({ keep: 1 });
-    expect((await rest(`/user/${crypto.randomUUID()}/data/update`, { method: "PATCH", ...json({ a: 1 }) })).status).toBe(404);
+    expect(
+      (await rest(`/user/${crypto.randomUUID()}/data/update`, { method: "PATCH", ...json({ a: 1 }) })).status,
+    ).toBe(404);
   });
 });
 
@@ -162,7 +189,10 @@ describe("badges", () => {
     const { user } = await registered();
     const issued = await rest(`/user/${user.id}/badge/CONVERSATION_STARTER`, { method: "POST" });
     expect(issued.status).toBe(200);
-    expect(issued.json.profile.badges.map((b: { name: string }) => b.name)).toEqual(["CONVERSATION_STARTER", "NEW_MEMBER"]);
+    expect(issued.json.profile.badges.map((b: { name: string }) => b.name)).toEqual([
+      "CONVERSATION_STARTER",
+      "NEW_MEMBER",
+    ]);
     const again = await rest(`/user/${user.id}/badge/CONVERSATION_STARTER`, { method: "POST" });
     expect(again.json.profile.badges).toEqual(issued.json.profile.badges);
     const icon = await fetch(issued.json.profile.badges[0].iconUrl);
@@ -184,7 +214,9 @@ describe("badges", () => {
     expect((await rest(`/user/${crypto.randomUUID()}/badge/MENTOR`, { method: "POST" })).status).toBe(404);
     expect((await rest(`/user/${user.id}/badge/lowercase`, { method: "POST" })).status).toBe(400);
     expect((await rest(`/user/${user.id}/badge/X`, { method: "DELETE" })).status).toBe(400);
-    expect((await rest(`/user/${user.id}`)).json.profile.badges.map((b: { name: string }) => b.name)).toEqual(["NEW_MEMBER"]);
+    expect((await rest(`/user/${user.id}`)).json.profile.badges.map((b: { name: string }) => b.name)).toEqual([
+      "NEW_MEMBER",
+    ]);
   });
 });
 
@@ -207,7 +239,9 @@ describe("hard delete", () => {
     expect((await rest(`/user/email/${body.email}`)).status).toBe(404);
     expect((await rest("/public/user/me", { headers: bearer(tokens.accessToken) })).status).toBe(401);
     expect((await rest(`/auth/token/access/verify/${tokens.accessToken}`)).status).toBe(401);
-    expect((await rest("/auth/login", { method: "POST", body: { email: body.email, password: body.password } })).status).toBe(401);
+    expect(
+      (await rest("/auth/login", { method: "POST", body: { email: body.email, password: body.password } })).status,
+    ).toBe(401);
     expect((await rest(`/user/${user.id}`, { method: "DELETE" })).status).toBe(404);
     const again = await rest("/user", { method: "POST", body });
     expect(again.status).toBe(201);

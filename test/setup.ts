@@ -14,6 +14,12 @@ recordRan(sdkCommandLog, expect.getState().testPath ?? "?");
 // The one deep import in the tests: the mock must be of the module core itself loads its clients from.
 vi.mock(import("../packages/core/src/adapters/aws.ts"), async (importOriginal) => {
   const aws = await importOriginal();
-  recordClients(recorder(sdkCommandLog), { dynamo: aws.dynamo(), cognito: aws.cognito(), s3: aws.s3(), eventBridge: aws.eventBridge(), sqs: aws.sqs() });
+  recordClients(recorder(sdkCommandLog), {
+    dynamo: aws.dynamo(),
+    cognito: aws.cognito(),
+    s3: aws.s3(),
+    eventBridge: aws.eventBridge(),
+    sqs: aws.sqs(),
+  });
   return aws;
 });

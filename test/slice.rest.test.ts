@@ -5,7 +5,11 @@ import { apiKey, baseUrl, newUser, rest } from "./helpers.ts";
 /** The first vertical slice over REST: register → activate → login → me, and GET /user/{id}. */
 describe("REST: register, activate, login, me, user by id", () => {
   it("registers a user with the documented shape and an activation code, never the password", async () => {
-    const body = newUser({ name: "cortney_gutkowski67", email: `Cortney.${Date.now()}@Example.com`, sourceSystem: "customer-website" });
+    const body = newUser({
+      name: "cortney_gutkowski67",
+      email: `Cortney.${Date.now()}@Example.com`,
+      sourceSystem: "customer-website",
+    });
     const res = await rest("/user", { method: "POST", body });
     expect(res.status).toBe(201);
     expect(res.json).toMatchObject({
@@ -20,7 +24,9 @@ describe("REST: register, activate, login, me, user by id", () => {
     });
     expect(res.json.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(res.json.activationCode).toMatch(/^[A-Za-z0-9_-]{21}$/);
-    expect(res.json.profile.badges).toEqual([{ name: "NEW_MEMBER", iconUrl: expect.stringMatching(/\/badges\/NEW_MEMBER\.svg$/) }]);
+    expect(res.json.profile.badges).toEqual([
+      { name: "NEW_MEMBER", iconUrl: expect.stringMatching(/\/badges\/NEW_MEMBER\.svg$/) },
+    ]);
     expect(JSON.stringify(res.json)).not.toContain(body.password);
 
     const icon = await fetch(res.json.profile.badges[0].iconUrl);
@@ -38,13 +44,18 @@ describe("REST: register, activate, login, me, user by id", () => {
     expect(login.json).toMatchObject({ tokenType: "Bearer", expiresIn: expect.any(Number) });
     for (const t of ["accessToken", "idToken", "refreshToken"]) expect(login.json[t]).toMatch(/^ey/);
 
-    const me = await rest("/public/user/me", { headers: { authorization: `Bearer ${login.json.accessToken}`, "x-api-key": "" } });
+    const me = await rest("/public/user/me", {
+      headers: { authorization: `Bearer ${login.json.accessToken}`, "x-api-key": "" },
+    });
     expect(me.status).toBe(200);
     expect(me.json.id).toBe(reg.json.id);
     expect(me.json.lastLoginAt).toEqual(expect.any(String));
     expect(me.json).not.toHaveProperty("activationCode");
     // Access tokens only: the id token is for the verify route.
-    expect((await rest("/public/user/me", { headers: { authorization: `Bearer ${login.json.idToken}`, "x-api-key": "" } })).status).toBe(401);
+    expect(
+      (await rest("/public/user/me", { headers: { authorization: `Bearer ${login.json.idToken}`, "x-api-key": "" } }))
+        .status,
+    ).toBe(401);
 
     const byId = await rest(`/user/${reg.json.id}`);
     expect(byId.status).toBe(200);
@@ -74,7 +85,11 @@ describe("REST: register, activate, login, me, user by id", () => {
       expect(res.status, why).toBe(400);
       expect(res.json, why).toMatchObject({ code: "BAD_REQUEST", message: expect.any(String) });
     }
-    const malformed = await rest("/user", { method: "POST", raw: "{not json", headers: { "content-type": "application/json" } });
+    const malformed = await rest("/user", {
+      method: "POST",
+      raw: "{not json",
+      headers: { "content-type": "application/json" },
+    });
     expect(malformed.status).toBe(400);
     // Nothing was created: the same e-mail registers fine afterwards.
     expect((await rest("/user", { method: "POST", body: good })).status).toBe(201);
@@ -99,12 +114,21 @@ describe("REST: register, activate, login, me, user by id", () => {
   it("gives the same 401 for a wrong password and an unknown email, and 403 for an unactivated account", async () => {
     const body = newUser();
     await rest("/user", { method: "POST", body });
-    const unactivated = await rest("/auth/login", { method: "POST", body: { email: body.email, password: body.password } });
+    const unactivated = await rest("/auth/login", {
+      method: "POST",
+      body: { email: body.email, password: body.password },
+    });
     expect(unactivated.status).toBe(403);
     expect(unactivated.json.message).toMatch(/not activated/i);
 
-    const wrong = await rest("/auth/login", { method: "POST", body: { email: body.email, password: "Wrong-password1" } });
-    const unknown = await rest("/auth/login", { method: "POST", body: { email: `nobody.${Date.now()}@example.com`, password: "Wrong-password1" } });
+    const wrong = await rest("/auth/login", {
+      method: "POST",
+      body: { email: body.email, password: "Wrong-password1" },
+    });
+    const unknown = await rest("/auth/login", {
+      method: "POST",
+      body: { email: `nobody.${Date.now()}@example.com`, password: "Wrong-password1" },
+    });
     expect(wrong.status).toBe(401);
     expect(unknown.status).toBe(401);
     expect(unknown.json).toEqual(wrong.json);
@@ -119,7 +143,13 @@ describe("REST: register, activate, login, me, user by id", () => {
     expect(wrongKey.status).toBe(401);
     expect(wrongKey.json.code).toBe("UNAUTHORIZED");
 
-    for (const authorization of [undefined, "Bearer", "Bearer not.a.jwt", "Basic abc", "Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0."]) {
+    for (const authorization of [
+      undefined,
+      "Bearer",
+      "Bearer not.a.jwt",
+      "Basic abc",
+      "Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.",
+    ]) {
       const res = await rest("/public/user/me", { headers: authorization ? { authorization } : {} });
       expect(res.status, String(authorization)).toBe(401);
     }
@@ -136,7 +166,11 @@ describe("REST: register, activate, login, me, user by id", () => {
     // In-process (app.request): a socket client may see the connection close before it finishes sending.
     const app = createApp();
     const big = JSON.stringify({ pad: "x".repeat(1024 * 1024) });
-    const withLength = await app.request("/user", { method: "POST", body: big, headers: { "content-type": "application/json", "x-api-key": apiKey() } });
+    const withLength = await app.request("/user", {
+      method: "POST",
+      body: big,
+      headers: { "content-type": "application/json", "x-api-key": apiKey() },
+    });
     expect(withLength.status).toBe(413);
     expect(await withLength.json()).toMatchObject({ code: "PAYLOAD_TOO_LARGE" });
     const chunks = new ReadableStream({
@@ -145,14 +179,21 @@ describe("REST: register, activate, login, me, user by id", () => {
         controller.close();
       },
     });
-    const streamed = await app.request("/user", { method: "POST", body: chunks, duplex: "half", headers: { "content-type": "application/json", "x-api-key": apiKey() } } as RequestInit);
+    const streamed = await app.request("/user", {
+      method: "POST",
+      body: chunks,
+      duplex: "half",
+      headers: { "content-type": "application/json", "x-api-key": apiKey() },
+    } as RequestInit);
     expect(streamed.status).toBe(413);
   });
 
   it("serves /health, /openapi.json with every slice route, and an offline /docs page", async () => {
     expect((await rest("/health")).json).toEqual({ status: "ok" });
     const doc = (await rest("/openapi.json")).json;
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/user", "/auth/login", "/public/user/me", "/user/{id}"]));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(["/user", "/auth/login", "/public/user/me", "/user/{id}"]),
+    );
     expect(doc.paths["/public/user/me"].get.security).toEqual([{ bearer: [] }]);
     expect(doc.paths["/user"].post.security).toEqual([{ apiKey: [] }]);
     const docs = await fetch(`${baseUrl()}/docs`);

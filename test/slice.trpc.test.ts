@@ -39,7 +39,9 @@ describe("tRPC: register, activate, login, me, user by id", () => {
     const client = trpc();
     expect(await codeOf(client.user.byId.query({ id: crypto.randomUUID() }))).toBe("NOT_FOUND");
     expect(await codeOf(client.user.byId.query({ id: "nope" }))).toBe("BAD_REQUEST");
-    expect(await codeOf(trpc({ "x-api-key": "wrong" }).user.byId.query({ id: crypto.randomUUID() }))).toBe("UNAUTHORIZED");
+    expect(await codeOf(trpc({ "x-api-key": "wrong" }).user.byId.query({ id: crypto.randomUUID() }))).toBe(
+      "UNAUTHORIZED",
+    );
     expect(await codeOf(trpc({}).public.me.query())).toBe("UNAUTHORIZED");
     const body = newUser();
     await client.user.register.mutate(body);

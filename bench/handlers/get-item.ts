@@ -8,5 +8,9 @@ const client = new DynamoDBClient({});
 export const handler = async () => {
   const input = JSON.parse(process.env.BENCH_GET_ITEM ?? "{}") as GetItemCommandInput;
   const { Item } = await client.send(new GetItemCommand(input));
-  return { statusCode: Item ? 200 : 404, headers: { "content-type": "application/json" }, body: JSON.stringify(Item ?? {}) };
+  return {
+    statusCode: Item ? 200 : 404,
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(Item ?? {}),
+  };
 };

@@ -36,7 +36,9 @@ export const trimUnneeded: Plugin = {
   setup(b) {
     const stub = (args: { path: string }) => ({ path: args.path, namespace: "bench-stub" });
     b.onResolve({ filter: /^(co-body|yaml|pino-pretty)$/ }, stub);
-    b.onResolve({ filter: /locales\/index\.js$/ }, (args) => (args.importer.includes("/zod/") ? stub(args) : undefined));
+    b.onResolve({ filter: /locales\/index\.js$/ }, (args) =>
+      args.importer.includes("/zod/") ? stub(args) : undefined,
+    );
     b.onLoad({ filter: /.*/, namespace: "bench-stub" }, () => ({ contents: "module.exports = {};", loader: "js" }));
   },
 };

@@ -55,7 +55,10 @@ const CUTS: { name: string; why: string; blocked: Edge }[] = [
   {
     name: "AWS credential providers other than the environment's",
     why: "Lambda passes credentials in the environment; the default chain also bundles SSO, ini files, STS web identity, …",
-    blocked: (from, to) => owner(from) === "@aws-sdk/credential-provider-node" && !/credential-provider-env/.test(to) && owner(to) !== owner(from),
+    blocked: (from, to) =>
+      owner(from) === "@aws-sdk/credential-provider-node" &&
+      !/credential-provider-env/.test(to) &&
+      owner(to) !== owner(from),
   },
 ];
 
@@ -121,7 +124,11 @@ export const analyze = (metafile: Metafile, outfile: string, entry: string): Bun
       .sort((a, b) => b.bytes - a.bytes)
       .slice(0, 15),
     files: files.sort((a, b) => b.bytes - a.bytes).slice(0, 10),
-    cuts: CUTS.map(({ name, why, blocked }) => ({ name, why, bytes: total - bytesOf(reach(metafile, entry, blocked).keys()) })),
+    cuts: CUTS.map(({ name, why, blocked }) => ({
+      name,
+      why,
+      bytes: total - bytesOf(reach(metafile, entry, blocked).keys()),
+    })),
     cutAllBytes: total - bytesOf(reach(metafile, entry, (from, to) => CUTS.some((c) => c.blocked(from, to))).keys()),
     duplicates: duplicates(output.inputs),
   };

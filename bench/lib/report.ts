@@ -39,22 +39,20 @@ export const renderRun = (machine: Machine, m: MeasureResults, b: BundleResult, 
   ]);
   const jwt = m.jwt.comparison;
   const tp = m.throughput;
-  const load = (name: string, r: { rps: number; p50: number; p99: number; requests: number; failures: number; serverCores: number }, rel: string) => [
-    name,
-    int(r.rps),
-    ms(r.p50),
-    ms(r.p99),
-    int(r.requests),
-    r.failures,
-    r.serverCores.toFixed(2),
-    rel,
-  ];
+  const load = (
+    name: string,
+    r: { rps: number; p50: number; p99: number; requests: number; failures: number; serverCores: number },
+    rel: string,
+  ) => [name, int(r.rps), ms(r.p50), ms(r.p99), int(r.requests), r.failures, r.serverCores.toFixed(2), rel];
   return [
     header(machine, seconds),
     "",
     "### Targets",
     "",
-    table(["", "target", "measured", ""], t.map((x) => [x.what, x.target, x.measured, x.met ? "met" : "**missed**"])),
+    table(
+      ["", "target", "measured", ""],
+      t.map((x) => [x.what, x.target, x.measured, x.met ? "met" : "**missed**"]),
+    ),
     "",
     missed.length
       ? ["Missed:", "", ...missed.map((x) => `- ${x.what}: ${x.miss ?? x.measured}`)].join("\n")
@@ -62,15 +60,26 @@ export const renderRun = (machine: Machine, m: MeasureResults, b: BundleResult, 
     "",
     "### 1. Service overhead: the Lambda handler in-process vs the bare SDK requests",
     "",
-    table(["route", "baseline (bare SDK)", "handler median / p99", "baseline median / p99", "added", "ratio", "n each"], overheadRows),
+    table(
+      ["route", "baseline (bare SDK)", "handler median / p99", "baseline median / p99", "added", "ratio", "n each"],
+      overheadRows,
+    ),
     "",
     "Where the time of `GET /user/{id}` goes (each layer includes the ones above it; all rows interleaved call by call):",
     "",
     table(
       ["layer", "median / p99", "adds (median)"],
       [
-        ...m.layers.map((l, i) => [l.name, `${ms(l.median)} / ${ms(l.p99)}`, i === 0 ? "" : delta(l.median - (m.layers[i - 1]?.median ?? 0))]),
-        ...m.whatIf.map((l) => [`_what-if:_ ${l.name}`, `${ms(l.median)} / ${ms(l.p99)}`, `${delta(l.median - (m.layers[0]?.median ?? 0))} over bare`]),
+        ...m.layers.map((l, i) => [
+          l.name,
+          `${ms(l.median)} / ${ms(l.p99)}`,
+          i === 0 ? "" : delta(l.median - (m.layers[i - 1]?.median ?? 0)),
+        ]),
+        ...m.whatIf.map((l) => [
+          `_what-if:_ ${l.name}`,
+          `${ms(l.median)} / ${ms(l.p99)}`,
+          `${delta(l.median - (m.layers[0]?.median ?? 0))} over bare`,
+        ]),
       ],
     ),
     "",
@@ -82,19 +91,31 @@ export const renderRun = (machine: Machine, m: MeasureResults, b: BundleResult, 
     "",
     `Production bundle (packages/functions/src/handler.ts, esbuild as SST builds it, minified): **${mb(b.bytes)}** (${kb(b.gzipBytes)} gzipped, ${b.inputs} input files). Hello-world bundle: ${kb(b.helloBytes)}; bare GetItem bundle: ${kb(b.getItemBytes)}.`,
     "",
-    table(["what fills the bundle (by package)", "bytes", "share", "brought in by"], b.packages.map((p) => [p.name, kb(p.bytes), pct(p.bytes, b.bytes), p.via])),
+    table(
+      ["what fills the bundle (by package)", "bytes", "share", "brought in by"],
+      b.packages.map((p) => [p.name, kb(p.bytes), pct(p.bytes, b.bytes), p.via]),
+    ),
     "",
-    table(["largest input files", "bytes"], b.files.map((f) => [f.name, kb(f.bytes)])),
+    table(
+      ["largest input files", "bytes"],
+      b.files.map((f) => [f.name, kb(f.bytes)]),
+    ),
     "",
     `Imported but not needed by this service (bytes that leave the bundle if the import goes; together ${kb(b.cutAllBytes)}, which would make the bundle ${mb(b.bytes - b.cutAllBytes)}):`,
     "",
-    table(["import", "bytes", "why it is there"], b.cuts.map((c) => [c.name, kb(c.bytes), c.why])),
+    table(
+      ["import", "bytes", "why it is there"],
+      b.cuts.map((c) => [c.name, kb(c.bytes), c.why]),
+    ),
     "",
     b.duplicates.length
       ? [
           `Bundled twice (two installed versions; \`npm dedupe\` or aligned versions would drop ${kb(b.duplicates.reduce((s, d) => s + d.extraBytes, 0))}):`,
           "",
-          table(["package", "extra bytes", "copies"], b.duplicates.map((d) => [d.name, kb(d.extraBytes), d.copies.join("<br>")])),
+          table(
+            ["package", "extra bytes", "copies"],
+            b.duplicates.map((d) => [d.name, kb(d.extraBytes), d.copies.join("<br>")]),
+          ),
         ].join("\n")
       : "No package is bundled twice.",
     "",
@@ -109,7 +130,11 @@ export const renderRun = (machine: Machine, m: MeasureResults, b: BundleResult, 
     table(
       ["", "per token, median / p99", "ratio"],
       [
-        [`service verifier (aws-jwt-verify, warm JWKS)`, `${ms(jwt.subject.median)} / ${ms(jwt.subject.p99)}`, `**${ratio(jwt.ratio)}**`],
+        [
+          `service verifier (aws-jwt-verify, warm JWKS)`,
+          `${ms(jwt.subject.median)} / ${ms(jwt.subject.p99)}`,
+          `**${ratio(jwt.ratio)}**`,
+        ],
         [`bare crypto.verify RS256`, `${ms(jwt.base.median)} / ${ms(jwt.base.p99)}`, "1.00×"],
       ],
     ),

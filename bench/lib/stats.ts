@@ -36,7 +36,10 @@ export type InterleaveOptions = {
  * neither always follows the other), so that drift on a shared machine hits all of them alike.
  * Returns the per-call time in milliseconds, one sample per round.
  */
-export const interleave = async <K extends string>(ops: Record<K, Op>, options: InterleaveOptions): Promise<Record<K, number[]>> => {
+export const interleave = async <K extends string>(
+  ops: Record<K, Op>,
+  options: InterleaveOptions,
+): Promise<Record<K, number[]>> => {
   const names = Object.keys(ops) as K[];
   const batch = options.batch ?? 1;
   const samples = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<K, number[]>;

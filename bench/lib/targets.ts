@@ -4,8 +4,10 @@ import type { BundleResult, MeasureResults } from "./results.ts";
 /** A target of the issue, as measured; `miss` says by how much and, from the run's own figures, why. */
 export type Target = { what: string; target: string; measured: string; met: boolean; miss?: string };
 
-const over = (value: number, limit: number) => `${ratio(value)} vs ≤ ${ratio(limit)}, ${((100 * (value - limit)) / limit).toFixed(0)} % over`;
-const short = (value: number, limit: number) => `${ratio(value)} vs ≥ ${ratio(limit)}, ${((100 * (limit - value)) / limit).toFixed(0)} % short`;
+const over = (value: number, limit: number) =>
+  `${ratio(value)} vs ≤ ${ratio(limit)}, ${((100 * (value - limit)) / limit).toFixed(0)} % over`;
+const short = (value: number, limit: number) =>
+  `${ratio(value)} vs ≥ ${ratio(limit)}, ${((100 * (limit - value)) / limit).toFixed(0)} % short`;
 
 const overheadWhy = (m: MeasureResults) => {
   const [bare, electro, app, lambda] = m.layers;
@@ -30,7 +32,9 @@ export const targets = (m: MeasureResults, b: BundleResult): Target[] => {
         met: c.ratio <= c.target,
         miss:
           `${over(c.ratio, c.target)}: +${ms(c.subject.median - c.base.median)} per request. ` +
-          (c.name.includes("/me") ? `The JWT verify takes ${ms(m.jwt.comparison.subject.median)} of it; for the rest, as for GET /user/{id}: ` : "") +
+          (c.name.includes("/me")
+            ? `The JWT verify takes ${ms(m.jwt.comparison.subject.median)} of it; for the rest, as for GET /user/{id}: `
+            : "") +
           overheadWhy(m),
       });
 
@@ -52,7 +56,13 @@ export const targets = (m: MeasureResults, b: BundleResult): Target[] => {
     met: lookups.every((r) => r.dynamodb.length <= 2),
     miss: listing(lookups.filter((r) => r.dynamodb.length > 2)),
   });
-  list.push({ what: "2. Scans, any route", target: "0", measured: String(scans.length), met: scans.length === 0, miss: scans.join(", ") });
+  list.push({
+    what: "2. Scans, any route",
+    target: "0",
+    measured: String(scans.length),
+    met: scans.length === 0,
+    miss: scans.join(", "),
+  });
 
   const extra = b.duplicates.reduce((s, d) => s + d.extraBytes, 0);
   list.push({
@@ -76,7 +86,9 @@ export const targets = (m: MeasureResults, b: BundleResult): Target[] => {
         met: c.ratio <= c.target,
         miss:
           `${over(c.ratio, c.target)}: importing (parsing and evaluating) the bundle takes ${ms(c.subjectImportMs)} of ${ms(c.subject.median)}` +
-          (trimmedHealth ? `; the what-if bundle without the unneeded imports: ${ms(trimmedHealth.subject.median)}, ${ratio(trimmedHealth.ratio)}` : ""),
+          (trimmedHealth
+            ? `; the what-if bundle without the unneeded imports: ${ms(trimmedHealth.subject.median)}, ${ratio(trimmedHealth.ratio)}`
+            : ""),
       });
 
   const jwt = m.jwt.comparison;
@@ -97,7 +109,8 @@ export const targets = (m: MeasureResults, b: BundleResult): Target[] => {
     met: m.jwt.jwksFetchesAfterWarmup === 0,
   });
 
-  const unset = (name: string) => m.throughput.routes.find((r) => r.name === name.replace("(npm start)", "(NODE_ENV unset)"));
+  const unset = (name: string) =>
+    m.throughput.routes.find((r) => r.name === name.replace("(npm start)", "(NODE_ENV unset)"));
   for (const r of m.throughput.routes)
     if (r.target !== undefined) {
       const other = unset(r.name);

@@ -69,8 +69,15 @@ export const measureBundle = async (options: {
   const api = await bundle("packages/functions/src/handler.ts", join(options.outDir, "handler.mjs"));
   const hello = await bundle("bench/handlers/hello.ts", join(options.outDir, "hello.mjs"));
   const getItem = await bundle("bench/handlers/get-item.ts", join(options.outDir, "get-item.mjs"));
-  const trimmed = await bundle("packages/functions/src/handler.ts", join(options.outDir, "handler-trimmed.mjs"), [trimUnneeded]);
-  const env = { ...options.env, NODE_ENV: "production", LOG_LEVEL: "info", BENCH_GET_ITEM: JSON.stringify(options.getItem) };
+  const trimmed = await bundle("packages/functions/src/handler.ts", join(options.outDir, "handler-trimmed.mjs"), [
+    trimUnneeded,
+  ]);
+  const env = {
+    ...options.env,
+    NODE_ENV: "production",
+    LOG_LEVEL: "info",
+    BENCH_GET_ITEM: JSON.stringify(options.getItem),
+  };
   const health = apiEvent("GET", "/health");
   const byId = apiEvent("GET", `/user/${options.userId}`, { headers: { "x-api-key": options.apiKey } });
   const variants = {
@@ -81,7 +88,14 @@ export const measureBundle = async (options: {
     trimmedHealth: [trimmed.outfile, health],
     trimmedById: [trimmed.outfile, byId],
   } as const;
-  const samples: Record<keyof typeof variants, ColdSample[]> = { apiHealth: [], hello: [], apiById: [], getItem: [], trimmedHealth: [], trimmedById: [] };
+  const samples: Record<keyof typeof variants, ColdSample[]> = {
+    apiHealth: [],
+    hello: [],
+    apiById: [],
+    getItem: [],
+    trimmedHealth: [],
+    trimmedById: [],
+  };
   const names = Object.keys(variants) as (keyof typeof variants)[];
   for (let round = -1; round < options.rounds; round++) {
     for (const name of round % 2 === 0 ? names : [...names].reverse()) {
@@ -116,8 +130,18 @@ export const measureBundle = async (options: {
     coldStarts: [
       cold("GET /health", "hello-world handler", samples.apiHealth, samples.hello, COLD_TARGET),
       cold("GET /user/{id}", "bare GetItem handler", samples.apiById, samples.getItem),
-      cold("GET /health, what-if bundle without the unneeded imports", "hello-world handler", samples.trimmedHealth, samples.hello),
-      cold("GET /user/{id}, what-if bundle without the unneeded imports", "bare GetItem handler", samples.trimmedById, samples.getItem),
+      cold(
+        "GET /health, what-if bundle without the unneeded imports",
+        "hello-world handler",
+        samples.trimmedHealth,
+        samples.hello,
+      ),
+      cold(
+        "GET /user/{id}, what-if bundle without the unneeded imports",
+        "bare GetItem handler",
+        samples.trimmedById,
+        samples.getItem,
+      ),
     ],
     trimmedBytes: trimmed.bytes,
     rounds: options.rounds,

@@ -21,7 +21,10 @@ export const activeUser = async (handler: Handler, apiKey: string): Promise<Benc
   );
   await invoke(handler, apiEvent("GET", `/user/activate/${registered.activationCode}`, { headers: key }));
   const tokens = json<{ accessToken: string; idToken: string }>(
-    await invoke(handler, apiEvent("POST", "/auth/login", { headers: key, body: { email: body.email, password: body.password } })),
+    await invoke(
+      handler,
+      apiEvent("POST", "/auth/login", { headers: key, body: { email: body.email, password: body.password } }),
+    ),
   );
   return { id: registered.id, handle: registered.handle, ...body, ...tokens };
 };

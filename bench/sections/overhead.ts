@@ -35,7 +35,14 @@ export const measureOverhead = async (
   const getItem = userGetItem(user.id);
   const bareGet = () => dynamodb.send(new GetItemCommand(getItem));
   const key = { "x-api-key": apiKey };
-  const compare = async (name: string, baseline: string, subject: () => Promise<unknown>, base: () => Promise<unknown>, rounds: number, target?: number) => {
+  const compare = async (
+    name: string,
+    baseline: string,
+    subject: () => Promise<unknown>,
+    base: () => Promise<unknown>,
+    rounds: number,
+    target?: number,
+  ) => {
     const s = await interleave({ subject, base }, { rounds, warmup: options.warmup });
     const [sub, bas] = [summarize(s.subject), summarize(s.base)];
     process.stderr.write(`  ${name}: ${sub.median.toFixed(3)} ms vs ${bas.median.toFixed(3)} ms\n`);
@@ -66,19 +73,33 @@ export const measureOverhead = async (
   const layers: Layer[] = [
     { name: "bare GetItem (low-level client)", ...summarize(layered.bare) },
     { name: "ElectroDB get (document client, unmarshalled, validated)", ...summarize(layered.electrodb) },
-    { name: "Hono app.request (routing, API key, tRPC + trpc-to-openapi, zod output, JSON, log line)", ...summarize(layered.app) },
+    {
+      name: "Hono app.request (routing, API key, tRPC + trpc-to-openapi, zod output, JSON, log line)",
+      ...summarize(layered.app),
+    },
     { name: "Lambda handler (API Gateway v2 event ↔ Request/Response)", ...summarize(layered.handler) },
   ];
   const whatIf: Layer[] = [
-    { name: "ElectroDB get with `originalErr: true` (no Error built per call)", ...summarize(layered.electrodbOriginalErr) },
+    {
+      name: "ElectroDB get with `originalErr: true` (no Error built per call)",
+      ...summarize(layered.electrodbOriginalErr),
+    },
   ];
   const [h, b] = [summarize(layered.handler), summarize(layered.bare)];
   process.stderr.write(`  GET /user/{id}: ${h.median.toFixed(3)} ms vs ${b.median.toFixed(3)} ms\n`);
-  const byId: Comparison = { name: "GET /user/{id}", baseline: "GetItem", subject: h, base: b, ratio: h.median / b.median, target: READ_TARGET };
+  const byId: Comparison = {
+    name: "GET /user/{id}",
+    baseline: "GetItem",
+    subject: h,
+    base: b,
+    ratio: h.median / b.median,
+    target: READ_TARGET,
+  };
   const me = await compare(
     "GET /public/user/me",
     "GetItem",
-    () => invoke(handler, apiEvent("GET", "/public/user/me", { headers: { authorization: `Bearer ${user.accessToken}` } })),
+    () =>
+      invoke(handler, apiEvent("GET", "/public/user/me", { headers: { authorization: `Bearer ${user.accessToken}` } })),
     bareGet,
     options.rounds,
     READ_TARGET,
@@ -109,7 +130,11 @@ export const measureOverhead = async (
   const login = await compare(
     "POST /auth/login",
     "AdminInitiateAuth + GetItem + UpdateItem",
-    () => invoke(handler, apiEvent("POST", "/auth/login", { headers: key, body: { email: user.email, password: user.password } })),
+    () =>
+      invoke(
+        handler,
+        apiEvent("POST", "/auth/login", { headers: key, body: { email: user.email, password: user.password } }),
+      ),
     bareLogin,
     options.loginRounds,
   );

@@ -62,16 +62,32 @@ export const countRequests = async (handler: Handler, apiKey: string, user: Benc
       await step("write", "POST /user", "POST", "/user", { headers: key, body: fresh }, 201),
     );
     await step("write", "GET /user/activate/{code}", "GET", `/user/activate/${reg.activationCode}`);
-    await step("auth", "POST /auth/login", "POST", "/auth/login", { headers: key, body: { email: fresh.email, password: fresh.password } });
+    await step("auth", "POST /auth/login", "POST", "/auth/login", {
+      headers: key,
+      body: { email: fresh.email, password: fresh.password },
+    });
     await step("read by id", "GET /user/{id}", "GET", `/user/${user.id}`);
     await step("lookup", "GET /user/name/{name}", "GET", `/user/name/${user.name}`);
     await step("lookup", "GET /user/email/{email}", "GET", `/user/email/${encodeURIComponent(user.email)}`);
     await step("lookup", "GET /user/handle/{handle}", "GET", `/user/handle/${encodeURIComponent(user.handle)}`);
-    await step("read by id", "GET /public/user/me", "GET", "/public/user/me", { headers: { authorization: `Bearer ${user.accessToken}` } });
-    await step("read by id", "GET /auth/token/access/verify/{token}", "GET", `/auth/token/access/verify/${user.accessToken}`);
+    await step("read by id", "GET /public/user/me", "GET", "/public/user/me", {
+      headers: { authorization: `Bearer ${user.accessToken}` },
+    });
+    await step(
+      "read by id",
+      "GET /auth/token/access/verify/{token}",
+      "GET",
+      `/auth/token/access/verify/${user.accessToken}`,
+    );
     await step("write", "PATCH /user/{id}/status/{status}", "PATCH", `/user/${reg.id}/status/CONFIRMED`);
-    await step("write", "PUT /user/{id}/data/update", "PUT", `/user/${reg.id}/data/update`, { headers: key, body: { a: 1 } });
-    await step("write", "PATCH /user/{id}/data/update", "PATCH", `/user/${reg.id}/data/update`, { headers: key, body: { b: 2 } });
+    await step("write", "PUT /user/{id}/data/update", "PUT", `/user/${reg.id}/data/update`, {
+      headers: key,
+      body: { a: 1 },
+    });
+    await step("write", "PATCH /user/{id}/data/update", "PATCH", `/user/${reg.id}/data/update`, {
+      headers: key,
+      body: { b: 2 },
+    });
     await step("write", "POST /user/{id}/badge/{name}", "POST", `/user/${reg.id}/badge/MENTOR`);
     await step("write", "DELETE /user/{id}/badge/{name}", "DELETE", `/user/${reg.id}/badge/MENTOR`);
     await step("write", "DELETE /user/{id}", "DELETE", `/user/${reg.id}`);
@@ -80,4 +96,3 @@ export const countRequests = async (handler: Handler, apiKey: string, user: Benc
   }
   return rows;
 };
-

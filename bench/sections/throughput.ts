@@ -29,7 +29,12 @@ const cpuCores = async <T>(run: () => Promise<T>): Promise<[T, number]> => {
 };
 
 /** autocannon in its own process (its CLI), so that it does not share the server's event loop. */
-const autocannon = async (url: string, headers: Record<string, string>, seconds: number, connections: number): Promise<AutocannonJson> => {
+const autocannon = async (
+  url: string,
+  headers: Record<string, string>,
+  seconds: number,
+  connections: number,
+): Promise<AutocannonJson> => {
   const args = [autocannonCli, "-j", "-c", String(connections), "-d", String(seconds)];
   for (const [k, v] of Object.entries(headers)) args.push("-H", `${k}=${v}`);
   const { code, out, err } = await runNode([...args, url]);
@@ -64,7 +69,13 @@ const rawGetItemLoop = async (getItem: ReturnType<typeof userGetItem>, seconds: 
   const elapsed = (performance.now() - started) / 1000;
   client.destroy();
   latencies.sort((a, b) => a - b);
-  return { rps: latencies.length / elapsed, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), requests: latencies.length, failures };
+  return {
+    rps: latencies.length / elapsed,
+    p50: quantile(latencies, 0.5),
+    p99: quantile(latencies, 0.99),
+    requests: latencies.length,
+    failures,
+  };
 };
 
 /**

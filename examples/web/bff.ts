@@ -11,7 +11,11 @@ export type LoginReply = { accessToken: string; expiresIn: number } | { message:
 const MAX_BODY_BYTES = 16 * 1024;
 
 class BodyError extends Error {
-  constructor(readonly status: number, message: string, readonly code: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly code: string,
+  ) {
     super(message);
   }
 }

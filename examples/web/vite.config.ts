@@ -7,7 +7,9 @@ export const bffOptionsFromEnv = (env: NodeJS.ProcessEnv): BffOptions => {
   const iamUrl = env.IAM_URL;
   const apiKey = env.IAM_API_KEY;
   if (!iamUrl || !apiKey) {
-    throw new Error("Set IAM_URL and IAM_API_KEY, e.g. IAM_URL=http://127.0.0.1:3000 IAM_API_KEY=$(cat .iam-local/api-key)");
+    throw new Error(
+      "Set IAM_URL and IAM_API_KEY, e.g. IAM_URL=http://127.0.0.1:3000 IAM_API_KEY=$(cat .iam-local/api-key)",
+    );
   }
   return { iamUrl: iamUrl.replace(/\/+$/, ""), apiKey };
 };

@@ -15,8 +15,20 @@ describe("webhook dead letters (admin route)", () => {
   it("lists dead letters newest first, a page at a time, and refuses a changed cursor with 400", async () => {
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
-      const event = Events.create({ type: "session.ended", subject: { userId: randomUUID() }, actor: { type: "system" }, data: { reason: "logout" } });
-      ids.push((await Events.DeadLetters.record({ event, url: "https://user:pw@hooks.example.com/in?token=t", attempt: 9, firstAttemptAt: event.at }, "HTTP 502")).id);
+      const event = Events.create({
+        type: "session.ended",
+        subject: { userId: randomUUID() },
+        actor: { type: "system" },
+        data: { reason: "logout" },
+      });
+      ids.push(
+        (
+          await Events.DeadLetters.record(
+            { event, url: "https://user:pw@hooks.example.com/in?token=t", attempt: 9, firstAttemptAt: event.at },
+            "HTTP 502",
+          )
+        ).id,
+      );
     }
     // Other tests add dead letters meanwhile, all newer than these: page until ours are seen.
     const seen: { id: string; url: string }[] = [];

@@ -22,14 +22,24 @@ let dataDir = "";
 const start = (url: string) =>
   new Promise<ChildProcess>((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", script], {
-      env: { ...process.env, ...inject("stackEnv"), EVENTS_DATA_DIR: dataDir, IAM_WEBHOOK_URLS: url, IAM_WEBHOOK_SECRET: secret, IAM_WEBHOOK_RETRY_SCHEDULE: "1,1,1,1,1", IAM_WEBHOOK_TIMEOUT_SECONDS: "2" },
+      env: {
+        ...process.env,
+        ...inject("stackEnv"),
+        EVENTS_DATA_DIR: dataDir,
+        IAM_WEBHOOK_URLS: url,
+        IAM_WEBHOOK_SECRET: secret,
+        IAM_WEBHOOK_RETRY_SCHEDULE: "1,1,1,1,1",
+        IAM_WEBHOOK_TIMEOUT_SECONDS: "2",
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     children.push(child);
     let err = "";
     child.stderr?.on("data", (d: Buffer) => (err += d.toString()));
     child.stdout?.on("data", (d: Buffer) => d.toString().includes("caught-up") && resolve(child));
-    child.once("exit", (code, signal) => reject(new Error(`delivery process exited (${code ?? signal}): ${err.slice(-500)}`)));
+    child.once("exit", (code, signal) =>
+      reject(new Error(`delivery process exited (${code ?? signal}): ${err.slice(-500)}`)),
+    );
   });
 
 const kill9 = async (child: ChildProcess) => {
@@ -38,7 +48,11 @@ const kill9 = async (child: ChildProcess) => {
   await exited;
 };
 
-const state = async () => JSON.parse(await readFile(join(dataDir, STATE_FILE), "utf8")) as { pending: unknown[]; shards: Record<string, { after?: string }> };
+const state = async () =>
+  JSON.parse(await readFile(join(dataDir, STATE_FILE), "utf8")) as {
+    pending: unknown[];
+    shards: Record<string, { after?: string }>;
+  };
 
 afterAll(async () => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
@@ -46,7 +60,9 @@ afterAll(async () => {
 });
 
 describe("local delivery survives kill -9", () => {
-  it("delivers events committed while it was dead, and one it was sending when killed; resumes from its checkpoint", { timeout: 120_000 }, async () => {
+  it("delivers events committed while it was dead, and one it was sending when killed; resumes from its checkpoint", {
+    timeout: 120_000,
+  }, async () => {
     dataDir = await mkdtemp(join(tmpdir(), "iam-events-crash-"));
     const receiver = await startReceiver();
     const userId = randomUUID();

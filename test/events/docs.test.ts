@@ -21,7 +21,9 @@ describe("docs/EVENTS.md", () => {
       expect(doc).toContain(`### ${type}\n`);
       expect(doc).toContain(JSON.stringify(example, null, 2));
       // No field that could hold a secret, at any depth.
-      expect(JSON.stringify(example)).not.toMatch(/"(password|newPassword|currentPassword|accessToken|idToken|refreshToken|token|activationCode|resetCode|code|secret|apiKey)":/i);
+      expect(JSON.stringify(example)).not.toMatch(
+        /"(password|newPassword|currentPassword|accessToken|idToken|refreshToken|token|activationCode|resetCode|code|secret|apiKey)":/i,
+      );
     }
   });
 

@@ -46,7 +46,8 @@ const deliver = async (urls: string[], schedule: number[], timeoutSeconds = 5) =
 };
 
 const verified = (r: Received) => new Webhook(secret).verify(r.body, r.headers) as Events.Event;
-const forUser = (userId: string) => (list: Received[]) => list.filter((r) => (JSON.parse(r.body) as Events.Event).userId === userId);
+const forUser = (userId: string) => (list: Received[]) =>
+  list.filter((r) => (JSON.parse(r.body) as Events.Event).userId === userId);
 
 afterAll(async () => {
   await Promise.all(deliveries.map((d) => d.stop()));
@@ -63,7 +64,13 @@ describe("local webhook delivery (npm start)", () => {
 
   it("delivers register → activate → login → badge → delete as signed Standard Webhooks, in order, each soon after its commit", async () => {
     const userId = randomUUID();
-    const committed = await commitEvents(userId, ["user.registered", "user.activated", "session.login_succeeded", "user.badge_issued", "user.deleted"]);
+    const committed = await commitEvents(userId, [
+      "user.registered",
+      "user.activated",
+      "session.login_succeeded",
+      "user.badge_issued",
+      "user.deleted",
+    ]);
     const got = forUser(userId)(await healthy.until((all) => forUser(userId)(all).length >= 5));
 
     // Verified with the standardwebhooks package: the signature covers id, timestamp and body.
@@ -85,7 +92,10 @@ describe("local webhook delivery (npm start)", () => {
 
   it("keeps a user's events in commit order when many are committed at once", async () => {
     const userId = randomUUID();
-    const types = Array.from({ length: 12 }, (_, i): Events.EventType => (i % 2 ? "session.login_succeeded" : "session.ended"));
+    const types = Array.from(
+      { length: 12 },
+      (_, i): Events.EventType => (i % 2 ? "session.login_succeeded" : "session.ended"),
+    );
     const committed = await commitEvents(userId, types);
     const got = forUser(userId)(await healthy.until((all) => forUser(userId)(all).length >= types.length));
     expect(got.map((r) => r.headers["webhook-id"])).toEqual(committed.map((c) => c.event.id));
@@ -112,7 +122,9 @@ describe("local webhook retries and dead letters", () => {
     const userId = randomUUID();
     let failures = 0;
     flaky.answer((r) => ((JSON.parse(r.body) as Events.Event).userId === userId && failures++ < 2 ? 500 : 204));
-    const [{ event }] = (await commitEvents(userId, ["user.activated"])) as [{ event: Events.Event; committedAt: number }];
+    const [{ event }] = (await commitEvents(userId, ["user.activated"])) as [
+      { event: Events.Event; committedAt: number },
+    ];
     const got = forUser(userId)(await flaky.until((all) => forUser(userId)(all).length >= 3, 60_000));
     expect(got).toHaveLength(3);
     expect(got.map((r) => r.headers["webhook-id"])).toEqual([event.id, event.id, event.id]);
@@ -128,9 +140,12 @@ describe("local webhook retries and dead letters", () => {
 
   it("a receiver that always fails ends in a dead letter that can be listed; a timeout counts as a failure", async () => {
     const userId = randomUUID();
-    const [{ event }] = (await commitEvents(userId, ["user.badge_revoked"])) as [{ event: Events.Event; committedAt: number }];
+    const [{ event }] = (await commitEvents(userId, ["user.badge_revoked"])) as [
+      { event: Events.Event; committedAt: number },
+    ];
 
-    const deadLettersOf = async () => (await Events.DeadLetters.list({ limit: 100 })).deadLetters.filter((d) => d.event.id === event.id);
+    const deadLettersOf = async () =>
+      (await Events.DeadLetters.list({ limit: 100 })).deadLetters.filter((d) => d.event.id === event.id);
     const deadline = Date.now() + 50_000;
     let dead = await deadLettersOf();
     while (dead.length < 2 && Date.now() < deadline) {
@@ -149,11 +164,15 @@ describe("local webhook retries and dead letters", () => {
 
   it("a delivery that keeps failing does not hold up the same user's later events (they are not queued behind it)", async () => {
     const userId = randomUUID();
-    const events = (["user.status_changed", "user.role_changed", "user.profile_updated"] as const).map((type) => eventOf(userId, type));
+    const events = (["user.status_changed", "user.role_changed", "user.profile_updated"] as const).map((type) =>
+      eventOf(userId, type),
+    );
     const blocked = events[0]?.id;
     picky.answer((r) => (r.headers["webhook-id"] === blocked ? 500 : 204));
     for (const event of events) await commitWithChange(event);
-    const got = forUser(userId)(await picky.until((all) => forUser(userId)(all).filter((r) => r.headers["webhook-id"] !== blocked).length >= 2));
+    const got = forUser(userId)(
+      await picky.until((all) => forUser(userId)(all).filter((r) => r.headers["webhook-id"] !== blocked).length >= 2),
+    );
     const ids = got.map((r) => r.headers["webhook-id"]);
     // The two later events arrived while the first was still waiting for its first retry (2 s away).
     expect(ids.filter((id) => id === blocked)).toHaveLength(1);

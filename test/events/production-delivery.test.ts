@@ -19,7 +19,11 @@ import { eventOf } from "./writer.ts";
  */
 const BUS = "user-iam-prod-EventBusBus";
 // The names these functions would be linked to (infra/events.ts), as the IAM audit's recorder reads them.
-process.env.SST_RESOURCE_EventBus = JSON.stringify({ name: BUS, arn: `arn:aws:events:eu-west-1:123456789012:event-bus/${BUS}`, type: "sst.aws.Bus" });
+process.env.SST_RESOURCE_EventBus = JSON.stringify({
+  name: BUS,
+  arn: `arn:aws:events:eu-west-1:123456789012:event-bus/${BUS}`,
+  type: "sst.aws.Bus",
+});
 const bus = fakeEventBridge();
 const queue = fakeSqs();
 afterEach(() => {
@@ -50,10 +54,12 @@ const streamRecord = (eventName: "INSERT" | "MODIFY", item: Record<string, unkno
       SizeBytes: 512,
       StreamViewType: "NEW_AND_OLD_IMAGES",
     },
-    eventSourceARN: "arn:aws:dynamodb:eu-west-1:123456789012:table/user-iam-prod-TableTable/stream/2025-01-01T00:00:00.000",
+    eventSourceARN:
+      "arn:aws:dynamodb:eu-west-1:123456789012:table/user-iam-prod-TableTable/stream/2025-01-01T00:00:00.000",
   };
 };
-const eventRecord = (event: Events.Event) => streamRecord("INSERT", db().entities.event.put(Events.toItem(event)).params().Item);
+const eventRecord = (event: Events.Event) =>
+  streamRecord("INSERT", db().entities.event.put(Events.toItem(event)).params().Item);
 const streamEvent = (...records: DynamoDBRecord[]): DynamoDBStreamEvent => ({ Records: records });
 const publish = createPublisher(() => BUS);
 const seq = (r: DynamoDBRecord) => r.dynamodb?.SequenceNumber ?? "";
@@ -61,14 +67,28 @@ const seq = (r: DynamoDBRecord) => r.dynamodb?.SequenceNumber ?? "";
 describe("production: the stream publisher (DynamoDB stream → EventBridge)", () => {
   it("puts each inserted event on the bus, detail-type = its type, source = the app, and nothing else", async () => {
     const userId = randomUUID();
-    const events = (["user.registered", "user.activated", "session.login_succeeded"] as const).map((t) => eventOf(userId, t));
+    const events = (["user.registered", "user.activated", "session.login_succeeded"] as const).map((t) =>
+      eventOf(userId, t),
+    );
     const user = db().entities.user.put({ id: userId, name: "n", handle: "@N", email: "n@example.com" }).params().Item;
-    const records = [eventRecord(events[0] as Events.Event), streamRecord("INSERT", user), eventRecord(events[1] as Events.Event), streamRecord("MODIFY", Events.toItem(events[2] as Events.Event)), eventRecord(events[2] as Events.Event)];
+    const records = [
+      eventRecord(events[0] as Events.Event),
+      streamRecord("INSERT", user),
+      eventRecord(events[1] as Events.Event),
+      streamRecord("MODIFY", Events.toItem(events[2] as Events.Event)),
+      eventRecord(events[2] as Events.Event),
+    ];
     const response = await publish(streamEvent(...records));
     expect(response).toEqual({ batchItemFailures: [] });
     expect(bus.calls).toHaveLength(1);
     expect(bus.entries).toEqual(
-      events.map((e) => ({ EventBusName: BUS, Source: "user-iam", DetailType: e.type, Detail: JSON.stringify(e), Time: Date.parse(e.at) / 1000 })),
+      events.map((e) => ({
+        EventBusName: BUS,
+        Source: "user-iam",
+        DetailType: e.type,
+        Detail: JSON.stringify(e),
+        Time: Date.parse(e.at) / 1000,
+      })),
     );
   });
 
@@ -84,7 +104,10 @@ describe("production: the stream publisher (DynamoDB stream → EventBridge)", (
     const events = Array.from({ length: 4 }, () => eventOf(userId, "session.ended"));
     const flaky = events[1]?.id;
     let refused = 0;
-    bus.answer((entry: PutEntry): EntryAnswer => (JSON.parse(entry.Detail ?? "{}").id === flaky && refused++ < 2 ? { errorCode: "ThrottlingException" } : "ok"));
+    bus.answer(
+      (entry: PutEntry): EntryAnswer =>
+        JSON.parse(entry.Detail ?? "{}").id === flaky && refused++ < 2 ? { errorCode: "ThrottlingException" } : "ok",
+    );
     expect(await publish(streamEvent(...events.map(eventRecord)))).toEqual({ batchItemFailures: [] });
     expect(bus.calls.map((c) => c.length)).toEqual([4, 1, 1]);
     // The second and third calls carried the refused entry alone.
@@ -104,8 +127,13 @@ describe("production: the stream publisher (DynamoDB stream → EventBridge)", (
   it("passes over a record that can never be published (unreadable, or refused for good), so it cannot block the shard", async () => {
     const userId = randomUUID();
     const [good, refused] = [eventOf(userId, "user.activated"), eventOf(userId, "user.deleted")];
-    const unreadable = streamRecord("INSERT", { ...db().entities.event.put(Events.toItem(good)).params().Item, payload: "{not json" });
-    bus.answer((entry) => (JSON.parse(entry.Detail ?? "{}").id === refused.id ? { errorCode: "MalformedDetail" } : "ok"));
+    const unreadable = streamRecord("INSERT", {
+      ...db().entities.event.put(Events.toItem(good)).params().Item,
+      payload: "{not json",
+    });
+    bus.answer((entry) =>
+      JSON.parse(entry.Detail ?? "{}").id === refused.id ? { errorCode: "MalformedDetail" } : "ok",
+    );
     const response = await publish(streamEvent(unreadable, eventRecord(refused), eventRecord(good)));
     expect(response).toEqual({ batchItemFailures: [] });
     expect(bus.entries.map((e) => JSON.parse(e.Detail ?? "{}").id)).toEqual([refused.id, good.id]);
@@ -122,7 +150,12 @@ const sqsRecord = (body: unknown): SQSRecord => ({
   messageId: randomUUID(),
   receiptHandle: randomUUID(),
   body: JSON.stringify(body),
-  attributes: { ApproximateReceiveCount: "1", SentTimestamp: String(Date.now()), SenderId: "AIDAEXAMPLE", ApproximateFirstReceiveTimestamp: String(Date.now()) },
+  attributes: {
+    ApproximateReceiveCount: "1",
+    SentTimestamp: String(Date.now()),
+    SenderId: "AIDAEXAMPLE",
+    ApproximateFirstReceiveTimestamp: String(Date.now()),
+  },
   messageAttributes: {},
   md5OfBody: "",
   eventSource: "aws:sqs",
@@ -154,7 +187,8 @@ describe("production: the webhook sender (bus → SQS → receivers)", () => {
     await ok.close();
     await failing.close();
   });
-  const sender = (urls: string[], schedule = [5, 30]) => createWebhookSender(() => ({ urls, secret, schedule, timeoutSeconds: 2, queueUrl: QUEUE_URL }));
+  const sender = (urls: string[], schedule = [5, 30]) =>
+    createWebhookSender(() => ({ urls, secret, schedule, timeoutSeconds: 2, queueUrl: QUEUE_URL }));
 
   it("sends an event to every receiver, signed; a failed one alone goes back on the queue, delayed by the schedule", async () => {
     const event = eventOf(randomUUID(), "user.registered");
@@ -166,21 +200,34 @@ describe("production: the webhook sender (bus → SQS → receivers)", () => {
     expect(queue.sent).toHaveLength(1);
     const [retry] = queue.sent;
     expect(retry).toMatchObject({ QueueUrl: QUEUE_URL, DelaySeconds: 5 });
-    expect(JSON.parse(retry?.MessageBody ?? "{}")).toMatchObject({ kind: "webhook-retry", delivery: { url: failing.url, attempt: 2, event } });
+    expect(JSON.parse(retry?.MessageBody ?? "{}")).toMatchObject({
+      kind: "webhook-retry",
+      delivery: { url: failing.url, attempt: 2, event },
+    });
   });
 
   it("a retry that succeeds carries the same webhook-id; one that fails is queued again with the next delay", async () => {
     const event = eventOf(randomUUID(), "user.activated");
     const firstAttemptAt = new Date().toISOString();
-    const due = (url: string, attempt: number) => ({ kind: "webhook-retry", dueAt: Date.now(), delivery: { event, url, attempt, firstAttemptAt } });
-    expect(await sender([ok.url, failing.url])(sqsEvent(sqsRecord(due(ok.url, 2)), sqsRecord(due(failing.url, 2))))).toEqual({ batchItemFailures: [] });
+    const due = (url: string, attempt: number) => ({
+      kind: "webhook-retry",
+      dueAt: Date.now(),
+      delivery: { event, url, attempt, firstAttemptAt },
+    });
+    expect(
+      await sender([ok.url, failing.url])(sqsEvent(sqsRecord(due(ok.url, 2)), sqsRecord(due(failing.url, 2)))),
+    ).toEqual({ batchItemFailures: [] });
     expect(ok.received.filter((r) => r.headers["webhook-id"] === event.id)).toHaveLength(1);
     expect(queue.sent.map((m) => [m.DelaySeconds, JSON.parse(m.MessageBody).delivery.attempt])).toEqual([[30, 3]]);
   });
 
   it("a delivery out of retries becomes a dead letter that can be listed, and is not queued again", async () => {
     const event = eventOf(randomUUID(), "user.badge_issued");
-    const message = { kind: "webhook-retry", dueAt: Date.now(), delivery: { event, url: `${failing.url}?token=s3cret`, attempt: 3, firstAttemptAt: new Date().toISOString() } };
+    const message = {
+      kind: "webhook-retry",
+      dueAt: Date.now(),
+      delivery: { event, url: `${failing.url}?token=s3cret`, attempt: 3, firstAttemptAt: new Date().toISOString() },
+    };
     expect(await sender([failing.url])(sqsEvent(sqsRecord(message)))).toEqual({ batchItemFailures: [] });
     expect(queue.sent).toEqual([]);
     const { deadLetters } = await Events.DeadLetters.list({ limit: 100 });
@@ -191,7 +238,11 @@ describe("production: the webhook sender (bus → SQS → receivers)", () => {
 
   it("passes a retry not yet due back to the queue (SQS delays at most 15 minutes), without sending it", async () => {
     const event = eventOf(randomUUID(), "session.ended");
-    const message = { kind: "webhook-retry", dueAt: Date.now() + 3600_000, delivery: { event, url: ok.url, attempt: 5, firstAttemptAt: new Date().toISOString() } };
+    const message = {
+      kind: "webhook-retry",
+      dueAt: Date.now() + 3600_000,
+      delivery: { event, url: ok.url, attempt: 5, firstAttemptAt: new Date().toISOString() },
+    };
     expect(await sender([ok.url])(sqsEvent(sqsRecord(message)))).toEqual({ batchItemFailures: [] });
     expect(ok.received.some((r) => r.headers["webhook-id"] === event.id)).toBe(false);
     expect(queue.sent.map((m) => m.DelaySeconds)).toEqual([900]);
@@ -205,7 +256,9 @@ describe("production: the webhook sender (bus → SQS → receivers)", () => {
     const needsRetry = sqsRecord(envelope(event));
     const another = sqsRecord(envelope(eventOf(randomUUID(), "session.ended")));
     const response = await sender([failing.url])(sqsEvent(garbage, needsRetry, another));
-    expect(response.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual([garbage.messageId, needsRetry.messageId, another.messageId].sort());
+    expect(response.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(
+      [garbage.messageId, needsRetry.messageId, another.messageId].sort(),
+    );
     queue.state.failing = false;
     expect(await sender([ok.url])(sqsEvent(another))).toEqual({ batchItemFailures: [] });
   });

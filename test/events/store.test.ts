@@ -10,7 +10,9 @@ import { actor, commitWithChange, eventOf } from "./writer.ts";
  * first with the directory's signed cursor.
  */
 const stored = async (event: Events.Event) => {
-  const { data } = await db().entities.event.get({ subject: Events.subjectKey(Events.subjectOf(event)), id: event.id }).go({ consistent: true });
+  const { data } = await db()
+    .entities.event.get({ subject: Events.subjectKey(Events.subjectOf(event)), id: event.id })
+    .go({ consistent: true });
   return data;
 };
 
@@ -20,36 +22,76 @@ describe("events: the model", () => {
   it("has every type the issue lists, each with an example its schema accepts", () => {
     expect([...Events.EVENT_TYPES].sort()).toEqual(
       [
-        "user.registered", "user.activated", "user.status_changed", "user.role_changed", "user.profile_updated",
-        "user.data_replaced", "user.data_merged", "user.badge_issued", "user.badge_revoked", "user.avatar_changed",
-        "user.deleted", "session.login_succeeded", "session.login_failed", "session.locked_out", "session.ended",
-        "password.reset_requested", "password.reset", "password.changed", "apikey.created", "apikey.rotated", "apikey.revoked",
+        "user.registered",
+        "user.activated",
+        "user.status_changed",
+        "user.role_changed",
+        "user.profile_updated",
+        "user.data_replaced",
+        "user.data_merged",
+        "user.badge_issued",
+        "user.badge_revoked",
+        "user.avatar_changed",
+        "user.deleted",
+        "session.login_succeeded",
+        "session.login_failed",
+        "session.locked_out",
+        "session.ended",
+        "password.reset_requested",
+        "password.reset",
+        "password.changed",
+        "apikey.created",
+        "apikey.rotated",
+        "apikey.revoked",
       ].sort(),
     );
-    for (const type of Events.EVENT_TYPES) expect(Events.CATALOGUE[type].data.safeParse(Events.CATALOGUE[type].example).success, type).toBe(true);
+    for (const type of Events.EVENT_TYPES)
+      expect(Events.CATALOGUE[type].data.safeParse(Events.CATALOGUE[type].example).success, type).toBe(true);
   });
 
   it("gives each event a ULID that increases within a process, even within one millisecond, and an ISO time", () => {
     const now = Date.now();
-    const ids = Array.from({ length: 50 }, () => Events.create({ type: "session.login_succeeded", subject: { userId: "u" }, actor, data: {} }, now).id);
+    const ids = Array.from(
+      { length: 50 },
+      () => Events.create({ type: "session.login_succeeded", subject: { userId: "u" }, actor, data: {} }, now).id,
+    );
     expect([...ids].sort()).toEqual(ids);
     expect(new Set(ids).size).toBe(ids.length);
     for (const id of ids) expect(id).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
-    const event = Events.create({ type: "user.activated", subject: { userId: "u" }, actor, sourceIp: "203.0.113.7", data: {} }, now);
-    expect(event).toMatchObject({ type: "user.activated", userId: "u", at: new Date(now).toISOString(), actor, sourceIp: "203.0.113.7", data: {} });
+    const event = Events.create(
+      { type: "user.activated", subject: { userId: "u" }, actor, sourceIp: "203.0.113.7", data: {} },
+      now,
+    );
+    expect(event).toMatchObject({
+      type: "user.activated",
+      userId: "u",
+      at: new Date(now).toISOString(),
+      actor,
+      sourceIp: "203.0.113.7",
+      data: {},
+    });
   });
 
   it("refuses data the catalogue does not name: an extra field (a password, say) or a wrong shape", () => {
     const extra = { email: "a@example.com", name: "a", handle: "@A", password: "Correct-Horse1" };
-    expect(() => Events.create({ type: "user.registered", subject: { userId: "u" }, actor, data: extra as never })).toThrow();
-    expect(() => Events.create({ type: "user.data_replaced", subject: { userId: "u" }, actor, data: { keys: "plan" } as never })).toThrow();
+    expect(() =>
+      Events.create({ type: "user.registered", subject: { userId: "u" }, actor, data: extra as never }),
+    ).toThrow();
+    expect(() =>
+      Events.create({ type: "user.data_replaced", subject: { userId: "u" }, actor, data: { keys: "plan" } as never }),
+    ).toThrow();
   });
 
   it("keys failure events of an address with no account by the address's hash (SHA-256 of the lower-cased e-mail)", () => {
     const hash = Events.addressHash("Nobody@Example.com");
     expect(hash).toBe(Events.addressHash("nobody@example.com"));
     expect(hash).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    const event = Events.create({ type: "session.login_failed", subject: { addressHash: hash }, actor: { type: "system" }, data: { reason: "invalid_credentials" } });
+    const event = Events.create({
+      type: "session.login_failed",
+      subject: { addressHash: hash },
+      actor: { type: "system" },
+      data: { reason: "invalid_credentials" },
+    });
     expect(event.addressHash).toBe(hash);
     expect(event.userId).toBeUndefined();
   });
@@ -86,7 +128,15 @@ describe("events: the store", () => {
 
   it("lists a subject's events newest first, a page at a time, each event once, and only that subject's", async () => {
     const userId = randomUUID();
-    const types: Events.EventType[] = ["user.registered", "user.activated", "session.login_succeeded", "user.badge_issued", "session.login_succeeded", "session.ended", "password.changed"];
+    const types: Events.EventType[] = [
+      "user.registered",
+      "user.activated",
+      "session.login_succeeded",
+      "user.badge_issued",
+      "session.login_succeeded",
+      "session.ended",
+      "password.changed",
+    ];
     const events = newEvents(userId, types);
     for (const event of events) await commitWithChange(event);
     await commitWithChange(newEvents(randomUUID(), ["user.activated"])[0] as Events.Event); // someone else's
@@ -106,20 +156,33 @@ describe("events: the store", () => {
 
   it("lists one type only, with full pages (a Query on the subject+type index, not a filter)", async () => {
     const userId = randomUUID();
-    const events = newEvents(userId, ["session.login_succeeded", "user.activated", "session.login_succeeded", "user.activated", "session.login_succeeded"]);
+    const events = newEvents(userId, [
+      "session.login_succeeded",
+      "user.activated",
+      "session.login_succeeded",
+      "user.activated",
+      "session.login_succeeded",
+    ]);
     for (const event of events) await commitWithChange(event);
-    const logins = events.filter((e) => e.type === "session.login_succeeded").map((e) => e.id).reverse();
+    const logins = events
+      .filter((e) => e.type === "session.login_succeeded")
+      .map((e) => e.id)
+      .reverse();
     const first = await Events.list({ userId }, { type: "session.login_succeeded", limit: 2 });
     expect(first.events.map((e) => e.id)).toEqual(logins.slice(0, 2));
     expect(first.nextCursor).not.toBeNull();
-    const second = await Events.list({ userId }, { type: "session.login_succeeded", limit: 2, cursor: first.nextCursor ?? undefined });
+    const second = await Events.list(
+      { userId },
+      { type: "session.login_succeeded", limit: 2, cursor: first.nextCursor ?? undefined },
+    );
     expect(second.events.map((e) => e.id)).toEqual(logins.slice(2));
     expect(second.nextCursor).toBeNull();
   });
 
   it("refuses a changed cursor, or one presented for another subject or another type: 400, nothing read", async () => {
     const userId = randomUUID();
-    for (const event of newEvents(userId, ["user.activated", "user.activated", "user.activated"])) await commitWithChange(event);
+    for (const event of newEvents(userId, ["user.activated", "user.activated", "user.activated"]))
+      await commitWithChange(event);
     const { nextCursor } = await Events.list({ userId }, { limit: 1 });
     expect(nextCursor).toMatch(/\./);
     const cursor = nextCursor ?? "";
@@ -133,7 +196,10 @@ describe("events: the store", () => {
       () => Events.list({ userId }, { limit: 1, type: "user.activated", cursor }),
     ];
     for (const attempt of attempts) {
-      const error = await attempt().then(() => undefined, (e: unknown) => e);
+      const error = await attempt().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(AppError);
       expect((error as AppError).code).toBe("BAD_REQUEST");
     }

@@ -9,7 +9,8 @@ import { db } from "@iam/core/testing";
  */
 export const commitWithChange = async (event: Events.Event, options: { failChange?: boolean } = {}) => {
   const counter = `events-test-${randomUUID()}`;
-  if (options.failChange) await db().entities.loginFailure.put({ counter, failures: 1, windowStart: 0, expiresAt: 4_000_000_000 }).go();
+  if (options.failChange)
+    await db().entities.loginFailure.put({ counter, failures: 1, windowStart: 0, expiresAt: 4_000_000_000 }).go();
   const result = await db()
     .transaction.write(({ loginFailure }) => [
       // `create` fails when the item exists: the injected failure of the change.
@@ -24,7 +25,9 @@ export const actor = { type: "apiKey", keyId: "bootstrap" } as const;
 
 /** An event of `type` for a user, with the catalogue's example as its data. */
 export const eventOf = (userId: string, type: Events.EventType): Events.Event =>
-  Events.create({ type, subject: { userId }, actor, data: Events.CATALOGUE[type].example } as Events.EventInput<typeof type>);
+  Events.create({ type, subject: { userId }, actor, data: Events.CATALOGUE[type].example } as Events.EventInput<
+    typeof type
+  >);
 
 /** Creates and commits events one after the other (each in its own transaction); returns them. */
 export const commitEvents = async (userId: string, types: Events.EventType[]) => {

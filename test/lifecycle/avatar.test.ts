@@ -8,9 +8,17 @@ import { activeUser, apiKey, baseUrl, bearer, registered, rest } from "../helper
 import { trpcCall } from "./helpers.ts";
 
 /** A 1×1 PNG. */
-const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64");
+const PNG = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==",
+  "base64",
+);
 /** A WebP header (RIFF container, WEBP form, VP8L chunk) followed by filler. */
-const WEBP = Buffer.concat([Buffer.from("RIFF"), Buffer.from([0x24, 0, 0, 0]), Buffer.from("WEBPVP8L"), Buffer.alloc(32, 1)]);
+const WEBP = Buffer.concat([
+  Buffer.from("RIFF"),
+  Buffer.from([0x24, 0, 0, 0]),
+  Buffer.from("WEBPVP8L"),
+  Buffer.alloc(32, 1),
+]);
 
 type Ticket = { url: string; fields: Record<string, string>; key: string; maxBytes: number; expiresAt: string };
 
@@ -37,8 +45,10 @@ const publishedKey = (uploadKey: string) => uploadKey.replace(/^uploads\//, "ava
 const storedUser = async (id: string) => (await db().entities.user.get({ id }).go({ consistent: true })).data;
 
 const own = (token: string) => ({
-  request: (contentType: string) => rest("/public/user/me/avatar/upload", { method: "POST", body: { contentType }, headers: bearer(token) }),
-  confirm: (key: string) => rest("/public/user/me/avatar/confirm", { method: "POST", body: { key }, headers: bearer(token) }),
+  request: (contentType: string) =>
+    rest("/public/user/me/avatar/upload", { method: "POST", body: { contentType }, headers: bearer(token) }),
+  confirm: (key: string) =>
+    rest("/public/user/me/avatar/confirm", { method: "POST", body: { key }, headers: bearer(token) }),
 });
 
 describe("avatars: presigned S3 POST, then confirm", () => {
@@ -52,7 +62,11 @@ describe("avatars: presigned S3 POST, then confirm", () => {
     expect(ticket.json.fields["Content-Type"]).toBe("image/png");
     const policy = JSON.parse(Buffer.from(ticket.json.fields.Policy, "base64").toString("utf8"));
     expect(policy.conditions).toEqual(
-      expect.arrayContaining([["content-length-range", 1, Avatar.AVATAR_MAX_BYTES], ["eq", "$Content-Type", "image/png"], { key: ticket.json.key }]),
+      expect.arrayContaining([
+        ["content-length-range", 1, Avatar.AVATAR_MAX_BYTES],
+        ["eq", "$Content-Type", "image/png"],
+        { key: ticket.json.key },
+      ]),
     );
 
     const uploaded = await upload(ticket.json, PNG, "image/png");
@@ -71,7 +85,9 @@ describe("avatars: presigned S3 POST, then confirm", () => {
     const item = await storedUser(user.id);
     expect(item?.avatarKey).toBe(publishedKey(ticket.json.key));
     expect(JSON.stringify(item)).not.toContain(Config.assetsBaseUrl);
-    expect((await rest("/public/user/me", { headers: bearer(tokens.accessToken) })).json.profile.profileData.avatarUrl).toBe(avatarUrl);
+    expect(
+      (await rest("/public/user/me", { headers: bearer(tokens.accessToken) })).json.profile.profileData.avatarUrl,
+    ).toBe(avatarUrl);
     // Confirming the current avatar again changes nothing.
     expect((await me.confirm(ticket.json.key)).json.profile.profileData.avatarUrl).toBe(avatarUrl);
 
@@ -94,11 +110,19 @@ describe("avatars: presigned S3 POST, then confirm", () => {
     // The form stays valid until it expires: POST other bytes with it, then confirm it again.
     const swapped = Buffer.concat([PNG, Buffer.from("<script>alert(1)</script>")]);
     expect((await upload(ticket.json, swapped, "image/png")).status).toBeLessThan(300);
-    expect((await fetch(avatarUrl).then((r) => r.arrayBuffer()).then(Buffer.from))).toEqual(PNG);
+    expect(
+      await fetch(avatarUrl)
+        .then((r) => r.arrayBuffer())
+        .then(Buffer.from),
+    ).toEqual(PNG);
     const again = await me.confirm(ticket.json.key);
     expect(again.status).toBe(200);
     expect(again.json.profile.profileData.avatarUrl).toBe(avatarUrl);
-    expect((await fetch(avatarUrl).then((r) => r.arrayBuffer()).then(Buffer.from))).toEqual(PNG);
+    expect(
+      await fetch(avatarUrl)
+        .then((r) => r.arrayBuffer())
+        .then(Buffer.from),
+    ).toEqual(PNG);
     // What the re-POST left is private and expires with the bucket's lifecycle rule (or the user's deletion).
     expect(await uploadObjects(user.id)).toEqual([ticket.json.key]);
   });
@@ -107,7 +131,9 @@ describe("avatars: presigned S3 POST, then confirm", () => {
     const { user } = await registered();
     const ticket = await rest(`/user/${user.id}/avatar/upload`, { method: "POST", body: { contentType: "image/png" } });
     await upload(ticket.json, PNG, "image/png");
-    expect((await rest(`/user/${user.id}/avatar/confirm`, { method: "POST", body: { key: ticket.json.key } })).status).toBe(200);
+    expect(
+      (await rest(`/user/${user.id}/avatar/confirm`, { method: "POST", body: { key: ticket.json.key } })).status,
+    ).toBe(200);
 
     // What a restart of the local stack on another S3 port does to the configuration.
     const links = Resource as unknown as Record<string, { url: string } | undefined>;
@@ -115,8 +141,12 @@ describe("avatars: presigned S3 POST, then confirm", () => {
     links.AssetsUrl = { url: "http://127.0.0.1:1/moved-assets" };
     try {
       const res = await createApp().request(`/user/${user.id}`, { headers: { "x-api-key": Config.bootstrapApiKey } });
-      const read = (await res.json()) as { profile: { profileData: { avatarUrl: string }; badges: { iconUrl: string }[] } };
-      expect(read.profile.profileData.avatarUrl).toBe(`http://127.0.0.1:1/moved-assets/${publishedKey(ticket.json.key)}`);
+      const read = (await res.json()) as {
+        profile: { profileData: { avatarUrl: string }; badges: { iconUrl: string }[] };
+      };
+      expect(read.profile.profileData.avatarUrl).toBe(
+        `http://127.0.0.1:1/moved-assets/${publishedKey(ticket.json.key)}`,
+      );
       expect(read.profile.badges[0]?.iconUrl).toMatch(/^http:\/\/127\.0\.0\.1:1\/moved-assets\/badges\//);
     } finally {
       links.AssetsUrl = current;
@@ -126,16 +156,23 @@ describe("avatars: presigned S3 POST, then confirm", () => {
   it("reads a profile stored before keys were (a full URL) by the key in it: still served, and replaced cleanly", async () => {
     const { user, tokens } = await activeUser();
     const legacyKey = `users/${user.id}/avatar/${"L".repeat(21)}.png`;
-    await s3().send(new PutObjectCommand({ Bucket: Config.bucketName, Key: legacyKey, Body: PNG, ContentType: "image/png" }));
+    await s3().send(
+      new PutObjectCommand({ Bucket: Config.bucketName, Key: legacyKey, Body: PNG, ContentType: "image/png" }),
+    );
     // As the previous version wrote it: the URL with the S3 endpoint of that day.
-    await db().entities.user.patch({ id: user.id }).set({ avatarUrl: `http://127.0.0.1:9/old-bucket/${legacyKey}` }).go();
+    await db()
+      .entities.user.patch({ id: user.id })
+      .set({ avatarUrl: `http://127.0.0.1:9/old-bucket/${legacyKey}` })
+      .go();
     const me = own(tokens.accessToken);
     const read = await rest("/public/user/me", { headers: bearer(tokens.accessToken) });
     expect(read.json.profile.profileData.avatarUrl).toBe(`${Config.assetsBaseUrl}/${legacyKey}`);
 
     const ticket = await me.request("image/png");
     await upload(ticket.json, PNG, "image/png");
-    expect((await me.confirm(ticket.json.key)).json.profile.profileData.avatarUrl).toBe(`${Config.assetsBaseUrl}/${publishedKey(ticket.json.key)}`);
+    expect((await me.confirm(ticket.json.key)).json.profile.profileData.avatarUrl).toBe(
+      `${Config.assetsBaseUrl}/${publishedKey(ticket.json.key)}`,
+    );
     expect(await objectsUnder(`users/${user.id}/`)).toEqual([]);
     expect((await storedUser(user.id))?.avatarUrl).toBeUndefined();
   });
@@ -197,33 +234,67 @@ describe("avatars: presigned S3 POST, then confirm", () => {
     expect((await me.confirm(mine.json.key)).status).toBe(404); // never uploaded
     const published = publishedKey(mine.json.key);
     const legacy = `users/${mine.json.key.split("/")[1]}/avatar/${mine.json.key.split("/")[2]}`;
-    for (const key of ["", "badges/NEW_MEMBER.svg", `${mine.json.key}/../../x.png`, "users/../etc/passwd", mine.json.key.replace(".png", ".gif"), published, legacy])
+    for (const key of [
+      "",
+      "badges/NEW_MEMBER.svg",
+      `${mine.json.key}/../../x.png`,
+      "users/../etc/passwd",
+      mine.json.key.replace(".png", ".gif"),
+      published,
+      legacy,
+    ])
       expect((await me.confirm(key)).status, key).toBe(400);
-    for (const body of [{}, { contentType: "image/gif" }, { contentType: "image/svg+xml" }, { contentType: "image/png", size: 1 }])
-      expect((await rest("/public/user/me/avatar/upload", { method: "POST", body, headers: bearer(tokens.accessToken) })).status, JSON.stringify(body)).toBe(400);
+    for (const body of [
+      {},
+      { contentType: "image/gif" },
+      { contentType: "image/svg+xml" },
+      { contentType: "image/png", size: 1 },
+    ])
+      expect(
+        (await rest("/public/user/me/avatar/upload", { method: "POST", body, headers: bearer(tokens.accessToken) }))
+          .status,
+        JSON.stringify(body),
+      ).toBe(400);
   });
 
   it("for back ends: the same two steps for a given user, over tRPC; 404 for an unknown user", async () => {
     const { user } = await registered();
     const headers = { "x-api-key": apiKey() };
-    const ticket = await trpcCall(baseUrl(), "avatar.requestUpload", { id: user.id, contentType: "image/png" }, headers);
+    const ticket = await trpcCall(
+      baseUrl(),
+      "avatar.requestUpload",
+      { id: user.id, contentType: "image/png" },
+      headers,
+    );
     expect(ticket.status).toBe(200);
     expect((await upload(ticket.data, PNG, "image/png")).status).toBeLessThan(300);
     const confirmed = await trpcCall(baseUrl(), "avatar.confirm", { id: user.id, key: ticket.data.key }, headers);
     expect(confirmed.status).toBe(200);
-    expect(confirmed.data.profile.profileData.avatarUrl).toBe(`${Config.assetsBaseUrl}/${publishedKey(ticket.data.key)}`);
+    expect(confirmed.data.profile.profileData.avatarUrl).toBe(
+      `${Config.assetsBaseUrl}/${publishedKey(ticket.data.key)}`,
+    );
 
-    const rest404 = await rest(`/user/${crypto.randomUUID()}/avatar/upload`, { method: "POST", body: { contentType: "image/png" } });
+    const rest404 = await rest(`/user/${crypto.randomUUID()}/avatar/upload`, {
+      method: "POST",
+      body: { contentType: "image/png" },
+    });
     expect(rest404.status).toBe(404);
-    expect((await rest(`/user/not-a-uuid/avatar/upload`, { method: "POST", body: { contentType: "image/png" } })).status).toBe(400);
+    expect(
+      (await rest(`/user/not-a-uuid/avatar/upload`, { method: "POST", body: { contentType: "image/png" } })).status,
+    ).toBe(400);
   });
 
   it("removes the avatar with the user on hard delete, and any upload still pending", async () => {
     const { user } = await registered();
     const ticket = await rest(`/user/${user.id}/avatar/upload`, { method: "POST", body: { contentType: "image/png" } });
     await upload(ticket.json, PNG, "image/png");
-    expect((await rest(`/user/${user.id}/avatar/confirm`, { method: "POST", body: { key: ticket.json.key } })).status).toBe(200);
-    const pending = await rest(`/user/${user.id}/avatar/upload`, { method: "POST", body: { contentType: "image/png" } });
+    expect(
+      (await rest(`/user/${user.id}/avatar/confirm`, { method: "POST", body: { key: ticket.json.key } })).status,
+    ).toBe(200);
+    const pending = await rest(`/user/${user.id}/avatar/upload`, {
+      method: "POST",
+      body: { contentType: "image/png" },
+    });
     await upload(pending.json, PNG, "image/png");
     expect(await avatarObjects(user.id)).toHaveLength(1);
     expect(await uploadObjects(user.id)).toHaveLength(1);

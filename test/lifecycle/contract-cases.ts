@@ -9,12 +9,23 @@ import { activeUser, apiKey, baseUrl, bearer, newUser, registered, rest } from "
 type Procedure = { _def: { type: "query" | "mutation" } };
 const procedures = appRouter._def.procedures as unknown as Record<string, Procedure>;
 
-export const viaTrpc = async (path: string, input: unknown, headers: Record<string, string> = { "x-api-key": apiKey() }) => {
+export const viaTrpc = async (
+  path: string,
+  input: unknown,
+  headers: Record<string, string> = { "x-api-key": apiKey() },
+) => {
   const type = procedures[path]?._def.type;
   const res =
     type === "query"
-      ? await fetch(`${baseUrl()}/trpc/${path}${input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify(input))}`}`, { headers })
-      : await fetch(`${baseUrl()}/trpc/${path}`, { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify(input ?? {}) });
+      ? await fetch(
+          `${baseUrl()}/trpc/${path}${input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify(input))}`}`,
+          { headers },
+        )
+      : await fetch(`${baseUrl()}/trpc/${path}`, {
+          method: "POST",
+          headers: { ...headers, "content-type": "application/json" },
+          body: JSON.stringify(input ?? {}),
+        });
   const json = (await res.json()) as { result?: { data: unknown }; error?: unknown };
   return { status: res.status, json: json.result ? json.result.data : json.error };
 };
@@ -22,8 +33,21 @@ export const viaTrpc = async (path: string, input: unknown, headers: Record<stri
 type Answer = { status: number; json: unknown; headers?: Headers };
 export type ContractCase = () => Promise<{ rest: Answer; trpc: Answer; keys?: string[] }>;
 
-const USER_KEYS = ["id", "email", "name", "handle", "createdAt", "lastLoginAt", "activationCode", "iconUrl", "avatarUrl"];
-const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64");
+const USER_KEYS = [
+  "id",
+  "email",
+  "name",
+  "handle",
+  "createdAt",
+  "lastLoginAt",
+  "activationCode",
+  "iconUrl",
+  "avatarUrl",
+];
+const PNG = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==",
+  "base64",
+);
 
 const upload = async (ticket: { url: string; fields: Record<string, string> }) => {
   const form = new FormData();
@@ -46,9 +70,13 @@ export const LIFECYCLE_CASES: Record<string, ContractCase> = {
   },
   "password.reset": async () => {
     const [a, b] = await twoUsers();
-    const code = async (email: string) => (await rest("/auth/password/forgot", { method: "POST", body: { email } })).json.resetCode as string;
+    const code = async (email: string) =>
+      (await rest("/auth/password/forgot", { method: "POST", body: { email } })).json.resetCode as string;
     return {
-      rest: await rest("/auth/password/reset", { method: "POST", body: { code: await code(a.body.email), newPassword: "Reset-Pass-1" } }),
+      rest: await rest("/auth/password/reset", {
+        method: "POST",
+        body: { code: await code(a.body.email), newPassword: "Reset-Pass-1" },
+      }),
       trpc: await viaTrpc("password.reset", { code: await code(b.body.email), newPassword: "Reset-Pass-1" }),
       keys: ["userId"],
     };
@@ -57,7 +85,11 @@ export const LIFECYCLE_CASES: Record<string, ContractCase> = {
     const [a, b] = await twoUsers();
     const input = (u: typeof a) => ({ currentPassword: u.body.password, newPassword: "Changed-Pass-1" });
     return {
-      rest: await rest("/public/user/me/password", { method: "POST", body: input(a), headers: bearer(a.tokens.accessToken) }),
+      rest: await rest("/public/user/me/password", {
+        method: "POST",
+        body: input(a),
+        headers: bearer(a.tokens.accessToken),
+      }),
       trpc: await viaTrpc("password.change", input(b), bearer(b.tokens.accessToken)),
     };
   },
@@ -81,18 +113,33 @@ export const LIFECYCLE_CASES: Record<string, ContractCase> = {
     const { tokens } = await activeUser();
     const input = { contentType: "image/png" };
     return {
-      rest: await rest("/public/user/me/avatar/upload", { method: "POST", body: input, headers: bearer(tokens.accessToken) }),
+      rest: await rest("/public/user/me/avatar/upload", {
+        method: "POST",
+        body: input,
+        headers: bearer(tokens.accessToken),
+      }),
       trpc: await viaTrpc("avatar.requestOwnUpload", input, bearer(tokens.accessToken)),
       keys: ["fields", "key", "expiresAt"],
     };
   },
   "avatar.confirmOwn": async () => {
     const [a, b] = await twoUsers();
-    const ticket = async (token: string) => (await rest("/public/user/me/avatar/upload", { method: "POST", body: { contentType: "image/png" }, headers: bearer(token) })).json;
+    const ticket = async (token: string) =>
+      (
+        await rest("/public/user/me/avatar/upload", {
+          method: "POST",
+          body: { contentType: "image/png" },
+          headers: bearer(token),
+        })
+      ).json;
     const [ta, tb] = [await ticket(a.tokens.accessToken), await ticket(b.tokens.accessToken)];
     await Promise.all([upload(ta), upload(tb)]);
     return {
-      rest: await rest("/public/user/me/avatar/confirm", { method: "POST", body: { key: ta.key }, headers: bearer(a.tokens.accessToken) }),
+      rest: await rest("/public/user/me/avatar/confirm", {
+        method: "POST",
+        body: { key: ta.key },
+        headers: bearer(a.tokens.accessToken),
+      }),
       trpc: await viaTrpc("avatar.confirmOwn", { key: tb.key }, bearer(b.tokens.accessToken)),
       keys: USER_KEYS,
     };
@@ -107,7 +154,8 @@ export const LIFECYCLE_CASES: Record<string, ContractCase> = {
   },
   "avatar.confirm": async () => {
     const [a, b] = [await registered(), await registered()];
-    const ticket = async (id: string) => (await rest(`/user/${id}/avatar/upload`, { method: "POST", body: { contentType: "image/png" } })).json;
+    const ticket = async (id: string) =>
+      (await rest(`/user/${id}/avatar/upload`, { method: "POST", body: { contentType: "image/png" } })).json;
     const [ta, tb] = [await ticket(a.user.id), await ticket(b.user.id)];
     await Promise.all([upload(ta), upload(tb)]);
     return {
@@ -120,7 +168,11 @@ export const LIFECYCLE_CASES: Record<string, ContractCase> = {
     const [a, b] = await twoUsers();
     const input = { lang: "fr_fr", currency: "EUR" };
     return {
-      rest: await rest("/public/user/me/profile", { method: "PATCH", body: input, headers: bearer(a.tokens.accessToken) }),
+      rest: await rest("/public/user/me/profile", {
+        method: "PATCH",
+        body: input,
+        headers: bearer(a.tokens.accessToken),
+      }),
       trpc: await viaTrpc("profile.updateOwn", input, bearer(b.tokens.accessToken)),
       keys: USER_KEYS,
     };

@@ -47,7 +47,8 @@ const allPages = async (query: Record<string, string | number>) => {
   return pages;
 };
 
-const order = (a: Listed, b: Listed) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : 1);
+const order = (a: Listed, b: Listed) =>
+  a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : 1;
 const ids = (users: Listed[]) => users.map((u) => u.id);
 
 let users: Listed[] = [];
@@ -64,16 +65,22 @@ beforeAll(async () => {
     registered.push(res.json);
   }
   // 0–14 activated, of which 10–14 then suspended; 15–24 stay UNCONFIRMED.
-  for (const i of range(0, 14)) expect((await call(`/user/activate/${registered[i]?.activationCode}`)).status).toBe(200);
-  for (const i of range(10, 14)) expect((await call(`/user/${registered[i]?.id}/status/SUSPENDED`, { method: "PATCH" })).status).toBe(200);
+  for (const i of range(0, 14))
+    expect((await call(`/user/activate/${registered[i]?.activationCode}`)).status).toBe(200);
+  for (const i of range(10, 14))
+    expect((await call(`/user/${registered[i]?.id}/status/SUSPENDED`, { method: "PATCH" })).status).toBe(200);
   // Moderators 0–4, 15, 16; admins 5, 6, 20; the rest USER.
-  for (const i of [...range(0, 4), 15, 16]) expect((await call(`/user/${registered[i]?.id}/role/MODERATOR`, { method: "PATCH" })).status).toBe(200);
-  for (const i of [5, 6, 20]) expect((await call(`/user/${registered[i]?.id}/role/ADMIN`, { method: "PATCH" })).status).toBe(200);
-  users = (await Promise.all(registered.map(async (r) => (await call(`/user/${r.id}`)).json as Listed)));
+  for (const i of [...range(0, 4), 15, 16])
+    expect((await call(`/user/${registered[i]?.id}/role/MODERATOR`, { method: "PATCH" })).status).toBe(200);
+  for (const i of [5, 6, 20])
+    expect((await call(`/user/${registered[i]?.id}/role/ADMIN`, { method: "PATCH" })).status).toBe(200);
+  users = await Promise.all(registered.map(async (r) => (await call(`/user/${r.id}`)).json as Listed));
 }, 180_000);
 
 afterAll(async () => {
-  await new DynamoDBClient({ endpoint: endpoint(), region: "us-east-1", credentials }).send(new DeleteTableCommand({ TableName: PRIVATE_TABLE }));
+  await new DynamoDBClient({ endpoint: endpoint(), region: "us-east-1", credentials }).send(
+    new DeleteTableCommand({ TableName: PRIVATE_TABLE }),
+  );
 });
 
 describe("listing: GET /user?status=&role=&limit=&cursor=", () => {
@@ -101,8 +108,16 @@ describe("listing: GET /user?status=&role=&limit=&cursor=", () => {
     for (const [filter, expected] of expectation) {
       const pages = await allPages({ ...filter, limit: 3 });
       const listed = pages.flat();
-      expect(ids(listed), JSON.stringify(filter)).toEqual(ids(users.filter((u) => pick(expected).includes(u.id)).sort(order)));
-      expect(pages.map((p) => p.length).slice(0, -1).every((n) => n === 3), JSON.stringify(filter)).toBe(true);
+      expect(ids(listed), JSON.stringify(filter)).toEqual(
+        ids(users.filter((u) => pick(expected).includes(u.id)).sort(order)),
+      );
+      expect(
+        pages
+          .map((p) => p.length)
+          .slice(0, -1)
+          .every((n) => n === 3),
+        JSON.stringify(filter),
+      ).toBe(true);
       for (const u of listed) expect(u).toMatchObject(filter);
     }
   });
@@ -144,7 +159,9 @@ describe("listing: GET /user?status=&role=&limit=&cursor=", () => {
     for (const query of bad) expect((await list(query)).status, JSON.stringify(query)).toBe(400);
     const next = await list({ status: "CONFIRMED", limit: 2, cursor });
     expect(next.status).toBe(200);
-    expect(ids(next.json.users)).toEqual(ids(users.filter((u) => pick(range(0, 9)).includes(u.id)).sort(order)).slice(2, 4));
+    expect(ids(next.json.users)).toEqual(
+      ids(users.filter((u) => pick(range(0, 9)).includes(u.id)).sort(order)).slice(2, 4),
+    );
     expect((await list({ limit: 100 })).json.users).toHaveLength(25);
   });
 

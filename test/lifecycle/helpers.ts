@@ -6,7 +6,8 @@ import { bearer, rest } from "../helpers.ts";
  */
 export const pastRevocationSecond = () => new Promise((r) => setTimeout(r, 1100));
 
-export const login = (email: string, password: string) => rest("/auth/login", { method: "POST", body: { email, password } });
+export const login = (email: string, password: string) =>
+  rest("/auth/login", { method: "POST", body: { email, password } });
 
 /** Status of `GET /public/user/me` with the token: 200 while it works, 401 once refused. */
 export const meStatus = async (token: string) => (await rest("/public/user/me", { headers: bearer(token) })).status;
@@ -31,6 +32,9 @@ export const trpcCall = async (
           headers: { ...headers, "content-type": "application/json" },
           body: JSON.stringify(input),
         });
-  const json = (await res.json()) as { result?: { data: unknown }; error?: { message: string; data?: { httpStatus?: number } } };
+  const json = (await res.json()) as {
+    result?: { data: unknown };
+    error?: { message: string; data?: { httpStatus?: number } };
+  };
   return { status: res.status, data: json.result?.data as any, error: json.error };
 };

@@ -16,7 +16,17 @@ type Proc = { _def: { type: string } };
 const procedures = appRouter._def.procedures as unknown as Record<string, Proc>;
 
 describe("lifecycle mutations: no mass assignment", () => {
-  const INJECTED = { role: "ADMIN", status: "SUSPENDED", id: "6b09fb7c-518f-48df-9e2d-d406b5cc6965", badges: ["HACKED"], pk: "$iam#x", version: 999, tokensValidAfter: 0, avatarUrl: "https://evil.example/x.png", avatarKey: "avatars/x.png" };
+  const INJECTED = {
+    role: "ADMIN",
+    status: "SUSPENDED",
+    id: "6b09fb7c-518f-48df-9e2d-d406b5cc6965",
+    badges: ["HACKED"],
+    pk: "$iam#x",
+    version: 999,
+    tokensValidAfter: 0,
+    avatarUrl: "https://evil.example/x.png",
+    avatarKey: "avatars/x.png",
+  };
 
   it("covers each mutation", () => {
     const mutations = LIFECYCLE.filter((n) => procedures[n]?._def.type === "mutation");

@@ -9,23 +9,49 @@ import { login } from "./helpers.ts";
 type Target = { id: string; email: string; password: string };
 type Mutation = (t: Target, injected: Record<string, unknown>) => Promise<{ status: number }>;
 
-const bearerOf = async (t: Target) => ({ authorization: `Bearer ${(await login(t.email, t.password)).json.accessToken}`, "x-api-key": "" });
+const bearerOf = async (t: Target) => ({
+  authorization: `Bearer ${(await login(t.email, t.password)).json.accessToken}`,
+  "x-api-key": "",
+});
 
 export const LIFECYCLE_MUTATIONS: Record<string, Mutation> = {
   "password.forgot": (t, x) => rest("/auth/password/forgot", { method: "POST", body: { email: t.email, ...x } }),
-  "password.reset": (_t, x) => rest("/auth/password/reset", { method: "POST", body: { code: "a".repeat(21), newPassword: "Reset-Pass-1", ...x } }),
+  "password.reset": (_t, x) =>
+    rest("/auth/password/reset", { method: "POST", body: { code: "a".repeat(21), newPassword: "Reset-Pass-1", ...x } }),
   "password.change": async (t, x) =>
-    rest("/public/user/me/password", { method: "POST", body: { currentPassword: t.password, newPassword: "Changed-Pass-1", ...x }, headers: await bearerOf(t) }),
+    rest("/public/user/me/password", {
+      method: "POST",
+      body: { currentPassword: t.password, newPassword: "Changed-Pass-1", ...x },
+      headers: await bearerOf(t),
+    }),
   "session.refresh": async (t, x) =>
-    rest("/auth/refresh", { method: "POST", body: { refreshToken: (await login(t.email, t.password)).json.refreshToken, ...x } }),
-  "session.logout": async (t, x) => rest("/public/user/me/logout", { method: "POST", body: x, headers: await bearerOf(t) }),
+    rest("/auth/refresh", {
+      method: "POST",
+      body: { refreshToken: (await login(t.email, t.password)).json.refreshToken, ...x },
+    }),
+  "session.logout": async (t, x) =>
+    rest("/public/user/me/logout", { method: "POST", body: x, headers: await bearerOf(t) }),
   "avatar.requestOwnUpload": async (t, x) =>
-    rest("/public/user/me/avatar/upload", { method: "POST", body: { contentType: "image/png", ...x }, headers: await bearerOf(t) }),
+    rest("/public/user/me/avatar/upload", {
+      method: "POST",
+      body: { contentType: "image/png", ...x },
+      headers: await bearerOf(t),
+    }),
   "avatar.confirmOwn": async (t, x) =>
-    rest("/public/user/me/avatar/confirm", { method: "POST", body: { key: `users/${t.id}/avatar/${"a".repeat(21)}.png`, ...x }, headers: await bearerOf(t) }),
-  "avatar.requestUpload": (t, x) => rest(`/user/${t.id}/avatar/upload`, { method: "POST", body: { contentType: "image/png", ...x } }),
-  "avatar.confirm": (t, x) => rest(`/user/${t.id}/avatar/confirm`, { method: "POST", body: { key: `users/${t.id}/avatar/${"a".repeat(21)}.png`, ...x } }),
-  "profile.updateOwn": async (t, x) => rest("/public/user/me/profile", { method: "PATCH", body: { lang: "en_gb", ...x }, headers: await bearerOf(t) }),
+    rest("/public/user/me/avatar/confirm", {
+      method: "POST",
+      body: { key: `users/${t.id}/avatar/${"a".repeat(21)}.png`, ...x },
+      headers: await bearerOf(t),
+    }),
+  "avatar.requestUpload": (t, x) =>
+    rest(`/user/${t.id}/avatar/upload`, { method: "POST", body: { contentType: "image/png", ...x } }),
+  "avatar.confirm": (t, x) =>
+    rest(`/user/${t.id}/avatar/confirm`, {
+      method: "POST",
+      body: { key: `users/${t.id}/avatar/${"a".repeat(21)}.png`, ...x },
+    }),
+  "profile.updateOwn": async (t, x) =>
+    rest("/public/user/me/profile", { method: "PATCH", body: { lang: "en_gb", ...x }, headers: await bearerOf(t) }),
   "profile.update": (t, x) => rest(`/user/${t.id}/profile`, { method: "PATCH", body: { lang: "en_gb", ...x } }),
   "profile.setRole": (t, x) => rest(`/user/${t.id}/role/USER`, { method: "PATCH", body: x }),
 };

@@ -8,7 +8,8 @@ import { failing } from "../support/aws-faults.ts";
 import { login, meStatus, pastRevocationSecond, trpcCall } from "./helpers.ts";
 
 const forgot = (email: string) => rest("/auth/password/forgot", { method: "POST", body: { email } });
-const reset = (code: string, newPassword: string) => rest("/auth/password/reset", { method: "POST", body: { code, newPassword } });
+const reset = (code: string, newPassword: string) =>
+  rest("/auth/password/reset", { method: "POST", body: { code, newPassword } });
 
 describe("password reset: POST /auth/password/forgot → POST /auth/password/reset", () => {
   it("sets the new password, refuses the old one and every token issued before, and the code works once", async () => {
@@ -24,7 +25,9 @@ describe("password reset: POST /auth/password/forgot → POST /auth/password/res
 
     expect(await meStatus(tokens.accessToken)).toBe(401);
     expect(await meStatus(tokens.idToken)).toBe(401);
-    expect((await rest("/auth/refresh", { method: "POST", body: { refreshToken: tokens.refreshToken } })).status).toBe(401);
+    expect((await rest("/auth/refresh", { method: "POST", body: { refreshToken: tokens.refreshToken } })).status).toBe(
+      401,
+    );
     expect((await login(body.email, body.password)).status).toBe(401);
 
     await pastRevocationSecond();
@@ -48,7 +51,12 @@ describe("password reset: POST /auth/password/forgot → POST /auth/password/res
     // An expired code, as TTL may not have swept it yet.
     const expired = randomUUID().replace(/-/g, "").slice(0, 21);
     await db()
-      .entities.passwordReset.create({ codeHash: hashCode(expired), emailHash: addressHash(body.email), userId: user.id, expiresAt: Math.floor(Date.now() / 1000) - 1 })
+      .entities.passwordReset.create({
+        codeHash: hashCode(expired),
+        emailHash: addressHash(body.email),
+        userId: user.id,
+        expiresAt: Math.floor(Date.now() / 1000) - 1,
+      })
       .go();
     const gone = await reset(expired, "Brand-New-Pass2");
     expect(gone.status).toBe(410);
@@ -78,7 +86,10 @@ describe("password reset: POST /auth/password/forgot → POST /auth/password/res
     expect(await itemsMentioning(hashCode(json.resetCode))).toHaveLength(2);
 
     // The schema mirrors the pool's policy, so only a policy change could get here: simulate it.
-    const spy = failing("cognito", "AdminSetUserPassword", { error: "InvalidPasswordException", message: "Password does not conform to policy" });
+    const spy = failing("cognito", "AdminSetUserPassword", {
+      error: "InvalidPasswordException",
+      message: "Password does not conform to policy",
+    });
     try {
       await expect(Password.reset(json.resetCode, "Refused-By-Pool1")).rejects.toMatchObject({ code: "BAD_REQUEST" });
     } finally {
@@ -99,8 +110,14 @@ describe("password reset: POST /auth/password/forgot → POST /auth/password/res
       ["/auth/password/reset", { code: "a".repeat(21), newPassword: "too-short-1" }],
       ["/auth/password/reset", { code: "a".repeat(21), newPassword: "password1234" }],
     ];
-    for (const [path, body] of cases) expect((await rest(path, { method: "POST", body })).status, JSON.stringify(body)).toBe(400);
-    const viaTrpc = await trpcCall(baseUrl(), "password.reset", { code: "x", newPassword: "y" }, { "x-api-key": apiKey() });
+    for (const [path, body] of cases)
+      expect((await rest(path, { method: "POST", body })).status, JSON.stringify(body)).toBe(400);
+    const viaTrpc = await trpcCall(
+      baseUrl(),
+      "password.reset",
+      { code: "x", newPassword: "y" },
+      { "x-api-key": apiKey() },
+    );
     expect(viaTrpc.status).toBe(400);
   });
 
@@ -109,7 +126,12 @@ describe("password reset: POST /auth/password/forgot → POST /auth/password/res
     const headers = { "x-api-key": apiKey() };
     const issued = await trpcCall(baseUrl(), "password.forgot", { email: body.email }, headers);
     expect(issued.status).toBe(200);
-    const done = await trpcCall(baseUrl(), "password.reset", { code: issued.data.resetCode, newPassword: "Via-Trpc-Pass4" }, headers);
+    const done = await trpcCall(
+      baseUrl(),
+      "password.reset",
+      { code: issued.data.resetCode, newPassword: "Via-Trpc-Pass4" },
+      headers,
+    );
     expect(done.status).toBe(200);
     await pastRevocationSecond();
     expect((await login(body.email, "Via-Trpc-Pass4")).status).toBe(200);
@@ -117,7 +139,8 @@ describe("password reset: POST /auth/password/forgot → POST /auth/password/res
 });
 
 describe("password change: POST /public/user/me/password", () => {
-  const change = (token: string, body: unknown) => rest("/public/user/me/password", { method: "POST", body, headers: bearer(token) });
+  const change = (token: string, body: unknown) =>
+    rest("/public/user/me/password", { method: "POST", body, headers: bearer(token) });
 
   it("changes the password and ends every session, the caller's included", async () => {
     const { body, tokens } = await activeUser();
@@ -125,7 +148,9 @@ describe("password change: POST /public/user/me/password", () => {
     expect(res.status).toBe(200);
     expect(res.json).toEqual({ changed: true });
     expect(await meStatus(tokens.accessToken)).toBe(401);
-    expect((await rest("/auth/refresh", { method: "POST", body: { refreshToken: tokens.refreshToken } })).status).toBe(401);
+    expect((await rest("/auth/refresh", { method: "POST", body: { refreshToken: tokens.refreshToken } })).status).toBe(
+      401,
+    );
     expect((await login(body.email, body.password)).status).toBe(401);
     await pastRevocationSecond();
     const fresh = await login(body.email, "Changed-Pass5");
@@ -136,7 +161,10 @@ describe("password change: POST /public/user/me/password", () => {
   it("refuses a wrong current password with 403, and counts it toward the login lockout (429)", async () => {
     const { body, tokens } = await activeUser();
     for (let i = 0; i < 5; i++) {
-      const wrong = await change(tokens.accessToken, { currentPassword: `Wrong-Pass${i}`, newPassword: "Changed-Pass5" });
+      const wrong = await change(tokens.accessToken, {
+        currentPassword: `Wrong-Pass${i}`,
+        newPassword: "Changed-Pass5",
+      });
       expect(wrong.status).toBe(403);
       expect(wrong.json.message).toMatch(/current password/i);
     }
@@ -158,7 +186,12 @@ describe("password change: POST /public/user/me/password", () => {
       { currentPassword: body.password, newPassword: "Changed-Pass5", role: "ADMIN" },
     ];
     for (const input of bad) expect((await change(tokens.accessToken, input)).status, JSON.stringify(input)).toBe(400);
-    const viaTrpc = await trpcCall(baseUrl(), "password.change", { currentPassword: body.password, newPassword: "x" }, bearer(tokens.accessToken));
+    const viaTrpc = await trpcCall(
+      baseUrl(),
+      "password.change",
+      { currentPassword: body.password, newPassword: "x" },
+      bearer(tokens.accessToken),
+    );
     expect(viaTrpc.status).toBe(400);
     expect(await meStatus(tokens.accessToken)).toBe(200);
     expect((await login(body.email, body.password)).status).toBe(200);
@@ -174,7 +207,11 @@ describe("a password set whose answer is lost (in-process, msw)", () => {
   const lost = async (path: string, headers: Record<string, string>, body: unknown) => {
     const fault = failing("cognito", "AdminSetUserPassword", "drop");
     try {
-      const res = await createApp().request(path, { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify(body) });
+      const res = await createApp().request(path, {
+        method: "POST",
+        headers: { ...headers, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
       expect(fault.hits).toBeGreaterThan(0);
       return res.status;
     } finally {
@@ -184,29 +221,44 @@ describe("a password set whose answer is lost (in-process, msw)", () => {
 
   it("password change: 503, and the sessions begun before are over", async () => {
     const { body, tokens } = await activeUser();
-    const status = await lost("/public/user/me/password", { authorization: `Bearer ${tokens.accessToken}` }, { currentPassword: body.password, newPassword: "Changed-Pass5" });
+    const status = await lost(
+      "/public/user/me/password",
+      { authorization: `Bearer ${tokens.accessToken}` },
+      { currentPassword: body.password, newPassword: "Changed-Pass5" },
+    );
     expect(status).toBe(503);
     expect(await meStatus(tokens.accessToken)).toBe(401);
-    expect((await rest("/auth/refresh", { method: "POST", body: { refreshToken: tokens.refreshToken } })).status).toBe(401);
+    expect((await rest("/auth/refresh", { method: "POST", body: { refreshToken: tokens.refreshToken } })).status).toBe(
+      401,
+    );
   });
 
   it("password reset: 503, and the sessions begun before are over", async () => {
     const { body, tokens } = await activeUser();
     const { json } = await forgot(body.email);
-    const status = await lost("/auth/password/reset", { "x-api-key": apiKey() }, { code: json.resetCode, newPassword: "Changed-Pass5" });
+    const status = await lost(
+      "/auth/password/reset",
+      { "x-api-key": apiKey() },
+      { code: json.resetCode, newPassword: "Changed-Pass5" },
+    );
     expect(status).toBe(503);
     expect(await meStatus(tokens.accessToken)).toBe(401);
-    expect((await rest("/auth/refresh", { method: "POST", body: { refreshToken: tokens.refreshToken } })).status).toBe(401);
+    expect((await rest("/auth/refresh", { method: "POST", body: { refreshToken: tokens.refreshToken } })).status).toBe(
+      401,
+    );
   });
 });
 
 describe("forgot: the same work for a known and an unknown address", () => {
   const calls: string[] = [];
   const MIDDLEWARE = "count-forgot-requests";
-  const count = (name: string) => (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
-    calls.push(`${name}:${context.commandName}`);
-    return next(args);
-  };
+  const count =
+    (name: string) =>
+    (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) =>
+    async (args: unknown) => {
+      calls.push(`${name}:${context.commandName}`);
+      return next(args);
+    };
   beforeAll(() => {
     dynamo().middlewareStack.add(count("dynamodb") as never, { step: "initialize", name: MIDDLEWARE });
     cognito().middlewareStack.add(count("cognito") as never, { step: "initialize", name: MIDDLEWARE });

@@ -7,20 +7,28 @@ import { SERVER_ERROR, THROTTLED, failing } from "../support/aws-faults.ts";
 import { claims, login, meStatus, pastRevocationSecond, trpcCall } from "./helpers.ts";
 
 const groupsOf = async (id: string) => {
-  const res = await cognito().send(new AdminListGroupsForUserCommand({ UserPoolId: Config.auth.userPoolId, Username: id }));
+  const res = await cognito().send(
+    new AdminListGroupsForUserCommand({ UserPoolId: Config.auth.userPoolId, Username: id }),
+  );
   return (res.Groups ?? []).map((g) => g.GroupName).sort();
 };
 
 describe("profile data: PATCH /public/user/me/profile, PATCH /user/{id}/profile", () => {
   it("lets the user set language and currency, each alone or both", async () => {
     const { tokens } = await activeUser();
-    const patch = (body: unknown) => rest("/public/user/me/profile", { method: "PATCH", body, headers: bearer(tokens.accessToken) });
+    const patch = (body: unknown) =>
+      rest("/public/user/me/profile", { method: "PATCH", body, headers: bearer(tokens.accessToken) });
     const lang = await patch({ lang: "de_de" });
     expect(lang.status).toBe(200);
     expect(lang.json.profile.profileData).toMatchObject({ lang: "de_de", currency: "USD" });
     const currency = await patch({ currency: "EUR" });
     expect(currency.json.profile.profileData).toMatchObject({ lang: "de_de", currency: "EUR" });
-    const both = await trpcCall(baseUrl(), "profile.updateOwn", { lang: "zh-Hant-TW", currency: "TWD" }, bearer(tokens.accessToken));
+    const both = await trpcCall(
+      baseUrl(),
+      "profile.updateOwn",
+      { lang: "zh-Hant-TW", currency: "TWD" },
+      bearer(tokens.accessToken),
+    );
     expect(both.status).toBe(200);
     expect(both.data.profile.profileData).toMatchObject({ lang: "zh-Hant-TW", currency: "TWD" });
   });
@@ -30,9 +38,16 @@ describe("profile data: PATCH /public/user/me/profile, PATCH /user/{id}/profile"
     const res = await rest(`/user/${user.id}/profile`, { method: "PATCH", body: { lang: "pt-BR", currency: "BRL" } });
     expect(res.status).toBe(200);
     expect(res.json.profile.profileData).toMatchObject({ lang: "pt-BR", currency: "BRL" });
-    const viaTrpc = await trpcCall(baseUrl(), "profile.update", { id: user.id, currency: "JPY" }, { "x-api-key": apiKey() });
+    const viaTrpc = await trpcCall(
+      baseUrl(),
+      "profile.update",
+      { id: user.id, currency: "JPY" },
+      { "x-api-key": apiKey() },
+    );
     expect(viaTrpc.data.profile.profileData).toMatchObject({ lang: "pt-BR", currency: "JPY" });
-    expect((await rest(`/user/${crypto.randomUUID()}/profile`, { method: "PATCH", body: { lang: "en_us" } })).status).toBe(404);
+    expect(
+      (await rest(`/user/${crypto.randomUUID()}/profile`, { method: "PATCH", body: { lang: "en_us" } })).status,
+    ).toBe(404);
   });
 
   it("refuses what is not a language tag or an ISO 4217 code, an empty change and any other field, with 400", async () => {
@@ -49,9 +64,16 @@ describe("profile data: PATCH /public/user/me/profile, PATCH /user/{id}/profile"
       { lang: "en_us", role: "ADMIN" },
     ];
     for (const body of bad) {
-      const mine = await rest("/public/user/me/profile", { method: "PATCH", body, headers: bearer(tokens.accessToken) });
+      const mine = await rest("/public/user/me/profile", {
+        method: "PATCH",
+        body,
+        headers: bearer(tokens.accessToken),
+      });
       expect(mine.status, `own ${JSON.stringify(body)}`).toBe(400);
-      expect((await rest(`/user/${user.id}/profile`, { method: "PATCH", body })).status, `S2S ${JSON.stringify(body)}`).toBe(400);
+      expect(
+        (await rest(`/user/${user.id}/profile`, { method: "PATCH", body })).status,
+        `S2S ${JSON.stringify(body)}`,
+      ).toBe(400);
     }
     const after = (await rest(`/user/${user.id}`)).json;
     expect(after.profile.profileData).toEqual({ lang: "en-US", currency: "USD", avatarUrl: "" });
@@ -59,8 +81,10 @@ describe("profile data: PATCH /public/user/me/profile, PATCH /user/{id}/profile"
   });
 
   it("accepts exactly the schema's language tags (unit)", () => {
-    for (const ok of ["en_us", "en", "pt-BR", "zh-Hant-TW", "de_de"]) expect(Profile.ProfileLang.safeParse(ok).success, ok).toBe(true);
-    for (const bad of ["en_us_us", "e", "english", "en__us", "EN"]) expect(Profile.ProfileLang.safeParse(bad).success, bad).toBe(false);
+    for (const ok of ["en_us", "en", "pt-BR", "zh-Hant-TW", "de_de"])
+      expect(Profile.ProfileLang.safeParse(ok).success, ok).toBe(true);
+    for (const bad of ["en_us_us", "e", "english", "en__us", "EN"])
+      expect(Profile.ProfileLang.safeParse(bad).success, bad).toBe(false);
   });
 });
 
@@ -85,7 +109,12 @@ describe("role: PATCH /user/{id}/role/{role}", () => {
     expect((await rest(`/user/${user.id}/role/MODERATOR`, { method: "PATCH" })).json.role).toBe("MODERATOR");
     expect(await meStatus(fresh.json.accessToken)).toBe(200);
 
-    const viaTrpc = await trpcCall(baseUrl(), "profile.setRole", { id: user.id, role: "ADMIN" }, { "x-api-key": apiKey() });
+    const viaTrpc = await trpcCall(
+      baseUrl(),
+      "profile.setRole",
+      { id: user.id, role: "ADMIN" },
+      { "x-api-key": apiKey() },
+    );
     expect(viaTrpc.status).toBe(200);
     expect(viaTrpc.data.role).toBe("ADMIN");
     await pastRevocationSecond();

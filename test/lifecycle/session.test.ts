@@ -16,7 +16,12 @@ describe("refresh: POST /auth/refresh", () => {
     const { user, tokens } = await activeUser();
     const res = await refresh(tokens.refreshToken);
     expect(res.status).toBe(200);
-    expect(res.json).toEqual({ accessToken: expect.any(String), idToken: expect.any(String), expiresIn: expect.any(Number), tokenType: "Bearer" });
+    expect(res.json).toEqual({
+      accessToken: expect.any(String),
+      idToken: expect.any(String),
+      expiresIn: expect.any(Number),
+      tokenType: "Bearer",
+    });
     expect(claims(res.json.accessToken).sub).toBe(user.id);
     expect(await meStatus(res.json.accessToken)).toBe(200);
     const verified = await rest(`/auth/token/id/verify/${res.json.idToken}`);
@@ -25,7 +30,12 @@ describe("refresh: POST /auth/refresh", () => {
 
   it("works over tRPC", async () => {
     const { tokens } = await activeUser();
-    const res = await trpcCall(baseUrl(), "session.refresh", { refreshToken: tokens.refreshToken }, { "x-api-key": apiKey() });
+    const res = await trpcCall(
+      baseUrl(),
+      "session.refresh",
+      { refreshToken: tokens.refreshToken },
+      { "x-api-key": apiKey() },
+    );
     expect(res.status).toBe(200);
     expect(await meStatus(res.data.accessToken)).toBe(200);
   });
@@ -49,8 +59,16 @@ describe("refresh: POST /auth/refresh", () => {
       expect(res.status, token.slice(0, 12)).toBe(401);
       expect(res.json.message).toBe("Invalid or expired refresh token");
     }
-    for (const body of [{}, { refreshToken: "" }, { refreshToken: "x".repeat(9000) }, { refreshToken: 42 }, { refreshToken: "x", extra: 1 }])
-      expect((await rest("/auth/refresh", { method: "POST", body })).status, JSON.stringify(body).slice(0, 40)).toBe(400);
+    for (const body of [
+      {},
+      { refreshToken: "" },
+      { refreshToken: "x".repeat(9000) },
+      { refreshToken: 42 },
+      { refreshToken: "x", extra: 1 },
+    ])
+      expect((await rest("/auth/refresh", { method: "POST", body })).status, JSON.stringify(body).slice(0, 40)).toBe(
+        400,
+      );
   });
 });
 
@@ -96,7 +114,10 @@ describe("logout when Cognito's global sign-out fails (in-process)", () => {
     const { tokens } = await activeUser();
     const spy = failing("cognito", "AdminUserGlobalSignOut", THROTTLED.cognito);
     try {
-      const res = await createApp().request("/public/user/me/logout", { method: "POST", headers: { authorization: `Bearer ${tokens.accessToken}` } });
+      const res = await createApp().request("/public/user/me/logout", {
+        method: "POST",
+        headers: { authorization: `Bearer ${tokens.accessToken}` },
+      });
       expect(res.status).toBe(429);
     } finally {
       spy.restore();
@@ -106,7 +127,8 @@ describe("logout when Cognito's global sign-out fails (in-process)", () => {
 });
 
 describe("the session-start rule", () => {
-  const jwt = (payload: Record<string, unknown>) => `e30.${Buffer.from(JSON.stringify(payload)).toString("base64url")}.sig`;
+  const jwt = (payload: Record<string, unknown>) =>
+    `e30.${Buffer.from(JSON.stringify(payload)).toString("base64url")}.sig`;
 
   it("takes the earliest of the access token's auth_time and a readable refresh token's iat", () => {
     expect(Session.sessionStart(jwt({ iat: 100 }), jwt({ auth_time: 500 }))).toBe(100); // a refresh that reset auth_time (unpatched cognito-local did)
@@ -125,24 +147,43 @@ type Active = Awaited<ReturnType<typeof activeUser>>;
 describe("a login right after a revocation", () => {
   /** Each revocation, and the password to sign in with afterwards. */
   const revocations: [string, (u: Active) => Promise<string>][] = [
-    ["logout", async ({ body, tokens }) => {
-      expect((await logout(tokens.accessToken)).status).toBe(200);
-      return body.password;
-    }],
-    ["password reset", async ({ body }) => {
-      const { json } = await rest("/auth/password/forgot", { method: "POST", body: { email: body.email } });
-      expect((await rest("/auth/password/reset", { method: "POST", body: { code: json.resetCode, newPassword: "Reset-at-once-42" } })).status).toBe(200);
-      return "Reset-at-once-42";
-    }],
-    ["role change", async ({ body, user }) => {
-      expect((await rest(`/user/${user.id}/role/MODERATOR`, { method: "PATCH" })).status).toBe(200);
-      return body.password;
-    }],
-    ["suspension and reinstatement", async ({ body, user }) => {
-      expect((await rest(`/user/${user.id}/status/SUSPENDED`, { method: "PATCH" })).status).toBe(200);
-      expect((await rest(`/user/${user.id}/status/CONFIRMED`, { method: "PATCH" })).status).toBe(200);
-      return body.password;
-    }],
+    [
+      "logout",
+      async ({ body, tokens }) => {
+        expect((await logout(tokens.accessToken)).status).toBe(200);
+        return body.password;
+      },
+    ],
+    [
+      "password reset",
+      async ({ body }) => {
+        const { json } = await rest("/auth/password/forgot", { method: "POST", body: { email: body.email } });
+        expect(
+          (
+            await rest("/auth/password/reset", {
+              method: "POST",
+              body: { code: json.resetCode, newPassword: "Reset-at-once-42" },
+            })
+          ).status,
+        ).toBe(200);
+        return "Reset-at-once-42";
+      },
+    ],
+    [
+      "role change",
+      async ({ body, user }) => {
+        expect((await rest(`/user/${user.id}/role/MODERATOR`, { method: "PATCH" })).status).toBe(200);
+        return body.password;
+      },
+    ],
+    [
+      "suspension and reinstatement",
+      async ({ body, user }) => {
+        expect((await rest(`/user/${user.id}/status/SUSPENDED`, { method: "PATCH" })).status).toBe(200);
+        expect((await rest(`/user/${user.id}/status/CONFIRMED`, { method: "PATCH" })).status).toBe(200);
+        return body.password;
+      },
+    ],
   ];
 
   it("gets tokens that work at once, with a refresh token that works (in the revocation's own second)", async () => {
@@ -203,7 +244,9 @@ describe("one liveness rule for every bearer route, the verify route and refresh
     expect((await rest(`/user/${user.id}/status/SUSPENDED`, { method: "PATCH" })).status).toBe(200);
     await expect(atCognito()).rejects.toMatchObject({ name: "NotAuthorizedException" });
     // Not disabled at Cognito: the right password is still told apart (403), as the SPEC requires.
-    const pooled = await cognito().send(new AdminGetUserCommand({ UserPoolId: Config.auth.userPoolId, Username: user.id }));
+    const pooled = await cognito().send(
+      new AdminGetUserCommand({ UserPoolId: Config.auth.userPoolId, Username: user.id }),
+    );
     expect(pooled.Enabled).toBe(true);
     expect((await login(body.email, body.password)).status).toBe(403);
     expect((await login(body.email, "Not-the-password-1")).status).toBe(401);

@@ -36,17 +36,28 @@ const start = async (dataDir: string, port: number) => {
  * Long standard attributes (Cognito allows 2,048 characters each) make every user ~16 KB, so each
  * rewrite of the pool's file takes long enough for writes to overlap, as under real load.
  */
-const bulk = ["name", "given_name", "family_name", "middle_name", "nickname", "profile", "website", "address"].map((Name) => ({
-  Name,
-  Value: Name.padEnd(2048, "x"),
-}));
+const bulk = ["name", "given_name", "family_name", "middle_name", "nickname", "profile", "website", "address"].map(
+  (Name) => ({
+    Name,
+    Value: Name.padEnd(2048, "x"),
+  }),
+);
 const create = (client: CognitoIdentityProviderClient, UserPoolId: string, email: string) =>
-  client.send(new AdminCreateUserCommand({ UserPoolId, Username: email, MessageAction: "SUPPRESS", UserAttributes: [{ Name: "email", Value: email }, ...bulk] }));
+  client.send(
+    new AdminCreateUserCommand({
+      UserPoolId,
+      Username: email,
+      MessageAction: "SUPPRESS",
+      UserAttributes: [{ Name: "email", Value: email }, ...bulk],
+    }),
+  );
 
 /** What the service's registration sends to Cognito, for one address. */
 const register = async (client: CognitoIdentityProviderClient, UserPoolId: string, email: string) => {
   await create(client, UserPoolId, email);
-  await client.send(new AdminSetUserPasswordCommand({ UserPoolId, Username: email, Password: "Correct-Horse1", Permanent: true }));
+  await client.send(
+    new AdminSetUserPasswordCommand({ UserPoolId, Username: email, Password: "Correct-Horse1", Permanent: true }),
+  );
   await client.send(new AdminAddUserToGroupCommand({ UserPoolId, Username: email, GroupName: "USER" }));
 };
 const exists = async (client: CognitoIdentityProviderClient, UserPoolId: string, email: string) => {

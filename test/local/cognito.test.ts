@@ -24,8 +24,17 @@ const PASSWORD = "Correct-Horse1";
 const signedIn = async () => {
   const email = `local.${randomUUID().slice(0, 8)}@example.com`;
   const UserPoolId = Config.auth.userPoolId;
-  await cognito().send(new AdminCreateUserCommand({ UserPoolId, Username: email, MessageAction: "SUPPRESS", UserAttributes: [{ Name: "email", Value: email }] }));
-  await cognito().send(new AdminSetUserPasswordCommand({ UserPoolId, Username: email, Password: PASSWORD, Permanent: true }));
+  await cognito().send(
+    new AdminCreateUserCommand({
+      UserPoolId,
+      Username: email,
+      MessageAction: "SUPPRESS",
+      UserAttributes: [{ Name: "email", Value: email }],
+    }),
+  );
+  await cognito().send(
+    new AdminSetUserPasswordCommand({ UserPoolId, Username: email, Password: PASSWORD, Permanent: true }),
+  );
   const { AuthenticationResult } = await cognito().send(
     new AdminInitiateAuthCommand({
       UserPoolId,
@@ -51,7 +60,13 @@ const refreshers = {
       }),
     ),
   InitiateAuth: (client: CognitoIdentityProviderClient, refreshToken: string) =>
-    client.send(new InitiateAuthCommand({ ClientId: Config.auth.clientId, AuthFlow: "REFRESH_TOKEN_AUTH", AuthParameters: { REFRESH_TOKEN: refreshToken } })),
+    client.send(
+      new InitiateAuthCommand({
+        ClientId: Config.auth.clientId,
+        AuthFlow: "REFRESH_TOKEN_AUTH",
+        AuthParameters: { REFRESH_TOKEN: refreshToken },
+      }),
+    ),
 };
 
 /** Waits until the clock's second is past `second` (JWT times are whole seconds). */
@@ -77,14 +92,19 @@ describe.each(Object.entries(refreshers))("local Cognito as AWS: refresh through
   it("refuses a refresh token after AdminUserGlobalSignOut, as AWS does", async () => {
     const session = await signedIn();
     await expect(refresh(cognito(), session.refreshToken)).resolves.toBeDefined(); // valid before
-    await cognito().send(new AdminUserGlobalSignOutCommand({ UserPoolId: Config.auth.userPoolId, Username: session.email }));
+    await cognito().send(
+      new AdminUserGlobalSignOutCommand({ UserPoolId: Config.auth.userPoolId, Username: session.email }),
+    );
     await expect(refresh(cognito(), session.refreshToken)).rejects.toMatchObject({ name: "NotAuthorizedException" });
   });
 
   it("refuses a refresh for a disabled user with NotAuthorizedException, as AWS does", async () => {
     const session = await signedIn();
     await cognito().send(new AdminDisableUserCommand({ UserPoolId: Config.auth.userPoolId, Username: session.email }));
-    await expect(refresh(cognito(), session.refreshToken)).rejects.toMatchObject({ name: "NotAuthorizedException", message: "User is disabled." });
+    await expect(refresh(cognito(), session.refreshToken)).rejects.toMatchObject({
+      name: "NotAuthorizedException",
+      message: "User is disabled.",
+    });
   });
 });
 
@@ -106,7 +126,12 @@ describe("local Cognito as AWS: sign-in", () => {
 
   it("answers AdminUserGlobalSignOut for an unknown user with UserNotFoundException", async () => {
     await expect(
-      cognito().send(new AdminUserGlobalSignOutCommand({ UserPoolId: Config.auth.userPoolId, Username: `nobody.${randomUUID()}@example.com` })),
+      cognito().send(
+        new AdminUserGlobalSignOutCommand({
+          UserPoolId: Config.auth.userPoolId,
+          Username: `nobody.${randomUUID()}@example.com`,
+        }),
+      ),
     ).rejects.toMatchObject({ name: "UserNotFoundException" });
   });
 });

@@ -28,7 +28,9 @@ describe.runIf(process.platform === "linux")("local stack exposure", () => {
       s3: env.AWS_ENDPOINT_URL_S3,
       api: inject("baseUrl"),
     };
-    const bound = Object.fromEntries(Object.entries(urls).map(([name, url]) => [name, listeners(Number(new URL(url ?? "").port))]));
+    const bound = Object.fromEntries(
+      Object.entries(urls).map(([name, url]) => [name, listeners(Number(new URL(url ?? "").port))]),
+    );
     for (const addresses of Object.values(bound)) expect(addresses.length).toBeGreaterThan(0);
     expect(Object.entries(bound).filter(([, addresses]) => addresses.some((a) => !LOOPBACK.has(a)))).toEqual([]);
   });
@@ -38,7 +40,10 @@ describe("the S3 emulator and malformed requests", () => {
   /** A multipart part whose first header line starts with a space: s3rver's old dicer threw on it, uncaught. */
   const CRASHER = '--x\r\n Content-Disposition: form-data; name="a"\r\n\r\n\r\n--x--';
   /** A 1×1 PNG. */
-  const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64");
+  const PNG = Buffer.from(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==",
+    "base64",
+  );
 
   it("answers an unauthenticated malformed multipart POST, and npm start keeps serving the API and presigned avatar uploads", async () => {
     const dataDir = await dataFolder();
@@ -48,7 +53,10 @@ describe("the S3 emulator and malformed requests", () => {
     const call = async (path: string, init: { method?: string; body?: unknown; token?: string } = {}) => {
       const res = await fetch(`${stack.url}${path}`, {
         method: init.method ?? "GET",
-        headers: { "content-type": "application/json", ...(init.token ? { authorization: `Bearer ${init.token}` } : { "x-api-key": apiKey }) },
+        headers: {
+          "content-type": "application/json",
+          ...(init.token ? { authorization: `Bearer ${init.token}` } : { "x-api-key": apiKey }),
+        },
         body: init.body === undefined ? undefined : JSON.stringify(init.body),
       });
       return { status: res.status, json: (await res.json().catch(() => undefined)) as Record<string, any> };
@@ -61,11 +69,19 @@ describe("the S3 emulator and malformed requests", () => {
     const login = await call("/auth/login", { method: "POST", body: { email, password } });
     expect(login.status).toBe(200);
     const token: string = login.json.accessToken;
-    const ticket = await call("/public/user/me/avatar/upload", { method: "POST", body: { contentType: "image/png" }, token });
+    const ticket = await call("/public/user/me/avatar/upload", {
+      method: "POST",
+      body: { contentType: "image/png" },
+      token,
+    });
     expect(ticket.status).toBe(200);
 
     // To the presigned POST's own URL (the bucket), with no credentials at all.
-    const crash = await fetch(ticket.json.url, { method: "POST", headers: { "content-type": "multipart/form-data; boundary=x" }, body: CRASHER });
+    const crash = await fetch(ticket.json.url, {
+      method: "POST",
+      headers: { "content-type": "multipart/form-data; boundary=x" },
+      body: CRASHER,
+    });
     expect(crash.status).toBeGreaterThanOrEqual(400);
     await crash.arrayBuffer();
     expect(stack.child.exitCode).toBeNull();
@@ -74,7 +90,11 @@ describe("the S3 emulator and malformed requests", () => {
     for (const [name, value] of Object.entries(ticket.json.fields as Record<string, string>)) form.append(name, value);
     form.append("file", new Blob([new Uint8Array(PNG)], { type: "image/png" }), "avatar.png");
     expect((await fetch(ticket.json.url, { method: "POST", body: form })).status).toBeLessThan(300);
-    const confirmed = await call("/public/user/me/avatar/confirm", { method: "POST", body: { key: ticket.json.key }, token });
+    const confirmed = await call("/public/user/me/avatar/confirm", {
+      method: "POST",
+      body: { key: ticket.json.key },
+      token,
+    });
     expect(confirmed.status).toBe(200);
     const served = await fetch(confirmed.json.profile.profileData.avatarUrl);
     expect(Buffer.from(await served.arrayBuffer())).toEqual(PNG);

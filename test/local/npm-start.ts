@@ -68,7 +68,10 @@ export const ready = async (s: Started) => {
     }, 100);
     void s.exited.then(() => clearInterval(poll));
   });
-  await Promise.race([up, s.exited.then((code) => Promise.reject(new Error(`npm start exited (${code}):\n${s.output()}`)))]);
+  await Promise.race([
+    up,
+    s.exited.then((code) => Promise.reject(new Error(`npm start exited (${code}):\n${s.output()}`))),
+  ]);
 };
 /** The process running cli.ts (tsx runs it as its own child) and the emulators under it. */
 export const tree = (s: Started) => {
@@ -107,10 +110,12 @@ const seen = new Map<number, string>();
 afterAll(async () => {
   // Whatever a failed assertion left running: the processes this file started, and theirs. Only a
   // pid that still runs the same command is ours: a pid freed meanwhile may be someone else's now.
-  for (const c of children) if (c.pid && c.exitCode === null && c.signalCode === null) for (const p of descendants(c.pid)) seen.set(p.pid, p.args);
+  for (const c of children)
+    if (c.pid && c.exitCode === null && c.signalCode === null)
+      for (const p of descendants(c.pid)) seen.set(p.pid, p.args);
   const now = table();
-  for (const [pid, args] of seen) if (now.some((p) => p.pid === pid && p.args === args && !p.stat.startsWith("Z"))) process.kill(pid, "SIGKILL");
+  for (const [pid, args] of seen)
+    if (now.some((p) => p.pid === pid && p.args === args && !p.stat.startsWith("Z"))) process.kill(pid, "SIGKILL");
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
   await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
 });
-

@@ -31,14 +31,24 @@ describe("npm start's processes", () => {
 
     const second = await start(dataDir, ["--fresh"]);
     expect(await second.exited).toBe(1);
-    const refusal = second.output().trim().split("\n").filter((l) => l.startsWith("✗"));
-    expect(refusal).toEqual([expect.stringMatching(new RegExp(`^✗ Another local stack \\(pid ${tree(first).server.pid}\\) is using ${dataDir}: `))]);
+    const refusal = second
+      .output()
+      .trim()
+      .split("\n")
+      .filter((l) => l.startsWith("✗"));
+    expect(refusal).toEqual([
+      expect.stringMatching(
+        new RegExp(`^✗ Another local stack \\(pid ${tree(first).server.pid}\\) is using ${dataDir}: `),
+      ),
+    ]);
     expect(second.output()).not.toMatch(/Stopping/);
     expect(await userStatus(first, apiKey, id)).toBe(200); // --fresh wiped nothing
 
     // kill -9 of the process npm start runs (tsx), which leaves its child running on its own.
     const { server, emulators } = tree(first);
     first.child.kill("SIGKILL");
-    await eventually("the server and every emulator have exited", () => [server, ...emulators].every((p) => !running(p.pid)));
+    await eventually("the server and every emulator have exited", () =>
+      [server, ...emulators].every((p) => !running(p.pid)),
+    );
   }, 180_000);
 });

@@ -7,7 +7,10 @@
  *                      recovery = password forgot/reset, admin)
  *   "public"         — anyone
  */
-export const ACCESS: Record<string, "bearer" | "public" | `apiKey:${"read" | "write" | "auth" | "recovery" | "admin"}`> = {
+export const ACCESS: Record<
+  string,
+  "bearer" | "public" | `apiKey:${"read" | "write" | "auth" | "recovery" | "admin"}`
+> = {
   "auth.login": "apiKey:auth",
   "auth.verify": "apiKey:auth",
   "user.register": "apiKey:write",

@@ -25,7 +25,8 @@ afterAll(() => {
 
 const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 const B64URL = `${ALNUM}-_`;
-const random = (alphabet: string, n: number) => Array.from({ length: n }, () => alphabet[randomInt(alphabet.length)]).join("");
+const random = (alphabet: string, n: number) =>
+  Array.from({ length: n }, () => alphabet[randomInt(alphabet.length)]).join("");
 
 /**
  * A random key of exactly the shape of a real one: `iam_`, then as many id characters as a real

@@ -55,9 +55,14 @@ describe("machine API keys", () => {
 
   it("expire on their own", async () => {
     const { keyId, apiKey } = await createKey(["read"], { expiresInSeconds: 60 });
-    expect((await rest("/admin/keys")).json.keys.find((k: { keyId: string }) => k.keyId === keyId).expiresAt).toEqual(expect.any(String));
+    expect((await rest("/admin/keys")).json.keys.find((k: { keyId: string }) => k.keyId === keyId).expiresAt).toEqual(
+      expect.any(String),
+    );
     // Move the expiry into the past before the key's first use (the server caches a key it has seen for 30 s).
-    await db().entities.apiKey.patch({ keyId }).set({ expiresAt: Math.floor(Date.now() / 1000) - 1 }).go();
+    await db()
+      .entities.apiKey.patch({ keyId })
+      .set({ expiresAt: Math.floor(Date.now() / 1000) - 1 })
+      .go();
     expect((await rest(`/user/${crypto.randomUUID()}`, { headers: withKey(apiKey) })).status).toBe(401);
   });
 
@@ -68,14 +73,23 @@ describe("machine API keys", () => {
     await rest(`/user/${crypto.randomUUID()}`, { headers: withKey(apiKey) });
     const first = await lastUsed();
     expect(first).toEqual(expect.any(Number));
-    await db().entities.apiKey.patch({ keyId }).set({ lastUsedAt: (first ?? 0) - 10 }).go();
+    await db()
+      .entities.apiKey.patch({ keyId })
+      .set({ lastUsedAt: (first ?? 0) - 10 })
+      .go();
     await rest(`/user/${crypto.randomUUID()}`, { headers: withKey(apiKey) });
     // Ten seconds ago is within the minute: not written again.
     expect(await lastUsed()).toBe((first ?? 0) - 10);
   });
 
   it("refuse bad creation input with 400", async () => {
-    for (const body of [{}, { name: "x", scopes: [] }, { name: "x", scopes: ["root"] }, { name: "x", scopes: ["read"], expiresInSeconds: 1 }, { name: "x", scopes: ["read"], extra: 1 }]) {
+    for (const body of [
+      {},
+      { name: "x", scopes: [] },
+      { name: "x", scopes: ["root"] },
+      { name: "x", scopes: ["read"], expiresInSeconds: 1 },
+      { name: "x", scopes: ["read"], extra: 1 },
+    ]) {
       expect((await rest("/admin/keys", { method: "POST", body })).status, JSON.stringify(body)).toBe(400);
     }
   });
@@ -95,7 +109,10 @@ describe("machine API keys", () => {
     expect(again.json.message).toMatch(/rotated/i);
 
     const expired = await createKey(["read"], { expiresInSeconds: 60 });
-    await db().entities.apiKey.patch({ keyId: expired.keyId }).set({ expiresAt: Math.floor(Date.now() / 1000) - 1 }).go();
+    await db()
+      .entities.apiKey.patch({ keyId: expired.keyId })
+      .set({ expiresAt: Math.floor(Date.now() / 1000) - 1 })
+      .go();
     const revived = await rest(`/admin/keys/${expired.keyId}/rotate`, { method: "POST", body: {} });
     expect(revived.status).toBe(409);
     expect(revived.json.message).toMatch(/expired/i);
@@ -108,7 +125,9 @@ describe("machine API keys", () => {
 
   it("rotate: of two concurrent rotations of one key, exactly one succeeds", async () => {
     const old = await createKey(["read"]);
-    const results = await Promise.all([0, 1].map(() => rest(`/admin/keys/${old.keyId}/rotate`, { method: "POST", body: {} })));
+    const results = await Promise.all(
+      [0, 1].map(() => rest(`/admin/keys/${old.keyId}/rotate`, { method: "POST", body: {} })),
+    );
     expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
   });
 });
@@ -118,12 +137,43 @@ describe("the recovery scope", () => {
     const auth = await createKey(["auth"]);
     const recovery = await createKey(["recovery"]);
     const email = `recovery.${Date.now()}@example.com`;
-    const asAuth = await rest("/auth/password/forgot", { method: "POST", body: { email }, headers: withKey(auth.apiKey) });
+    const asAuth = await rest("/auth/password/forgot", {
+      method: "POST",
+      body: { email },
+      headers: withKey(auth.apiKey),
+    });
     expect(asAuth.status).toBe(403);
     expect(asAuth.json.message).toContain("recovery");
-    expect((await rest("/auth/password/reset", { method: "POST", body: { code: "a".repeat(21), newPassword: "Brand-New-Pass2" }, headers: withKey(auth.apiKey) })).status).toBe(403);
-    expect((await rest("/auth/password/forgot", { method: "POST", body: { email }, headers: withKey(recovery.apiKey) })).status).toBe(200);
-    expect((await rest("/auth/login", { method: "POST", body: { email, password: "Not-the-password-1" }, headers: withKey(recovery.apiKey) })).status).toBe(403);
-    expect((await rest("/auth/login", { method: "POST", body: { email, password: "Not-the-password-1" }, headers: withKey(auth.apiKey) })).status).toBe(401);
+    expect(
+      (
+        await rest("/auth/password/reset", {
+          method: "POST",
+          body: { code: "a".repeat(21), newPassword: "Brand-New-Pass2" },
+          headers: withKey(auth.apiKey),
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (await rest("/auth/password/forgot", { method: "POST", body: { email }, headers: withKey(recovery.apiKey) }))
+        .status,
+    ).toBe(200);
+    expect(
+      (
+        await rest("/auth/login", {
+          method: "POST",
+          body: { email, password: "Not-the-password-1" },
+          headers: withKey(recovery.apiKey),
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await rest("/auth/login", {
+          method: "POST",
+          body: { email, password: "Not-the-password-1" },
+          headers: withKey(auth.apiKey),
+        })
+      ).status,
+    ).toBe(401);
   });
 });

@@ -28,7 +28,11 @@ const call = (name: string, headers: Record<string, string>) => {
   if (!openapi) throw new Error(`${name} has no REST route`);
   const path = openapi.path.replace(/\{(\w+)\}/g, (_, p: string) => encodeURIComponent(SAMPLE[p] ?? "x"));
   const hasBody = ["POST", "PUT", "PATCH"].includes(openapi.method);
-  return rest(path, { method: openapi.method, headers: { "x-api-key": "", ...headers }, ...(hasBody ? { body: {} } : {}) });
+  return rest(path, {
+    method: openapi.method,
+    headers: { "x-api-key": "", ...headers },
+    ...(hasBody ? { body: {} } : {}),
+  });
 };
 
 const AUTH_ERRORS = [401, 403];
@@ -53,7 +57,9 @@ describe("auth matrix: every procedure × every kind of caller", () => {
 
     const outcomes: string[] = [];
     for (const [name, access] of Object.entries(ACCESS)) {
-      const scope = access.startsWith("apiKey:") ? (access.slice(7) as "read" | "write" | "auth" | "recovery" | "admin") : undefined;
+      const scope = access.startsWith("apiKey:")
+        ? (access.slice(7) as "read" | "write" | "auth" | "recovery" | "admin")
+        : undefined;
       const denied: [string, Record<string, string>][] = [
         ["no credentials", {}],
         ["wrong key", { "x-api-key": "iam_wrongwrongwrongw_" + "x".repeat(43) }],
@@ -70,7 +76,9 @@ describe("auth matrix: every procedure × every kind of caller", () => {
       for (const [who, headers] of denied) {
         const res = await call(name, headers);
         outcomes.push(`${name} / ${who}: ${res.status}`);
-        expect(AUTH_ERRORS, `${name} called with ${who} → ${res.status} ${JSON.stringify(res.json)}`).toContain(res.status);
+        expect(AUTH_ERRORS, `${name} called with ${who} → ${res.status} ${JSON.stringify(res.json)}`).toContain(
+          res.status,
+        );
       }
       if (scope) {
         const ok = await call(name, { "x-api-key": (await createKey([scope])).apiKey });
@@ -93,7 +101,11 @@ describe("auth matrix: every procedure × every kind of caller", () => {
       const res =
         type === "query"
           ? await fetch(`${baseUrl()}/trpc/${name}`)
-          : await fetch(`${baseUrl()}/trpc/${name}`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+          : await fetch(`${baseUrl()}/trpc/${name}`, {
+              method: "POST",
+              headers: { "content-type": "application/json" },
+              body: "{}",
+            });
       expect(res.status, name).toBe(401);
     }
   });

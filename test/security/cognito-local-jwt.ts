@@ -12,13 +12,18 @@ const keysDir = join(dirname(createRequire(import.meta.url).resolve("cognito-loc
 const privateJwk = JSON.parse(readFileSync(join(keysDir, "cognitoLocal.private.json"), "utf8")).jwk;
 const publicJwk = JSON.parse(readFileSync(join(keysDir, "cognitoLocal.public.json"), "utf8")).jwk;
 const privateKey = createPrivateKey({ key: privateJwk, format: "jwk" });
-export const publicPem = createPublicKey({ key: publicJwk, format: "jwk" }).export({ type: "spki", format: "pem" }).toString();
+export const publicPem = createPublicKey({ key: publicJwk, format: "jwk" })
+  .export({ type: "spki", format: "pem" })
+  .toString();
 
 export const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
 
 export const parts = (token: string) => {
   const [h = "", p = ""] = token.split(".");
-  return { header: JSON.parse(Buffer.from(h, "base64url").toString()), payload: JSON.parse(Buffer.from(p, "base64url").toString()) };
+  return {
+    header: JSON.parse(Buffer.from(h, "base64url").toString()),
+    payload: JSON.parse(Buffer.from(p, "base64url").toString()),
+  };
 };
 
 export const rs256 = (header: object, payload: object) => {

@@ -20,7 +20,20 @@ const operations = Object.entries(openApiDocument().paths ?? {}).flatMap(([path,
 const text = fc.oneof(
   fc.string({ maxLength: 60 }),
   fc.string({ unit: "grapheme", maxLength: 30 }),
-  fc.constantFrom("", "@", "%40x", "..", "%2F", "null", "-1", "6b09fb7c-518f-48df-9e2d-d406b5cc6965", "ADMIN", "MENTOR", "access", "id"),
+  fc.constantFrom(
+    "",
+    "@",
+    "%40x",
+    "..",
+    "%2F",
+    "null",
+    "-1",
+    "6b09fb7c-518f-48df-9e2d-d406b5cc6965",
+    "ADMIN",
+    "MENTOR",
+    "access",
+    "id",
+  ),
 );
 const encode = (s: string) => {
   try {
@@ -32,7 +45,16 @@ const encode = (s: string) => {
 /** Object keys, with those that trip naive code (prototype members; JSON.parse keeps `__proto__` as an own key). */
 const key = fc.oneof(
   fc.string({ maxLength: 12 }),
-  fc.constantFrom("__proto__", "constructor", "prototype", "hasOwnProperty", "toString", "valueOf", "isPrototypeOf", "__defineGetter__"),
+  fc.constantFrom(
+    "__proto__",
+    "constructor",
+    "prototype",
+    "hasOwnProperty",
+    "toString",
+    "valueOf",
+    "isPrototypeOf",
+    "__defineGetter__",
+  ),
 );
 /** A JSON object as text, so that a `__proto__` key reaches the wire as a key. */
 const objectText = fc
@@ -46,8 +68,17 @@ const body = fc.oneof(
 );
 const headers = fc.record({
   "x-api-key": fc.oneof(fc.constant(""), fc.constant("VALID"), fc.string({ maxLength: 40 })),
-  authorization: fc.oneof(fc.constant(""), fc.string({ maxLength: 60 }).map((s) => `Bearer ${s}`)),
-  "content-type": fc.constantFrom("application/json", "application/json; charset=utf-8", "text/plain", "application/x-www-form-urlencoded", ""),
+  authorization: fc.oneof(
+    fc.constant(""),
+    fc.string({ maxLength: 60 }).map((s) => `Bearer ${s}`),
+  ),
+  "content-type": fc.constantFrom(
+    "application/json",
+    "application/json; charset=utf-8",
+    "text/plain",
+    "application/x-www-form-urlencoded",
+    "",
+  ),
 });
 
 describe("fuzz: every REST operation", () => {
@@ -59,25 +90,36 @@ describe("fuzz: every REST operation", () => {
   for (const op of operations) {
     it(`${op.method} ${op.path}: no 5xx, no internals (${RUNS} runs)`, async () => {
       await fc.assert(
-        fc.asyncProperty(fc.array(text, { minLength: 4, maxLength: 4 }), fc.dictionary(fc.string({ maxLength: 8 }), fc.string({ maxLength: 20 }), { maxKeys: 3 }), body, headers, async (params, query, payload, hdrs) => {
-          let i = 0;
-          const path = op.path.replace(/\{\w+\}/g, () => encode(params[i++] ?? ""));
-          const qs = new URLSearchParams(query).toString();
-          const h: Record<string, string> = {};
-          for (const [k, v] of Object.entries(hdrs)) if (v) h[k] = k === "x-api-key" && v === "VALID" ? apiKey() : v;
-          const hasBody = ["POST", "PUT", "PATCH"].includes(op.method);
-          let res: Response;
-          try {
-            res = await app.request(`${path}${qs ? `?${qs}` : ""}`, { method: op.method, headers: h, body: hasBody ? payload : undefined });
-          } catch (e) {
-            // A request the Fetch API itself refuses to build (e.g. an invalid header value) never reaches us.
-            if (e instanceof TypeError) return true;
-            throw e;
-          }
-          const out = await res.text();
-          if (res.status >= 500 || LEAK.test(out)) throw new Error(`${op.method} ${path} → ${res.status} ${out.slice(0, 300)}`);
-          return true;
-        }),
+        fc.asyncProperty(
+          fc.array(text, { minLength: 4, maxLength: 4 }),
+          fc.dictionary(fc.string({ maxLength: 8 }), fc.string({ maxLength: 20 }), { maxKeys: 3 }),
+          body,
+          headers,
+          async (params, query, payload, hdrs) => {
+            let i = 0;
+            const path = op.path.replace(/\{\w+\}/g, () => encode(params[i++] ?? ""));
+            const qs = new URLSearchParams(query).toString();
+            const h: Record<string, string> = {};
+            for (const [k, v] of Object.entries(hdrs)) if (v) h[k] = k === "x-api-key" && v === "VALID" ? apiKey() : v;
+            const hasBody = ["POST", "PUT", "PATCH"].includes(op.method);
+            let res: Response;
+            try {
+              res = await app.request(`${path}${qs ? `?${qs}` : ""}`, {
+                method: op.method,
+                headers: h,
+                body: hasBody ? payload : undefined,
+              });
+            } catch (e) {
+              // A request the Fetch API itself refuses to build (e.g. an invalid header value) never reaches us.
+              if (e instanceof TypeError) return true;
+              throw e;
+            }
+            const out = await res.text();
+            if (res.status >= 500 || LEAK.test(out))
+              throw new Error(`${op.method} ${path} → ${res.status} ${out.slice(0, 300)}`);
+            return true;
+          },
+        ),
         { numRuns: RUNS },
       );
     }, 600_000);

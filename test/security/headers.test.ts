@@ -73,9 +73,19 @@ describe("/docs", () => {
     expect(policy.get("connect-src")).toEqual(["'self'"]);
     expect(policy.get("base-uri")).toEqual(["'none'"]);
     expect(policy.get("form-action")).toEqual(["'none'"]);
-    const allowed = new Set(["default-src", "script-src", "style-src", "img-src", "connect-src", "frame-ancestors", "base-uri", "form-action"]);
+    const allowed = new Set([
+      "default-src",
+      "script-src",
+      "style-src",
+      "img-src",
+      "connect-src",
+      "frame-ancestors",
+      "base-uri",
+      "form-action",
+    ]);
     expect([...policy.keys()].filter((d) => !allowed.has(d))).toEqual([]);
-    for (const sources of policy.values()) expect(sources.filter((s) => !["'self'", "'none'", "'unsafe-inline'", "data:"].includes(s))).toEqual([]);
+    for (const sources of policy.values())
+      expect(sources.filter((s) => !["'self'", "'none'", "'unsafe-inline'", "data:"].includes(s))).toEqual([]);
   });
 
   it("does not keep entered credentials (persistAuthorization: false)", async () => {
@@ -94,8 +104,18 @@ describe("Cache-Control: no-store", () => {
       ["register, invalid", await rest("/user", { method: "POST", body: { ...fresh, email: "a@b" } })],
       ["register, taken", await rest("/user", { method: "POST", body: fresh })],
       ["login", await rest("/auth/login", { method: "POST", body: { email: body.email, password: body.password } })],
-      ["login, wrong password", await rest("/auth/login", { method: "POST", body: { email: body.email, password: "Wrong-Horse-99" } })],
-      ["login, no key", await rest("/auth/login", { method: "POST", body: { email: body.email, password: body.password }, headers: { "x-api-key": "" } })],
+      [
+        "login, wrong password",
+        await rest("/auth/login", { method: "POST", body: { email: body.email, password: "Wrong-Horse-99" } }),
+      ],
+      [
+        "login, no key",
+        await rest("/auth/login", {
+          method: "POST",
+          body: { email: body.email, password: body.password },
+          headers: { "x-api-key": "" },
+        }),
+      ],
       ["refresh", await rest("/auth/refresh", { method: "POST", body: { refreshToken: tokens.refreshToken } })],
       ["refresh, bad token", await rest("/auth/refresh", { method: "POST", body: { refreshToken: "not-a-token" } })],
       ["forgot", await rest("/auth/password/forgot", { method: "POST", body: { email: body.email } })],
@@ -105,7 +125,9 @@ describe("Cache-Control: no-store", () => {
       ["rotate key, unknown", await rest(`/admin/keys/${"q".repeat(16)}/rotate`, { method: "POST", body: {} })],
       ["me", await rest("/public/user/me", { headers: bearer(tokens.accessToken) })],
     ];
-    expect(answers.map(([, r]) => r.status)).toEqual([201, 400, 409, 200, 401, 401, 200, 401, 200, 400, 200, 200, 404, 200]);
+    expect(answers.map(([, r]) => r.status)).toEqual([
+      201, 400, 409, 200, 401, 401, 200, 401, 200, 400, 200, 200, 404, 200,
+    ]);
     for (const [what, res] of answers) expect(res.headers.get("cache-control"), what).toBe("no-store");
     // The same over tRPC.
     const trpcLogin = await raw("/trpc/auth.login", {

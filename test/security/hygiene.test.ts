@@ -10,7 +10,14 @@ type Proc = { _def: { type: string } };
 const procedures = appRouter._def.procedures as unknown as Record<string, Proc>;
 
 /** Fields no caller may set through any mutation. */
-const INJECTED = { role: "ADMIN", status: "SUSPENDED", id: "6b09fb7c-518f-48df-9e2d-d406b5cc6965", badges: ["HACKED"], pk: "$iam#x", version: 999 };
+const INJECTED = {
+  role: "ADMIN",
+  status: "SUSPENDED",
+  id: "6b09fb7c-518f-48df-9e2d-d406b5cc6965",
+  badges: ["HACKED"],
+  pk: "$iam#x",
+  version: 999,
+};
 
 type Target = { id: string; email: string; password: string };
 /** Each mutation called on `target` with valid input plus the injected fields. */
@@ -18,11 +25,13 @@ const MUTATIONS: Record<string, (t: Target) => Promise<{ status: number }>> = {
   "user.register": () => rest("/user", { method: "POST", body: { ...newUser(), ...INJECTED } }),
   "user.setStatus": (t) => rest(`/user/${t.id}/status/CONFIRMED`, { method: "PATCH", body: INJECTED }),
   "user.replaceData": (t) => rest(`/user/${t.id}/data/update`, { method: "PUT", body: { theme: "dark", ...INJECTED } }),
-  "user.mergeData": (t) => rest(`/user/${t.id}/data/update`, { method: "PATCH", body: { theme: "light", ...INJECTED } }),
+  "user.mergeData": (t) =>
+    rest(`/user/${t.id}/data/update`, { method: "PATCH", body: { theme: "light", ...INJECTED } }),
   "user.issueBadge": (t) => rest(`/user/${t.id}/badge/MENTOR`, { method: "POST", body: INJECTED }),
   "user.revokeBadge": (t) => rest(`/user/${t.id}/badge/MENTOR`, { method: "DELETE" }),
   "user.delete": async () => rest(`/user/${(await registered()).user.id}`, { method: "DELETE" }),
-  "auth.login": (t) => rest("/auth/login", { method: "POST", body: { email: t.email, password: t.password, ...INJECTED } }),
+  "auth.login": (t) =>
+    rest("/auth/login", { method: "POST", body: { email: t.email, password: t.password, ...INJECTED } }),
   "admin.createKey": () => rest("/admin/keys", { method: "POST", body: { name: "x", scopes: ["read"], ...INJECTED } }),
   "admin.revokeKey": () => rest(`/admin/keys/${"q".repeat(16)}`, { method: "DELETE" }),
   "admin.rotateKey": () => rest(`/admin/keys/${"q".repeat(16)}/rotate`, { method: "POST", body: INJECTED }),
@@ -30,7 +39,9 @@ const MUTATIONS: Record<string, (t: Target) => Promise<{ status: number }>> = {
 
 describe("mass assignment", () => {
   it("covers every mutation of the router (the lifecycle ones in test/lifecycle/mass-assignment.test.ts)", () => {
-    const mutations = Object.entries(procedures).filter(([, p]) => p._def.type === "mutation").map(([n]) => n);
+    const mutations = Object.entries(procedures)
+      .filter(([, p]) => p._def.type === "mutation")
+      .map(([n]) => n);
     expect([...Object.keys(MUTATIONS), ...Object.keys(LIFECYCLE_MUTATIONS)].sort()).toEqual(mutations.sort());
   });
 
@@ -66,13 +77,20 @@ describe("mass assignment", () => {
 describe("no internals in responses", () => {
   it("answers an internal failure with a bare 500, whatever NODE_ENV says", async () => {
     // A request DynamoDB refuses as malformed is a bug of ours: it must come out as a bare 500.
-    const fault = failing("dynamodb", "GetItem", { error: "ValidationException", status: 400, message: "secret detail at /srv/app/db.ts:12 (pk=USER#1)" });
+    const fault = failing("dynamodb", "GetItem", {
+      error: "ValidationException",
+      status: 400,
+      message: "secret detail at /srv/app/db.ts:12 (pk=USER#1)",
+    });
     const previous = process.env.NODE_ENV;
     try {
       for (const env of ["development", "production", "test"]) {
         process.env.NODE_ENV = env;
         const app = createApp();
-        for (const path of [`/user/${crypto.randomUUID()}`, `/trpc/user.byId?input=${encodeURIComponent(JSON.stringify({ id: crypto.randomUUID() }))}`]) {
+        for (const path of [
+          `/user/${crypto.randomUUID()}`,
+          `/trpc/user.byId?input=${encodeURIComponent(JSON.stringify({ id: crypto.randomUUID() }))}`,
+        ]) {
           const res = await app.request(path, { headers: { "x-api-key": apiKey() } });
           const text = await res.text();
           expect(res.status, `${env} ${path}`).toBe(500);
@@ -90,19 +108,29 @@ describe("no internals in responses", () => {
 describe("CORS", () => {
   it("allows configured origins on /public and /trpc, nobody else, and never on S2S routes", async () => {
     const preflight = (path: string, origin: string) =>
-      createApp().request(path, { method: "OPTIONS", headers: { origin, "access-control-request-method": "GET", "access-control-request-headers": "authorization" } });
+      createApp().request(path, {
+        method: "OPTIONS",
+        headers: { origin, "access-control-request-method": "GET", "access-control-request-headers": "authorization" },
+      });
     const allowed = await preflight("/public/user/me", "https://app.example.com");
     expect(allowed.headers.get("access-control-allow-origin")).toBe("https://app.example.com");
     expect(allowed.headers.get("access-control-allow-headers")).toContain("authorization");
-    expect((await preflight("/trpc/public.me", "http://localhost:5173")).headers.get("access-control-allow-origin")).toBe("http://localhost:5173");
-    expect((await preflight("/public/user/me", "https://evil.example.net")).headers.get("access-control-allow-origin")).toBeNull();
+    expect(
+      (await preflight("/trpc/public.me", "http://localhost:5173")).headers.get("access-control-allow-origin"),
+    ).toBe("http://localhost:5173");
+    expect(
+      (await preflight("/public/user/me", "https://evil.example.net")).headers.get("access-control-allow-origin"),
+    ).toBeNull();
     expect((await preflight("/user", "https://app.example.com")).headers.get("access-control-allow-origin")).toBeNull();
     // The browser routes never let a page send the machine key.
     expect(allowed.headers.get("access-control-allow-headers")).not.toMatch(/x-api-key/i);
     // S2S routes (API key): no CORS header of any kind, even for an allowed origin.
     for (const path of ["/user", "/auth/login", `/user/${crypto.randomUUID()}/data/update`, "/auth/password/forgot"]) {
       const res = await preflight(path, "https://app.example.com");
-      expect([...res.headers.keys()].filter((h) => h.startsWith("access-control-")), path).toEqual([]);
+      expect(
+        [...res.headers.keys()].filter((h) => h.startsWith("access-control-")),
+        path,
+      ).toEqual([]);
     }
   });
 });

@@ -25,15 +25,30 @@ beforeAll(async () => {
   access = tokens.accessToken;
   id = tokens.idToken;
   // A real token from another user pool of the same Cognito (here: the same emulator).
-  const pool = await cognito().send(new CreateUserPoolCommand({ PoolName: `other-${Date.now()}`, UsernameAttributes: ["email"] }));
+  const pool = await cognito().send(
+    new CreateUserPoolCommand({ PoolName: `other-${Date.now()}`, UsernameAttributes: ["email"] }),
+  );
   const poolId = pool.UserPool?.Id ?? "";
   const client = await cognito().send(
-    new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: "other", ExplicitAuthFlows: ["ALLOW_ADMIN_USER_PASSWORD_AUTH"] }),
+    new CreateUserPoolClientCommand({
+      UserPoolId: poolId,
+      ClientName: "other",
+      ExplicitAuthFlows: ["ALLOW_ADMIN_USER_PASSWORD_AUTH"],
+    }),
   );
   const email = `foreign.${Date.now()}@example.com`;
-  const created = await cognito().send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: email, MessageAction: "SUPPRESS" }));
+  const created = await cognito().send(
+    new AdminCreateUserCommand({ UserPoolId: poolId, Username: email, MessageAction: "SUPPRESS" }),
+  );
   const username = created.User?.Username ?? email;
-  await cognito().send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: username, Password: "Other-pool1", Permanent: true }));
+  await cognito().send(
+    new AdminSetUserPasswordCommand({
+      UserPoolId: poolId,
+      Username: username,
+      Password: "Other-pool1",
+      Permanent: true,
+    }),
+  );
   const auth = await cognito().send(
     new AdminInitiateAuthCommand({
       UserPoolId: poolId,
@@ -72,14 +87,20 @@ describe("JWT matrix", () => {
         return `${h}.${b64({ ...parts(access).payload, sub: crypto.randomUUID() })}.${s}`;
       },
     ],
-    ["wrong issuer", () => rs256(parts(access).header, { ...parts(access).payload, iss: "http://127.0.0.1:1/local_other" })],
+    [
+      "wrong issuer",
+      () => rs256(parts(access).header, { ...parts(access).payload, iss: "http://127.0.0.1:1/local_other" }),
+    ],
     ["wrong client", () => rs256(parts(access).header, { ...parts(access).payload, client_id: "someoneelse" })],
     ["expired", () => rs256(parts(access).header, { ...parts(access).payload, iat: now() - 7200, exp: now() - 3600 })],
     ["nbf in the future", () => rs256(parts(access).header, { ...parts(access).payload, nbf: now() + 3600 })],
     ["unknown kid", () => rs256({ ...parts(access).header, kid: "not-in-the-jwks" }, parts(access).payload)],
     ["no token_use", () => rs256(parts(access).header, { ...parts(access).payload, token_use: undefined })],
     ["a token from another pool", () => foreign],
-    ["the id token's header on an access payload with a wrong aud", () => rs256(parts(id).header, { ...parts(id).payload, aud: "someoneelse" })],
+    [
+      "the id token's header on an access payload with a wrong aud",
+      () => rs256(parts(id).header, { ...parts(id).payload, aud: "someoneelse" }),
+    ],
   ];
 
   for (const [why, forge] of forgeries) {
@@ -103,7 +124,9 @@ describe("JWT matrix", () => {
     expect((await me(access)).status).toBe(200);
     const refused = await me(id);
     expect(refused.status).toBe(401);
-    expect((await rest("/public/user/me/profile", { method: "PATCH", body: { lang: "en" }, headers: bearer(id) })).status).toBe(401);
+    expect(
+      (await rest("/public/user/me/profile", { method: "PATCH", body: { lang: "en" }, headers: bearer(id) })).status,
+    ).toBe(401);
     const viaTrpc = await fetch(`${baseUrl()}/trpc/public.me`, { headers: { authorization: `Bearer ${id}` } });
     expect(viaTrpc.status).toBe(401);
   });

@@ -35,7 +35,11 @@ const app = createApp();
 const headers = () => ({ "x-api-key": apiKey(), "content-type": "application/json" });
 const login = async (body: Record<string, unknown>) => {
   const res = await app.request("/auth/login", { method: "POST", headers: headers(), body: JSON.stringify(body) });
-  return { status: res.status, retryAfter: res.headers.get("retry-after"), json: (await res.json()) as Record<string, unknown> };
+  return {
+    status: res.status,
+    retryAfter: res.headers.get("retry-after"),
+    json: (await res.json()) as Record<string, unknown>,
+  };
 };
 /** One HTTP request to /trpc carrying `inputs.length` calls of auth.login. */
 const batchLogin = async (inputs: Record<string, unknown>[]) => {
@@ -48,12 +52,16 @@ const batchLogin = async (inputs: Record<string, unknown>[]) => {
   return { status: res.status, body: (await res.json()) as unknown };
 };
 const statusesOf = (body: unknown) =>
-  (body as { result?: unknown; error?: { data?: { httpStatus?: number } } }[]).map((r) => (r.result ? 200 : r.error?.data?.httpStatus));
+  (body as { result?: unknown; error?: { data?: { httpStatus?: number } } }[]).map((r) =>
+    r.result ? 200 : r.error?.data?.httpStatus,
+  );
 
 describe("lockout: an attempt is counted before the password is checked", () => {
   it("of 20 parallel wrong passwords, at most N reach Cognito; the rest get 429 with Retry-After", async () => {
     const { body } = await activeUser();
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => login({ email: body.email, password: `Wrong-password-${i}` })));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => login({ email: body.email, password: `Wrong-password-${i}` })),
+    );
     const checked = checksOf(body.email);
     expect(checked).toBeGreaterThan(0);
     expect(checked).toBeLessThanOrEqual(MAX);
@@ -81,7 +89,10 @@ describe("lockout: an attempt is counted before the password is checked", () => 
 
   it("refuses a batch of more than 10 calls with 400 before any of them runs", async () => {
     const { body } = await activeUser();
-    const calls = Array.from({ length: 50 }, (_, i) => ({ email: body.email, password: i === 49 ? body.password : `Wrong-password-${i}` }));
+    const calls = Array.from({ length: 50 }, (_, i) => ({
+      email: body.email,
+      password: i === 49 ? body.password : `Wrong-password-${i}`,
+    }));
     const res = await batchLogin(calls);
     expect(res.status).toBe(400);
     expect(JSON.stringify(res.body)).toMatch(/batch/i);
@@ -92,8 +103,12 @@ describe("lockout: an attempt is counted before the password is checked", () => 
 
   it("the typed client's batches stay under the limit: 25 calls made together all get their own answer", async () => {
     const iam = createIamClient({ url: baseUrl(), apiKey: apiKey() });
-    const results = await Promise.allSettled(Array.from({ length: 25 }, () => iam.user.byId.query({ id: crypto.randomUUID() })));
-    expect(results.map((r) => (r.status === "rejected" ? iamErrorOf(r.reason)?.code : "ok"))).toEqual(Array(25).fill("NOT_FOUND"));
+    const results = await Promise.allSettled(
+      Array.from({ length: 25 }, () => iam.user.byId.query({ id: crypto.randomUUID() })),
+    );
+    expect(results.map((r) => (r.status === "rejected" ? iamErrorOf(r.reason)?.code : "ok"))).toEqual(
+      Array(25).fill("NOT_FOUND"),
+    );
   });
 });
 
@@ -103,7 +118,10 @@ describe("lockout per client address, with an account-wide ceiling", () => {
 
   it("N failures lock that address out of that account; the owner elsewhere still gets in", async () => {
     const { body } = await activeUser();
-    for (let i = 0; i < MAX; i++) expect((await login({ email: body.email, password: `Wrong-password-${i}`, clientIp: attacker })).status).toBe(401);
+    for (let i = 0; i < MAX; i++)
+      expect((await login({ email: body.email, password: `Wrong-password-${i}`, clientIp: attacker })).status).toBe(
+        401,
+      );
     const locked = await login({ email: body.email, password: body.password, clientIp: attacker });
     expect(locked.status).toBe(429);
     expect(Number(locked.retryAfter)).toBeGreaterThan(0);
@@ -114,8 +132,13 @@ describe("lockout per client address, with an account-wide ceiling", () => {
   it("an address in the same IPv6 /64 is the same address", async () => {
     const { body } = await activeUser();
     for (let i = 0; i < MAX; i++)
-      expect((await login({ email: body.email, password: `Wrong-password-${i}`, clientIp: `2001:db8:aaaa:bbbb::${i + 1}` })).status).toBe(401);
-    expect((await login({ email: body.email, password: body.password, clientIp: "2001:db8:aaaa:bbbb:ffff::9" })).status).toBe(429);
+      expect(
+        (await login({ email: body.email, password: `Wrong-password-${i}`, clientIp: `2001:db8:aaaa:bbbb::${i + 1}` }))
+          .status,
+      ).toBe(401);
+    expect(
+      (await login({ email: body.email, password: body.password, clientIp: "2001:db8:aaaa:bbbb:ffff::9" })).status,
+    ).toBe(429);
   });
 
   it("failures from many addresses reach the account-wide ceiling, which then refuses every address", async () => {
@@ -123,7 +146,9 @@ describe("lockout per client address, with an account-wide ceiling", () => {
     let failures = 0;
     for (let a = 0; failures < CEILING; a++) {
       for (let i = 0; i < MAX && failures < CEILING; i++, failures++)
-        expect((await login({ email: body.email, password: `Wrong-password-${i}`, clientIp: `198.51.100.${a + 1}` })).status).toBe(401);
+        expect(
+          (await login({ email: body.email, password: `Wrong-password-${i}`, clientIp: `198.51.100.${a + 1}` })).status,
+        ).toBe(401);
     }
     const refused = await login({ email: body.email, password: body.password, clientIp: owner });
     expect(refused.status).toBe(429);
@@ -133,7 +158,8 @@ describe("lockout per client address, with an account-wide ceiling", () => {
 
   it("unknown e-mails are counted the same way", async () => {
     const email = newUser().email;
-    for (let i = 0; i < MAX; i++) expect((await login({ email, password: `Wrong-password-${i}`, clientIp: attacker })).status).toBe(401);
+    for (let i = 0; i < MAX; i++)
+      expect((await login({ email, password: `Wrong-password-${i}`, clientIp: attacker })).status).toBe(401);
     expect((await login({ email, password: "Wrong-password-x", clientIp: attacker })).status).toBe(429);
     expect((await login({ email, password: "Wrong-password-x", clientIp: owner })).status).toBe(401);
   });

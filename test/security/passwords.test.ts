@@ -28,7 +28,10 @@ describe("password rules (ASVS 5.0 V6.2)", () => {
       expect(res.status, password).toBe(400);
       expect(JSON.stringify(res.json), password).toMatch(/too common/);
     }
-    const reset = await rest("/auth/password/reset", { method: "POST", body: { code: "a".repeat(21), newPassword: "qwerty123456" } });
+    const reset = await rest("/auth/password/reset", {
+      method: "POST",
+      body: { code: "a".repeat(21), newPassword: "qwerty123456" },
+    });
     expect(reset.status).toBe(400);
     expect(JSON.stringify(reset.json)).toMatch(/too common/);
     const { body, tokens } = await activeUser();

@@ -20,7 +20,9 @@ describe("the directory cursor's MAC key is a secret of its own", () => {
   it("a cursor forged with a key derived from the bootstrap API key is refused", async () => {
     // As cursors were made before: HMAC under HKDF(bootstrap key); a `read` caller could test guesses of it offline.
     const key = Buffer.from(hkdfSync("sha256", Config.bootstrapApiKey, "iam", "directory-cursor/v1", 32));
-    const payload = Buffer.from(JSON.stringify(["1970-01-01T00:00:00.000Z", "00000000-0000-4000-8000-000000000000"])).toString("base64url");
+    const payload = Buffer.from(
+      JSON.stringify(["1970-01-01T00:00:00.000Z", "00000000-0000-4000-8000-000000000000"]),
+    ).toString("base64url");
     const query = JSON.stringify(["CONFIRMED", null]);
     const forged = `${payload}.${createHmac("sha256", key).update(`${payload}\n${query}`).digest("base64url")}`;
     const res = await list(`status=CONFIRMED&limit=1&cursor=${forged}`);

@@ -1,7 +1,13 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 
-export type AppProcess = { url: string; child: ChildProcess; pid: number; exited: Promise<void>; stop: () => Promise<void> };
+export type AppProcess = {
+  url: string;
+  child: ChildProcess;
+  pid: number;
+  exited: Promise<void>;
+  stop: () => Promise<void>;
+};
 
 const script = join(import.meta.dirname, "serve-app.ts");
 
@@ -13,7 +19,9 @@ const script = join(import.meta.dirname, "serve-app.ts");
 export const startAppProcess = (env: Record<string, string | undefined>, entry: string = script): Promise<AppProcess> =>
   new Promise((resolve, reject) => {
     // `undefined` removes a variable the parent has (e.g. the suite's raised request deadline).
-    const merged = Object.entries({ ...process.env, ...env, LOG_LEVEL: "silent" }).flatMap(([k, v]) => (v === undefined ? [] : [[k, v] as const]));
+    const merged = Object.entries({ ...process.env, ...env, LOG_LEVEL: "silent" }).flatMap(([k, v]) =>
+      v === undefined ? [] : [[k, v] as const],
+    );
     const child = spawn(process.execPath, ["--import", "tsx", entry], {
       env: Object.fromEntries(merged),
       stdio: ["ignore", "pipe", "pipe"],
@@ -39,7 +47,9 @@ export const startAppProcess = (env: Record<string, string | undefined>, entry: 
         });
       }
     });
-    child.once("exit", (code, signal) => reject(new Error(`app process exited (${code ?? signal}) before serving: ${err.slice(-500)}`)));
+    child.once("exit", (code, signal) =>
+      reject(new Error(`app process exited (${code ?? signal}) before serving: ${err.slice(-500)}`)),
+    );
   });
 
 /** The pid of the process listening on a local TCP port (an emulator the test started), from `ss`. */

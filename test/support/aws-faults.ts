@@ -20,7 +20,11 @@ export type Service = "dynamodb" | "cognito" | "s3";
 export type Fault = { error: string; status?: number; message?: string } | "drop" | "reset" | { delayMs: number };
 
 export const THROTTLED: Record<Service, Fault> = {
-  dynamodb: { error: "ProvisionedThroughputExceededException", status: 400, message: "The level of configured provisioned throughput for the table was exceeded." },
+  dynamodb: {
+    error: "ProvisionedThroughputExceededException",
+    status: 400,
+    message: "The level of configured provisioned throughput for the table was exceeded.",
+  },
   cognito: { error: "TooManyRequestsException", status: 400, message: "Rate exceeded" },
   s3: { error: "SlowDown", status: 503, message: "Please reduce your request rate." },
 };
@@ -59,20 +63,30 @@ const operationOf = (service: Service, req: Request): string | undefined => {
  * `code` and `errno`), so the SDK sees what a real drop gives it — and retries it as a transient
  * error — rather than msw's generic `TypeError: Network error`.
  */
-const connectionReset = () => Object.assign(new Error("socket hang up"), { code: "ECONNRESET", errno: -104, syscall: "read" });
+const connectionReset = () =>
+  Object.assign(new Error("socket hang up"), { code: "ECONNRESET", errno: -104, syscall: "read" });
 
 const errorResponse = (service: Service, fault: { error: string; status?: number; message?: string }) => {
   const status = fault.status ?? 400;
   const message = fault.message ?? fault.error;
   if (service === "s3")
-    return new HttpResponse(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>${fault.error}</Code><Message>${message}</Message></Error>`, {
-      status,
-      headers: { "content-type": "application/xml" },
-    });
+    return new HttpResponse(
+      `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${fault.error}</Code><Message>${message}</Message></Error>`,
+      {
+        status,
+        headers: { "content-type": "application/xml" },
+      },
+    );
   const type = service === "dynamodb" ? `com.amazonaws.dynamodb.v20120810#${fault.error}` : fault.error;
   return HttpResponse.json(
     { __type: type, message },
-    { status, headers: { "content-type": `application/x-amz-json-1.${service === "dynamodb" ? 0 : 1}`, "x-amzn-errortype": fault.error } },
+    {
+      status,
+      headers: {
+        "content-type": `application/x-amz-json-1.${service === "dynamodb" ? 0 : 1}`,
+        "x-amzn-errortype": fault.error,
+      },
+    },
   );
 };
 
@@ -101,13 +115,23 @@ export type Injected = {
  * Fails calls of `operation` (e.g. "TransactWriteItems", "AdminCreateUser", "ListObjectsV2") to
  * `service` with `fault`, the first `times` of them (default: all), until `restore()`.
  */
-export const failing = (service: Service, operation: string, fault: Fault, options: { times?: number } = {}): Injected => {
+export const failing = (
+  service: Service,
+  operation: string,
+  fault: Fault,
+  options: { times?: number } = {},
+): Injected => {
   const endpoint = process.env[endpointOf[service]];
   if (!endpoint) throw new Error(`${endpointOf[service]} is not set: no stack configuration in this process`);
   const origin = new URL(endpoint).origin;
   let hits = 0;
   const handler = http.all("*", async ({ request }) => {
-    if (new URL(request.url).origin !== origin || operationOf(service, request) !== operation || hits >= (options.times ?? Infinity)) return passthrough();
+    if (
+      new URL(request.url).origin !== origin ||
+      operationOf(service, request) !== operation ||
+      hits >= (options.times ?? Infinity)
+    )
+      return passthrough();
     hits++;
     if (fault === "reset") throw connectionReset();
     if (fault === "drop") {
@@ -161,12 +185,15 @@ export const fakeEventBridge = (answer: (entry: PutEntry, index: number) => Entr
   let respond = answer;
   const handler = http.post("*", async ({ request }) => {
     // Not ours: undefined lets msw try the next handler (`passthrough()` would end the search).
-    if (new URL(request.url).origin !== origin || request.headers.get("x-amz-target") !== "AWSEvents.PutEvents") return undefined;
+    if (new URL(request.url).origin !== origin || request.headers.get("x-amz-target") !== "AWSEvents.PutEvents")
+      return undefined;
     const { Entries = [] } = (await request.json()) as { Entries?: PutEntry[] };
     calls.push(Entries);
     const results = Entries.map((entry) => {
       const a = respond(entry, seen++);
-      return a === "ok" ? { EventId: crypto.randomUUID() } : { ErrorCode: a.errorCode, ErrorMessage: a.message ?? a.errorCode };
+      return a === "ok"
+        ? { EventId: crypto.randomUUID() }
+        : { ErrorCode: a.errorCode, ErrorMessage: a.message ?? a.errorCode };
     });
     return HttpResponse.json(
       { FailedEntryCount: results.filter((r) => "ErrorCode" in r).length, Entries: results },
@@ -201,9 +228,13 @@ export const fakeSqs = () => {
   const sent: { QueueUrl: string; MessageBody: string; DelaySeconds?: number }[] = [];
   const state = { failing: false };
   const handler = http.post("*", async ({ request }) => {
-    if (new URL(request.url).origin !== origin || request.headers.get("x-amz-target") !== "AmazonSQS.SendMessage") return undefined;
+    if (new URL(request.url).origin !== origin || request.headers.get("x-amz-target") !== "AmazonSQS.SendMessage")
+      return undefined;
     if (state.failing)
-      return HttpResponse.json({ __type: "com.amazonaws.sqs#InternalError", message: "Internal error" }, { status: 500, headers: { "content-type": "application/x-amz-json-1.0" } });
+      return HttpResponse.json(
+        { __type: "com.amazonaws.sqs#InternalError", message: "Internal error" },
+        { status: 500, headers: { "content-type": "application/x-amz-json-1.0" } },
+      );
     const message = (await request.json()) as (typeof sent)[number];
     sent.push(message);
     const { createHash } = await import("node:crypto");

@@ -30,7 +30,12 @@ export type Schema = {
 };
 export type MediaType = { schema?: Schema; example?: unknown };
 export type Header = { description?: string; required?: boolean; schema?: Schema };
-export type Response = { $ref?: string; description?: string; headers?: Record<string, Header>; content?: Record<string, MediaType> };
+export type Response = {
+  $ref?: string;
+  description?: string;
+  headers?: Record<string, Header>;
+  content?: Record<string, MediaType>;
+};
 export type Parameter = { in: "path" | "query" | "header"; name: string; required?: boolean; schema?: Schema };
 export type Operation = {
   operationId?: string;
@@ -48,7 +53,11 @@ export type Doc = {
   servers?: { url: string; description?: string }[];
   tags?: { name: string; description?: string }[];
   paths: Record<string, Record<string, Operation>>;
-  components: { schemas: Record<string, Schema>; responses?: Record<string, Response>; securitySchemes?: Record<string, Record<string, unknown>> };
+  components: {
+    schemas: Record<string, Schema>;
+    responses?: Record<string, Response>;
+    securitySchemes?: Record<string, Record<string, unknown>>;
+  };
 };
 
 let served: Promise<Doc> | undefined;
@@ -92,7 +101,8 @@ export const leaves = (doc: Doc, schema: Schema | undefined, where: string): { w
   const s = deref(doc, schema);
   if (!s) return [];
   const found: { where: string; schema: Schema }[] = [];
-  for (const key of ["allOf", "anyOf", "oneOf"] as const) for (const sub of s[key] ?? []) found.push(...leaves(doc, sub, where));
+  for (const key of ["allOf", "anyOf", "oneOf"] as const)
+    for (const sub of s[key] ?? []) found.push(...leaves(doc, sub, where));
   for (const [name, sub] of Object.entries(s.properties ?? {})) found.push(...leaves(doc, sub, `${where}.${name}`));
   if (s.items) found.push(...leaves(doc, s.items, `${where}[]`));
   if (typeof s.additionalProperties === "object") found.push(...leaves(doc, s.additionalProperties, `${where}.*`));
@@ -103,7 +113,9 @@ export const leaves = (doc: Doc, schema: Schema | undefined, where: string): { w
 /** Every schema a request to `op` carries: its parameters (path, query, header) and each body media type. */
 export const requestLeaves = (doc: Doc, op: Operation, where: string) => [
   ...(op.parameters ?? []).flatMap((p) => leaves(doc, p.schema, `${where} ${p.in} ${p.name}`)),
-  ...Object.entries(op.requestBody?.content ?? {}).flatMap(([type, media]) => leaves(doc, media.schema, `${where} body (${type})`)),
+  ...Object.entries(op.requestBody?.content ?? {}).flatMap(([type, media]) =>
+    leaves(doc, media.schema, `${where} body (${type})`),
+  ),
 ];
 
 export const typesOf = (s: Schema): string[] => (Array.isArray(s.type) ? s.type : s.type === undefined ? [] : [s.type]);

@@ -31,20 +31,42 @@ export const responseChecker = (doc: Doc) => {
     const op = doc.paths[path]?.[method.toLowerCase()];
     if (!op) return [`${where}: no such operation in the document`];
     const documented = op.responses[String(answer.status)];
-    if (!documented) return [`${where}: status not documented (documented: ${Object.keys(op.responses).join(", ")}) ${answer.text.slice(0, 200)}`];
+    if (!documented)
+      return [
+        `${where}: status not documented (documented: ${Object.keys(op.responses).join(", ")}) ${answer.text.slice(0, 200)}`,
+      ];
     const response = responseOf(doc, documented);
     const problems: string[] = [];
     for (const [name, header] of Object.entries(response?.headers ?? {}))
       if (header.required && !answer.headers.has(name)) problems.push(`${where}: required header ${name} missing`);
     const media = response?.content?.["application/json"];
     if (!media?.schema) return problems;
-    if (!answer.headers.get("content-type")?.startsWith("application/json")) return [...problems, `${where}: not JSON (${answer.headers.get("content-type")})`];
+    if (!answer.headers.get("content-type")?.startsWith("application/json"))
+      return [...problems, `${where}: not JSON (${answer.headers.get("content-type")})`];
     const at = documented.$ref
-      ? pointer("components", "responses", documented.$ref.replace("#/components/responses/", ""), "content", "application/json", "schema")
-      : pointer("paths", path, method.toLowerCase(), "responses", String(answer.status), "content", "application/json", "schema");
+      ? pointer(
+          "components",
+          "responses",
+          documented.$ref.replace("#/components/responses/", ""),
+          "content",
+          "application/json",
+          "schema",
+        )
+      : pointer(
+          "paths",
+          path,
+          method.toLowerCase(),
+          "responses",
+          String(answer.status),
+          "content",
+          "application/json",
+          "schema",
+        );
     const validate = validator(at);
     if (!validate(JSON.parse(answer.text)))
-      problems.push(`${where}: body does not match the documented schema: ${ajv.errorsText(validate.errors)} in ${answer.text.slice(0, 300)}`);
+      problems.push(
+        `${where}: body does not match the documented schema: ${ajv.errorsText(validate.errors)} in ${answer.text.slice(0, 300)}`,
+      );
     return problems;
   };
 };

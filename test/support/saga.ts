@@ -16,22 +16,35 @@ export const cognitoHas = async (username: string) => {
 export const intentOf = async (kind: "register" | "role", subject: string) =>
   (await db().entities.intent.get({ kind, subject }).go({ consistent: true })).data;
 
-export const tombstoneOf = async (userId: string) => (await db().entities.deletion.get({ userId }).go({ consistent: true })).data;
+export const tombstoneOf = async (userId: string) =>
+  (await db().entities.deletion.get({ userId }).go({ consistent: true })).data;
 
 /**
  * Makes a test's own intents and tombstones look `seconds` old (re-written with an earlier
  * timestamp, token and state kept), so one reconciler pass with a bound of a minute settles them —
  * and nothing another test file has in flight, which is younger than any request's budget.
  */
-export const backdate = async (seconds: number, items: { registrations?: string[]; roles?: string[]; deletions?: string[] }) => {
+export const backdate = async (
+  seconds: number,
+  items: { registrations?: string[]; roles?: string[]; deletions?: string[] },
+) => {
   const past = new Date(Date.now() - seconds * 1000).toISOString();
-  for (const [kind, subjects] of [["register", items.registrations ?? []], ["role", items.roles ?? []]] as const)
+  for (const [kind, subjects] of [
+    ["register", items.registrations ?? []],
+    ["role", items.roles ?? []],
+  ] as const)
     for (const subject of subjects) {
       const intent = await intentOf(kind, subject);
-      if (intent) await db().entities.intent.put({ ...intent, createdAt: past }).go();
+      if (intent)
+        await db()
+          .entities.intent.put({ ...intent, createdAt: past })
+          .go();
     }
   for (const userId of items.deletions ?? []) {
     const tombstone = await tombstoneOf(userId);
-    if (tombstone) await db().entities.deletion.put({ ...tombstone, deletedAt: past }).go();
+    if (tombstone)
+      await db()
+        .entities.deletion.put({ ...tombstone, deletedAt: past })
+        .go();
   }
 };

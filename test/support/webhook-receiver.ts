@@ -18,7 +18,11 @@ export type Receiver = {
 };
 
 const flat = (headers: IncomingHttpHeaders): Record<string, string> =>
-  Object.fromEntries(Object.entries(headers).flatMap(([k, v]) => (typeof v === "string" ? [[k, v]] : Array.isArray(v) ? [[k, v.join(", ")]] : [])));
+  Object.fromEntries(
+    Object.entries(headers).flatMap(([k, v]) =>
+      typeof v === "string" ? [[k, v]] : Array.isArray(v) ? [[k, v.join(", ")]] : [],
+    ),
+  );
 
 /** A webhook receiver on 127.0.0.1 for a test: records every request, answers as told. */
 export const startReceiver = async (): Promise<Receiver> => {

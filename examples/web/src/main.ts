@@ -23,7 +23,9 @@ const signIn = async (email: string, password: string): Promise<string> => {
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ email, password }),
   });
-  const reply = (await response.json().catch(() => ({ message: `Sign-in failed (HTTP ${response.status})` }))) as LoginReply;
+  const reply = (await response
+    .json()
+    .catch(() => ({ message: `Sign-in failed (HTTP ${response.status})` }))) as LoginReply;
   if (!response.ok || !("accessToken" in reply)) throw new Error("message" in reply ? reply.message : "Sign-in failed");
   return reply.accessToken;
 };
@@ -34,7 +36,11 @@ const loadProfile = async () => {
   } catch (error) {
     token.clear();
     const known = iamErrorOf(error);
-    showSignIn(known?.status === 401 ? "Your session has ended: please sign in again." : (known?.message ?? "Could not load your profile"));
+    showSignIn(
+      known?.status === 401
+        ? "Your session has ended: please sign in again."
+        : (known?.message ?? "Could not load your profile"),
+    );
   }
 };
 

@@ -22,7 +22,9 @@ describe("the client package at run time", () => {
     expect(inputs).toContain("packages/client/src/trpc.ts");
     expect(inputs.some((i) => i.includes("node_modules/@trpc/client/"))).toBe(true);
     expect(inputs.some((i) => i.includes("node_modules/openapi-fetch/"))).toBe(true);
-    const server = inputs.filter((i) => /packages\/(functions|core|local)\/|node_modules\/(zod|hono|@aws-sdk|electrodb|pino|trpc-to-openapi)\//.test(i));
+    const server = inputs.filter((i) =>
+      /packages\/(functions|core|local)\/|node_modules\/(zod|hono|@aws-sdk|electrodb|pino|trpc-to-openapi)\//.test(i),
+    );
     expect(server).toEqual([]);
   });
 });

@@ -8,7 +8,10 @@ import type { paths } from "./rest-types.ts";
  * `data` is the success body and `error` the `{ message, code, issues? }` body.
  */
 export const createIamRestClient = (options: IamClientOptions) => {
-  const client = createClient<paths>({ baseUrl: baseUrl(options.url), ...(options.fetch ? { fetch: options.fetch } : {}) });
+  const client = createClient<paths>({
+    baseUrl: baseUrl(options.url),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
   client.use({
     async onRequest({ request }) {
       for (const [name, value] of Object.entries(await authHeaders(options))) request.headers.set(name, value);

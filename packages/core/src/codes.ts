@@ -12,4 +12,5 @@ export const hashCode = (code: string): string => createHash("sha256").update(co
  * password reset, the events of an address with no account): SHA-256 of the lower-cased address,
  * base64url.
  */
-export const addressHash = (email: string): string => createHash("sha256").update(email.toLowerCase()).digest("base64url");
+export const addressHash = (email: string): string =>
+  createHash("sha256").update(email.toLowerCase()).digest("base64url");

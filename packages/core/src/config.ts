@@ -111,7 +111,9 @@ export const Config = {
    * about 10 hours, so a receiver down for an afternoon loses nothing.
    */
   get webhookRetrySchedule(): number[] {
-    return parseRetrySchedule(process.env.IAM_WEBHOOK_RETRY_SCHEDULE) ?? [5, 30, 120, 600, 1800, 3600, 3 * 3600, 6 * 3600];
+    return (
+      parseRetrySchedule(process.env.IAM_WEBHOOK_RETRY_SCHEDULE) ?? [5, 30, 120, 600, 1800, 3600, 3 * 3600, 6 * 3600]
+    );
   },
   /** How long one delivery attempt may take before it counts as failed (`IAM_WEBHOOK_TIMEOUT_SECONDS`, default 10). */
   get webhookTimeoutSeconds(): number {
@@ -128,7 +130,8 @@ export const parseWebhookUrls = (value: string | undefined): string[] =>
     .filter(Boolean)
     .map((u) => {
       const url = URL.canParse(u) ? new URL(u) : undefined;
-      if (!url || (url.protocol !== "https:" && url.protocol !== "http:")) throw new Error(`Not an http(s) webhook URL: ${u}`);
+      if (!url || (url.protocol !== "https:" && url.protocol !== "http:"))
+        throw new Error(`Not an http(s) webhook URL: ${u}`);
       return url.href;
     });
 
@@ -136,6 +139,7 @@ export const parseWebhookUrls = (value: string | undefined): string[] =>
 export const parseRetrySchedule = (value: string | undefined): number[] | undefined => {
   if (value === undefined || value.trim() === "") return undefined;
   const steps = value.split(",").map((s) => Number(s.trim()));
-  if (steps.some((s) => !Number.isFinite(s) || s < 0)) throw new Error(`Not a retry schedule (comma-separated seconds): ${value}`);
+  if (steps.some((s) => !Number.isFinite(s) || s < 0))
+    throw new Error(`Not a retry schedule (comma-separated seconds): ${value}`);
   return steps;
 };

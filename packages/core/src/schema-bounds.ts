@@ -6,4 +6,5 @@ import { z } from "zod";
  * stop the value's other checks (zod 4 runs them all by default), so no pattern, `Intl` call or
  * password-list lookup ever runs on an oversized value (test/security/bounds.test.ts).
  */
-export const bounded = (max: number, message?: string) => z.string().max(max, { abort: true, ...(message ? { message } : {}) });
+export const bounded = (max: number, message?: string) =>
+  z.string().max(max, { abort: true, ...(message ? { message } : {}) });

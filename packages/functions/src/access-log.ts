@@ -35,7 +35,11 @@ const vocabularyPath = (rawPath: string, words: ReadonlyMap<string, string>): st
 export const accessLogger = (appPaths: () => readonly string[], procedures: readonly string[]): MiddlewareHandler => {
   let words: Map<string, string> | undefined;
   const vocabulary = () => {
-    const all = [...LITERALS, ...procedures, ...appPaths().flatMap((p) => p.split("/").filter((s) => s !== "" && !s.startsWith(":") && !s.includes("*")))];
+    const all = [
+      ...LITERALS,
+      ...procedures,
+      ...appPaths().flatMap((p) => p.split("/").filter((s) => s !== "" && !s.startsWith(":") && !s.includes("*"))),
+    ];
     return new Map(all.map((w) => [w.toLowerCase(), w]));
   };
   return async (c, next) => {

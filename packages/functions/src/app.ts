@@ -46,10 +46,13 @@ export const createApp = (options: AppOptions = {}) => {
   const context = (c: HonoContext) =>
     contextFromRequest(c.req.raw, { requestId: c.get("requestId"), sourceIp: options.sourceIp?.(c) });
   const logInternal = (error: TRPCError, path: string | undefined, requestId: string | undefined) => {
-    if (error.code === "INTERNAL_SERVER_ERROR") log.error({ requestId, procedure: path, err: error.cause ?? error }, "internal error");
+    if (error.code === "INTERNAL_SERVER_ERROR")
+      log.error({ requestId, procedure: path, err: error.cause ?? error }, "internal error");
   };
-  const onError = (c: HonoContext) => ({ error, path }: { error: TRPCError; path?: string }) =>
-    logInternal(error, path, c.get("requestId"));
+  const onError =
+    (c: HonoContext) =>
+    ({ error, path }: { error: TRPCError; path?: string }) =>
+      logInternal(error, path, c.get("requestId"));
   // Headers for browsers, on every answer; a handler's own value wins (the /docs page's CSP,
   // its assets' Cache-Control). JSON answers load nothing and are framed nowhere. Every API
   // answer is about a user or hands out a secret (tokens, codes, keys): no cache may keep it.
@@ -92,7 +95,8 @@ export const createApp = (options: AppOptions = {}) => {
       maxSize: MAX_BODY_BYTES,
       // Answered before the body is read: the rest of it is still on the wire, so this connection
       // cannot carry another request. Closing it makes the client open a fresh one for the next.
-      onError: (c) => c.json({ message: "Request body exceeds 1 MiB", code: "PAYLOAD_TOO_LARGE" }, 413, { connection: "close" }),
+      onError: (c) =>
+        c.json({ message: "Request body exceeds 1 MiB", code: "PAYLOAD_TOO_LARGE" }, 413, { connection: "close" }),
     }),
   );
 
@@ -144,7 +148,8 @@ export const createApp = (options: AppOptions = {}) => {
   app.all("*", (c) => {
     const match = matchRoute(c.req.method, new URL(c.req.url).pathname);
     if (match.kind !== "none") c.set("logPath", reportedPath(match.route, match.params));
-    if (match.kind === "method") return c.json(methodNotAllowedBody(match.allow), 405, { allow: match.allow.join(", ") });
+    if (match.kind === "method")
+      return c.json(methodNotAllowedBody(match.allow), 405, { allow: match.allow.join(", ") });
     if (match.kind === "none") return rest.notFound();
     return rest.handle(c.req.raw, match.route, match.params, context(c));
   });

@@ -8,7 +8,10 @@ const metaOf = (path: string): Meta | undefined => procedures[path]?._def.meta;
  * (`created.location`, a path template filled from the output's members); else undefined. For one
  * call only: a tRPC batch has no single resource to point at.
  */
-export const createdLocation = (paths: readonly string[] | undefined, data: readonly unknown[] | undefined): string | undefined => {
+export const createdLocation = (
+  paths: readonly string[] | undefined,
+  data: readonly unknown[] | undefined,
+): string | undefined => {
   const [path, ...more] = paths ?? [];
   const template = path === undefined || more.length > 0 ? undefined : metaOf(path)?.created?.location;
   const output = data?.[0];

@@ -27,11 +27,21 @@ export const toTRPCError = (error: TRPCError): TRPCError => {
     if (isAppError(c)) return new TRPCError({ code: CODES[c.code], message: c.message, cause: c });
     const state = dependencyFailure(c);
     if (state === "throttled") {
-      const app = new AppError("TOO_MANY_REQUESTS", "Too many requests, retry later", { retryAfterSeconds: 1 }, { cause: c });
+      const app = new AppError(
+        "TOO_MANY_REQUESTS",
+        "Too many requests, retry later",
+        { retryAfterSeconds: 1 },
+        { cause: c },
+      );
       return new TRPCError({ code: "TOO_MANY_REQUESTS", message: app.message, cause: app });
     }
     if (state === "unavailable") {
-      const app = new AppError("SERVICE_UNAVAILABLE", "A dependency is unavailable, retry later", { retryAfterSeconds: 2 }, { cause: c });
+      const app = new AppError(
+        "SERVICE_UNAVAILABLE",
+        "A dependency is unavailable, retry later",
+        { retryAfterSeconds: 2 },
+        { cause: c },
+      );
       return new TRPCError({ code: "SERVICE_UNAVAILABLE", message: app.message, cause: app });
     }
   }
@@ -39,7 +49,9 @@ export const toTRPCError = (error: TRPCError): TRPCError => {
 };
 
 /** Status and headers that tRPC's code table cannot express (410, Retry-After). */
-export const errorResponseMeta = (errors: readonly TRPCError[]): { status?: number; headers?: Record<string, string> } => {
+export const errorResponseMeta = (
+  errors: readonly TRPCError[],
+): { status?: number; headers?: Record<string, string> } => {
   const app = errors.map((e) => e.cause).find(isAppError);
   if (!app) return {};
   const headers: Record<string, string> = {};
@@ -73,7 +85,8 @@ const toIssue = (i: ValidatorIssue): Issue => {
  */
 export const validationError = (error: TRPCError): { message: string; issues: Issue[] } | undefined => {
   const cause: unknown = error.cause;
-  if (error.code !== "BAD_REQUEST" || typeof cause !== "object" || cause === null || !("issues" in cause)) return undefined;
+  if (error.code !== "BAD_REQUEST" || typeof cause !== "object" || cause === null || !("issues" in cause))
+    return undefined;
   const raw = (cause as { issues: unknown }).issues;
   if (!Array.isArray(raw) || raw.length === 0) return undefined;
   const issues = raw.map((i: ValidatorIssue) => toIssue(i));

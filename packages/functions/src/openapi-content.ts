@@ -39,8 +39,12 @@ export const ERROR_CODES = [
 ] as const satisfies readonly TRPC_ERROR_CODE_KEY[];
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-export const retryAfter = { "Retry-After": { description: "Seconds to wait before retrying", schema: { type: "integer", minimum: 0 } } };
-export const allow = { Allow: { description: "The methods this path takes, e.g. `GET, DELETE`", schema: { type: "string" } } };
+export const retryAfter = {
+  "Retry-After": { description: "Seconds to wait before retrying", schema: { type: "integer", minimum: 0 } },
+};
+export const allow = {
+  Allow: { description: "The methods this path takes, e.g. `GET, DELETE`", schema: { type: "string" } },
+};
 /** The challenge of a 401 (RFC 9110 §11.6.1), by the credential the operation takes. */
 export const wwwAuthenticate = (access: "apiKey" | "bearer") => ({
   "WWW-Authenticate": {
@@ -53,20 +57,91 @@ export const wwwAuthenticate = (access: "apiKey" | "bearer") => ({
 });
 
 /** The error response of each status: its name under `components.responses`, and an example body. */
-export const ERRORS: Record<number, { name: string; description: string; code: ErrorCode; message: string; retry?: true }> = {
-  400: { name: "BadRequest", description: "Invalid input; `issues` says what and where", code: "BAD_REQUEST", message: "Invalid input data" },
-  401: { name: "Unauthorized", description: "Missing or invalid credentials", code: "UNAUTHORIZED", message: "Invalid API key" },
-  403: { name: "Forbidden", description: "Not allowed: the API key lacks the scope, or the account is not activated or is suspended", code: "FORBIDDEN", message: "This API key lacks the 'write' scope" },
-  404: { name: "NotFound", description: "No such user, code, badge or key", code: "NOT_FOUND", message: "User not found" },
-  405: { name: "MethodNotAllowed", description: "This path does not take this method; `Allow` lists those it takes", code: "METHOD_NOT_SUPPORTED", message: "Method not allowed" },
-  409: { name: "Conflict", description: "Conflict: a unique value is taken, or a concurrent change or a request with the same Idempotency-Key is in progress (retry after Retry-After, when given)", code: "CONFLICT", message: "A user with this email already exists" },
-  410: { name: "Gone", description: "Gone: the activation or reset code has expired", code: "NOT_FOUND", message: "Activation code has expired" },
-  413: { name: "PayloadTooLarge", description: "Request body over 1 MiB, or the data blob over 32 KiB of JSON", code: "PAYLOAD_TOO_LARGE", message: "Request body exceeds 1 MiB" },
-  415: { name: "UnsupportedMediaType", description: "A body that is not JSON: send it with `content-type: application/json`", code: "UNSUPPORTED_MEDIA_TYPE", message: "Send the body as JSON, with content-type: application/json" },
-  422: { name: "UnprocessableContent", description: "The Idempotency-Key was used with a different request body", code: "UNPROCESSABLE_CONTENT", message: "This Idempotency-Key was used with a different request body" },
-  429: { name: "TooManyRequests", description: "Too many requests (failed logins, or a throttled dependency)", code: "TOO_MANY_REQUESTS", message: "Too many requests, retry later", retry: true },
-  500: { name: "InternalServerError", description: "Internal error; never carries details", code: "INTERNAL_SERVER_ERROR", message: "Internal server error" },
-  503: { name: "ServiceUnavailable", description: "A dependency is unavailable", code: "SERVICE_UNAVAILABLE", message: "A dependency is unavailable, retry later", retry: true },
+export const ERRORS: Record<
+  number,
+  { name: string; description: string; code: ErrorCode; message: string; retry?: true }
+> = {
+  400: {
+    name: "BadRequest",
+    description: "Invalid input; `issues` says what and where",
+    code: "BAD_REQUEST",
+    message: "Invalid input data",
+  },
+  401: {
+    name: "Unauthorized",
+    description: "Missing or invalid credentials",
+    code: "UNAUTHORIZED",
+    message: "Invalid API key",
+  },
+  403: {
+    name: "Forbidden",
+    description: "Not allowed: the API key lacks the scope, or the account is not activated or is suspended",
+    code: "FORBIDDEN",
+    message: "This API key lacks the 'write' scope",
+  },
+  404: {
+    name: "NotFound",
+    description: "No such user, code, badge or key",
+    code: "NOT_FOUND",
+    message: "User not found",
+  },
+  405: {
+    name: "MethodNotAllowed",
+    description: "This path does not take this method; `Allow` lists those it takes",
+    code: "METHOD_NOT_SUPPORTED",
+    message: "Method not allowed",
+  },
+  409: {
+    name: "Conflict",
+    description:
+      "Conflict: a unique value is taken, or a concurrent change or a request with the same Idempotency-Key is in progress (retry after Retry-After, when given)",
+    code: "CONFLICT",
+    message: "A user with this email already exists",
+  },
+  410: {
+    name: "Gone",
+    description: "Gone: the activation or reset code has expired",
+    code: "NOT_FOUND",
+    message: "Activation code has expired",
+  },
+  413: {
+    name: "PayloadTooLarge",
+    description: "Request body over 1 MiB, or the data blob over 32 KiB of JSON",
+    code: "PAYLOAD_TOO_LARGE",
+    message: "Request body exceeds 1 MiB",
+  },
+  415: {
+    name: "UnsupportedMediaType",
+    description: "A body that is not JSON: send it with `content-type: application/json`",
+    code: "UNSUPPORTED_MEDIA_TYPE",
+    message: "Send the body as JSON, with content-type: application/json",
+  },
+  422: {
+    name: "UnprocessableContent",
+    description: "The Idempotency-Key was used with a different request body",
+    code: "UNPROCESSABLE_CONTENT",
+    message: "This Idempotency-Key was used with a different request body",
+  },
+  429: {
+    name: "TooManyRequests",
+    description: "Too many requests (failed logins, or a throttled dependency)",
+    code: "TOO_MANY_REQUESTS",
+    message: "Too many requests, retry later",
+    retry: true,
+  },
+  500: {
+    name: "InternalServerError",
+    description: "Internal error; never carries details",
+    code: "INTERNAL_SERVER_ERROR",
+    message: "Internal server error",
+  },
+  503: {
+    name: "ServiceUnavailable",
+    description: "A dependency is unavailable",
+    code: "SERVICE_UNAVAILABLE",
+    message: "A dependency is unavailable, retry later",
+    retry: true,
+  },
 };
 
 export const USER_EXAMPLE = {
@@ -101,7 +176,12 @@ export const BODY_EXAMPLES: Record<string, Record<string, unknown>> = {
 
 export const SCHEMA_EXAMPLES: Record<string, unknown> = {
   User: USER_EXAMPLE,
-  RegisteredUser: { ...USER_EXAMPLE, status: "UNCONFIRMED", lastLoginAt: null, activationCode: "V1StGXR8_Z5jdHi6B-myT" },
+  RegisteredUser: {
+    ...USER_EXAMPLE,
+    status: "UNCONFIRMED",
+    lastLoginAt: null,
+    activationCode: "V1StGXR8_Z5jdHi6B-myT",
+  },
 };
 
 /** Every error body. */
@@ -119,7 +199,11 @@ export const ErrorBodySchema: SchemaObject = {
         properties: {
           code: { type: "string" },
           message: { type: "string" },
-          path: { type: "array", description: "Where in the input: member names and array indexes", items: { type: ["string", "integer"] } },
+          path: {
+            type: "array",
+            description: "Where in the input: member names and array indexes",
+            items: { type: ["string", "integer"] },
+          },
         },
         required: ["message"],
       },
@@ -146,7 +230,11 @@ const healthSchemas: Record<string, SchemaObject> = {
     type: "object",
     properties: {
       status: { type: "string", enum: ["ready", "unavailable"] },
-      checkedAt: { type: "string", format: "date-time", description: "When the dependencies were probed (the result is kept 5 s)" },
+      checkedAt: {
+        type: "string",
+        format: "date-time",
+        description: "When the dependencies were probed (the result is kept 5 s)",
+      },
       dependencies: {
         type: "object",
         properties: { dynamodb: dependency, cognito: dependency, s3: dependency },
@@ -169,19 +257,28 @@ export const HEALTH = {
     responses: {
       "200": {
         description: "The process answers",
-        content: json({ type: "object", properties: { status: { type: "string", enum: ["ok"] } }, required: ["status"] }),
+        content: json({
+          type: "object",
+          properties: { status: { type: "string", enum: ["ok"] } },
+          required: ["status"],
+        }),
       },
     },
   },
   ready: {
     operationId: "health-ready",
     summary: "Readiness: each dependency and its latency",
-    description: "Probes DynamoDB, Cognito and S3 in parallel (each within 2 s); the result is kept 5 s, so polling it costs the dependencies little.",
+    description:
+      "Probes DynamoDB, Cognito and S3 in parallel (each within 2 s); the result is kept 5 s, so polling it costs the dependencies little.",
     tags: ["health"],
     security: [],
     responses: {
       "200": { description: "Every dependency is up", content: json({ $ref: "#/components/schemas/Readiness" }) },
-      "503": { description: "A dependency is down: `dependencies` says which", headers: retryAfter, content: json({ $ref: "#/components/schemas/Readiness" }) },
+      "503": {
+        description: "A dependency is down: `dependencies` says which",
+        headers: retryAfter,
+        content: json({ $ref: "#/components/schemas/Readiness" }),
+      },
     },
   },
 };

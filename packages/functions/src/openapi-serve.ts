@@ -12,5 +12,8 @@ const SERVER_DESCRIPTION = "This service, at the address this document was fetch
 
 export const servedDocument = (origin: string): Record<string, unknown> =>
   Object.fromEntries(
-    Object.entries(document).map(([key, value]) => [key, key === "servers" ? [{ url: origin, description: SERVER_DESCRIPTION }] : value]),
+    Object.entries(document).map(([key, value]) => [
+      key,
+      key === "servers" ? [{ url: origin, description: SERVER_DESCRIPTION }] : value,
+    ]),
   );

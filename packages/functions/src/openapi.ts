@@ -27,7 +27,12 @@ import {
  */
 
 const securitySchemes = {
-  apiKey: { type: "apiKey", in: "header", name: "x-api-key", description: "Machine API key (scopes: read, write, auth, recovery, admin)" },
+  apiKey: {
+    type: "apiKey",
+    in: "header",
+    name: "x-api-key",
+    description: "Machine API key (scopes: read, write, auth, recovery, admin)",
+  },
   bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT", description: "Cognito access token of the user" },
 } as const;
 
@@ -67,7 +72,12 @@ const errorStatuses = (method: string, path: string, meta: Meta | undefined): nu
  * variants: a bearer route's 401 challenge, the merge-patch media type in a 415 of a merge patch).
  */
 const errorResponse = (status: number, access: Meta["access"], mergePatch = false) => {
-  const known = ERRORS[status] ?? { name: `Error${status}`, description: `Error ${status}`, code: "BAD_REQUEST", message: `Error ${status}` };
+  const known = ERRORS[status] ?? {
+    name: `Error${status}`,
+    description: `Error ${status}`,
+    code: "BAD_REQUEST",
+    message: `Error ${status}`,
+  };
   const bearer = status === 401 && access === "bearer";
   const e = bearer ? { ...known, message: "Invalid or expired token" } : known;
   const patch = status === 415 && mergePatch;
@@ -82,7 +92,12 @@ const errorResponse = (status: number, access: Meta["access"], mergePatch = fals
     response: {
       description,
       ...(Object.keys(headers).length ? { headers } : {}),
-      content: { "application/json": { schema: { $ref: "#/components/schemas/ErrorBody" }, example: { code: e.code, message: e.message } } },
+      content: {
+        "application/json": {
+          schema: { $ref: "#/components/schemas/ErrorBody" },
+          example: { code: e.code, message: e.message },
+        },
+      },
     },
   };
 };
@@ -98,7 +113,6 @@ type Operation = {
   responses?: Record<string, { description?: string; headers?: Record<string, unknown>; content?: unknown }>;
   tags?: string[];
 };
-
 
 /** Procedures by "METHOD path" (lower-case method, as in the document). */
 const proceduresByOperation = (): Map<string, ProcedureDef> => {
@@ -117,9 +131,13 @@ const proceduresByOperation = (): Map<string, ProcedureDef> => {
  */
 const openObjectInput = (procedure: ProcedureDef | undefined): { description?: string } | undefined => {
   for (const input of procedure?._def.inputs ?? []) {
-    const zod = input as { _zod?: { def?: { type?: string; catchall?: { _zod?: { def?: { type?: string } } } } }; description?: string };
+    const zod = input as {
+      _zod?: { def?: { type?: string; catchall?: { _zod?: { def?: { type?: string } } } } };
+      description?: string;
+    };
     const def = zod._zod?.def;
-    if (def?.type === "object" && def.catchall && def.catchall._zod?.def?.type !== "never") return { description: zod.description };
+    if (def?.type === "object" && def.catchall && def.catchall._zod?.def?.type !== "never")
+      return { description: zod.description };
   }
   return undefined;
 };
@@ -131,7 +149,12 @@ const schemaOf = (doc: OpenAPIObject, s: JsonSchema | undefined): JsonSchema | u
  * The request body as it is: an open object where the input is one — on PATCH a JSON Merge Patch
  * (RFC 7396), which has its own media type — and required only when something in it is.
  */
-const completeRequestBody = (doc: OpenAPIObject, op: Operation, open: { description?: string } | undefined, mergePatch: boolean) => {
+const completeRequestBody = (
+  doc: OpenAPIObject,
+  op: Operation,
+  open: { description?: string } | undefined,
+  mergePatch: boolean,
+) => {
   if (open && !op.requestBody) {
     const schema = { type: "object", description: open.description, additionalProperties: {} };
     const types = mergePatch ? ["application/json", "application/merge-patch+json"] : ["application/json"];
@@ -153,7 +176,12 @@ export const openApiDocument = (): OpenAPIObject => {
     securitySchemes,
   });
   // Replaced by the origin of each request when served (openapi-serve.ts).
-  doc.servers = [{ url: "http://127.0.0.1:3000", description: "The local stack (`npm start`); the service names its own origin when it serves this document" }];
+  doc.servers = [
+    {
+      url: "http://127.0.0.1:3000",
+      description: "The local stack (`npm start`); the service names its own origin when it serves this document",
+    },
+  ];
   const procedures = proceduresByOperation();
   const responses: Record<string, unknown> = {};
   const shared = ({ name, response }: ReturnType<typeof errorResponse>) => {
@@ -180,10 +208,22 @@ export const openApiDocument = (): OpenAPIObject => {
       const created = meta?.created
         ? success.map(([, response]) => [
             "201",
-            { ...response, headers: { Location: { description: `Where the new resource is: \`${meta.created?.location}\``, required: true, schema: { type: "string" } } } },
+            {
+              ...response,
+              headers: {
+                Location: {
+                  description: `Where the new resource is: \`${meta.created?.location}\``,
+                  required: true,
+                  schema: { type: "string" },
+                },
+              },
+            },
           ])
         : success;
-      const errors = errorStatuses(method, path, meta).map((s) => [String(s), shared(errorResponse(s, access, mergePatch))]);
+      const errors = errorStatuses(method, path, meta).map((s) => [
+        String(s),
+        shared(errorResponse(s, access, mergePatch)),
+      ]);
       op.responses = Object.fromEntries([...created, ...errors]);
       const example = BODY_EXAMPLES[`${method.toUpperCase()} ${path}`];
       const json = op.requestBody?.content["application/json"];
@@ -200,13 +240,19 @@ export const openApiDocument = (): OpenAPIObject => {
   };
   tags.add("health");
   doc.tags = [...tags].map((name) => ({ name, ...(TAGS[name] ? { description: TAGS[name] } : {}) }));
-  const schemas: Record<string, Record<string, unknown>> = { ...(doc.components?.schemas as Record<string, Record<string, unknown>>) };
+  const schemas: Record<string, Record<string, unknown>> = {
+    ...(doc.components?.schemas as Record<string, Record<string, unknown>>),
+  };
   for (const name of Object.keys(schemas)) if (name.startsWith("error.")) delete schemas[name];
   for (const [name, example] of Object.entries(SCHEMA_EXAMPLES)) {
     const schema = schemas[name];
     if (schema) schema.example = example;
   }
   const sorted = Object.fromEntries(Object.entries(responses).sort(([a], [b]) => a.localeCompare(b)));
-  doc.components = { ...doc.components, schemas: { ...schemas, ...HEALTH.schemas, ErrorBody: ErrorBodySchema }, responses: sorted as Components["responses"] };
+  doc.components = {
+    ...doc.components,
+    schemas: { ...schemas, ...HEALTH.schemas, ErrorBody: ErrorBodySchema },
+    responses: sorted as Components["responses"],
+  };
   return doc;
 };

@@ -9,18 +9,27 @@ import type { Access } from "./trpc.ts";
 /** How each credential is asked for in `WWW-Authenticate` (RFC 9110 §11.6.1; Bearer: RFC 6750). */
 export const API_KEY_CHALLENGE = 'ApiKey header="x-api-key"';
 
-const accessByPath = new Map<string, Access | undefined>(Object.entries(procedures).map(([path, p]) => [path, p._def.meta?.access]));
+const accessByPath = new Map<string, Access | undefined>(
+  Object.entries(procedures).map(([path, p]) => [path, p._def.meta?.access]),
+);
 
 /** The challenge for a 401 of a procedure that takes `access`; `invalid_token` when a bearer token was presented (RFC 6750 §3.1). */
 const challenge = (access: Access | undefined, ctx: Context | undefined): string | undefined => {
   if (access === "apiKey") return API_KEY_CHALLENGE;
-  if (access === "bearer") return /^Bearer\s+\S/i.test(ctx?.authorization ?? "") ? 'Bearer error="invalid_token"' : "Bearer";
+  if (access === "bearer")
+    return /^Bearer\s+\S/i.test(ctx?.authorization ?? "") ? 'Bearer error="invalid_token"' : "Bearer";
   return undefined;
 };
 
-const challenges = (errors: readonly TRPCError[], paths: readonly string[] | undefined, ctx: Context | undefined): string | undefined => {
+const challenges = (
+  errors: readonly TRPCError[],
+  paths: readonly string[] | undefined,
+  ctx: Context | undefined,
+): string | undefined => {
   if (!errors.some((e) => e.code === "UNAUTHORIZED")) return undefined;
-  const all = new Set((paths ?? []).map((p) => challenge(accessByPath.get(p), ctx)).filter((c): c is string => c !== undefined));
+  const all = new Set(
+    (paths ?? []).map((p) => challenge(accessByPath.get(p), ctx)).filter((c): c is string => c !== undefined),
+  );
   return all.size > 0 ? [...all].join(", ") : undefined;
 };
 

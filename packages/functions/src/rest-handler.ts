@@ -7,7 +7,12 @@ import { createCallerFactory } from "./trpc.ts";
 
 type ErrorHook = (opts: { error: TRPCError; path?: string; ctx?: Context }) => void;
 /** Status and headers for an answer (the app's, shared with /trpc): error statuses, Retry-After, Location. */
-export type MetaHook = (opts: { errors: readonly TRPCError[]; ctx?: Context; paths?: readonly string[]; data?: readonly unknown[] }) => {
+export type MetaHook = (opts: {
+  errors: readonly TRPCError[];
+  ctx?: Context;
+  paths?: readonly string[];
+  data?: readonly unknown[];
+}) => {
   status?: number;
   headers?: Record<string, string>;
 };
@@ -24,7 +29,8 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
  */
 const reservedQueryName = (url: URL): Refusal | undefined => {
   for (const name of url.searchParams.keys())
-    if (name in Object.prototype) return { status: 400, body: { message: `Query parameter name '${name}' is not allowed`, code: "BAD_REQUEST" } };
+    if (name in Object.prototype)
+      return { status: 400, body: { message: `Query parameter name '${name}' is not allowed`, code: "BAD_REQUEST" } };
   return undefined;
 };
 
@@ -49,11 +55,18 @@ const queryInput = (route: Route, url: URL, params: Record<string, string>): Rec
  * A body of another media type than the route takes is a 415 that names the type to send.
  * Nothing in a body is coerced: JSON has numbers.
  */
-const bodyInput = async (request: Request, route: Route, params: Record<string, string>): Promise<Record<string, unknown> | Refusal | TRPCError> => {
+const bodyInput = async (
+  request: Request,
+  route: Route,
+  params: Record<string, string>,
+): Promise<Record<string, unknown> | Refusal | TRPCError> => {
   const text = await request.text();
   if (text.trim() === "") return { ...params };
   if (!route.mediaTypes.includes(mediaType(request.headers.get("content-type"))))
-    return new TRPCError({ code: "UNSUPPORTED_MEDIA_TYPE", message: `Send the body as JSON, with content-type: ${route.mediaTypes.join(" or ")}` });
+    return new TRPCError({
+      code: "UNSUPPORTED_MEDIA_TYPE",
+      message: `Send the body as JSON, with content-type: ${route.mediaTypes.join(" or ")}`,
+    });
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -68,7 +81,8 @@ const bodyInput = async (request: Request, route: Route, params: Record<string, 
 /** A content-type's media type without its parameters (`charset`…), lower-case: media types compare case-insensitively (RFC 9110 §8.3.1). */
 const mediaType = (contentType: string | null) => (contentType ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
 
-const isRefusal = (value: unknown): value is Refusal => typeof value === "object" && value !== null && "status" in value && "body" in value;
+const isRefusal = (value: unknown): value is Refusal =>
+  typeof value === "object" && value !== null && "status" in value && "body" in value;
 
 /** Calls `procedure` (a dotted router path) on a caller. */
 const invoke = (caller: unknown, procedure: string, input: unknown): Promise<unknown> => {
@@ -88,16 +102,29 @@ export const createRestHandler = (hooks: { onError: ErrorHook; responseMeta: Met
   const errorResponse = (cause: unknown, route: Route | undefined, ctx: Context | undefined, input: unknown) => {
     const error = getTRPCErrorFromUnknown(cause);
     hooks.onError({ error, path: route?.procedure, ctx });
-    const meta = hooks.responseMeta({ errors: [error], ctx, paths: route ? [route.procedure] : undefined, data: [undefined] });
+    const meta = hooks.responseMeta({
+      errors: [error],
+      ctx,
+      paths: route ? [route.procedure] : undefined,
+      data: [undefined],
+    });
     // The router's error formatter decides what leaves the service, for both transports.
-    const shape = getErrorShape({ config: appRouter._def._config, error, type: route ? (route.body ? "mutation" : "query") : "unknown", path: route?.procedure, input, ctx });
+    const shape = getErrorShape({
+      config: appRouter._def._config,
+      error,
+      type: route ? (route.body ? "mutation" : "query") : "unknown",
+      path: route?.procedure,
+      input,
+      ctx,
+    });
     const { issues } = shape.data;
     const body = { message: shape.message, code: error.code, ...(issues ? { issues } : {}) };
     return json(meta.status ?? getHTTPStatusCodeFromError(error), body, meta.headers);
   };
 
   return {
-    notFound: () => errorResponse(new TRPCError({ code: "NOT_FOUND", message: "Not found" }), undefined, undefined, undefined),
+    notFound: () =>
+      errorResponse(new TRPCError({ code: "NOT_FOUND", message: "Not found" }), undefined, undefined, undefined),
 
     handle: async (request: Request, route: Route, params: Record<string, string>, ctx: Context): Promise<Response> => {
       const url = new URL(request.url);

@@ -40,12 +40,18 @@ export type Route = {
   fields: ReadonlyMap<string, z.ZodType>;
 };
 
-
 /** The schema under optional/nullable/default/pipe wrappers: what the value itself must be. */
 const unwrap = (schema: unknown): unknown => {
   let s = schema;
   for (let depth = 0; depth < 16; depth++) {
-    if (s instanceof z.ZodOptional || s instanceof z.ZodNullable || s instanceof z.ZodDefault || s instanceof z.ZodPrefault || s instanceof z.ZodReadonly) s = s.unwrap();
+    if (
+      s instanceof z.ZodOptional ||
+      s instanceof z.ZodNullable ||
+      s instanceof z.ZodDefault ||
+      s instanceof z.ZodPrefault ||
+      s instanceof z.ZodReadonly
+    )
+      s = s.unwrap();
     else if (s instanceof z.ZodPipe) s = s.in;
     else return s;
   }
@@ -66,7 +72,9 @@ const describeInput = (inputs: readonly unknown[]) => {
       if (inner instanceof z.ZodNumber) numberKeys.add(key);
     }
   }
-  const noInput = schemas.length === 1 && (schemas[0] instanceof z.ZodVoid || schemas[0] instanceof z.ZodUndefined || schemas[0] instanceof z.ZodNever);
+  const noInput =
+    schemas.length === 1 &&
+    (schemas[0] instanceof z.ZodVoid || schemas[0] instanceof z.ZodUndefined || schemas[0] instanceof z.ZodNever);
   return { arrayKeys, numberKeys, fields, noInput };
 };
 
@@ -85,7 +93,9 @@ const parseTemplate = (template: string, secret: ReadonlySet<string>): Segment[]
 /** A secret parameter the template does not have is a typo that would leave the real one unredacted: refuse to start. */
 const checkSecrets = (procedure: string, segments: readonly Segment[], secret: ReadonlySet<string>) => {
   const params = new Set(segments.flatMap((s) => ("param" in s ? [s.param] : [])));
-  for (const name of secret) if (!params.has(name)) throw new Error(`${procedure}: meta.secretParams names '${name}', which is not a parameter of its path`);
+  for (const name of secret)
+    if (!params.has(name))
+      throw new Error(`${procedure}: meta.secretParams names '${name}', which is not a parameter of its path`);
 };
 
 const buildRoutes = (): Route[] => {
@@ -128,7 +138,8 @@ const decodeSegment = (segment: string) => {
 };
 
 /** The request path split into decoded segments, after `normalizePath`. */
-export const pathSegments = (rawPath: string): string[] => normalizePath(rawPath).slice(1).split("/").map(decodeSegment);
+export const pathSegments = (rawPath: string): string[] =>
+  normalizePath(rawPath).slice(1).split("/").map(decodeSegment);
 
 const matchSegments = (route: Route, segments: readonly string[]): Record<string, string> | undefined => {
   if (route.segments.length !== segments.length) return undefined;
@@ -170,7 +181,11 @@ export const matchRoute = (method: string, rawPath: string): Match => {
     other ??= { route, params };
   }
   if (!other) return { kind: "none" };
-  return { kind: "method", allow: METHODS.filter((m) => allow.has(m)).flatMap((m) => (m === "GET" ? ["GET", "HEAD"] : [m])), ...other };
+  return {
+    kind: "method",
+    allow: METHODS.filter((m) => allow.has(m)).flatMap((m) => (m === "GET" ? ["GET", "HEAD"] : [m])),
+    ...other,
+  };
 };
 
 /**
@@ -190,4 +205,6 @@ export const reportedPath = (route: Route, params: Record<string, string>): stri
     .join("/")}`;
 
 /** Every literal segment of the route table, lower-case (the access log's vocabulary for unmatched paths). */
-export const LITERALS: ReadonlySet<string> = new Set(ROUTES.flatMap((r) => r.segments.flatMap((s) => ("literal" in s ? [s.literal] : []))));
+export const LITERALS: ReadonlySet<string> = new Set(
+  ROUTES.flatMap((r) => r.segments.flatMap((s) => ("literal" in s ? [s.literal] : []))),
+);

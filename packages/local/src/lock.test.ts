@@ -26,7 +26,9 @@ describe("the data folder's lock", () => {
     const lock = await lockDataDir(dir);
     const second = lockDataDir(dir);
     await expect(second).rejects.toBeInstanceOf(StartError);
-    await expect(second).rejects.toThrow(new RegExp(`^Another local stack \\(pid ${process.pid}\\) is using ${dir}: [^\\n]+$`));
+    await expect(second).rejects.toThrow(
+      new RegExp(`^Another local stack \\(pid ${process.pid}\\) is using ${dir}: [^\\n]+$`),
+    );
     expect(await readFile(join(dir, LOCK_FILE), "utf8")).toBe(`${process.pid}\n`);
     await lock.release();
     expect(await readdir(dir)).toEqual([]);

@@ -47,7 +47,9 @@ export const lockDataDir = async (dataDir: string): Promise<Lock> => {
       }
       const pid = await holder(file);
       if (pid !== undefined && alive(pid))
-        throw new StartError(`Another local stack (pid ${pid}) is using ${dataDir}: stop it first, or set IAM_LOCAL_DIR to another folder.`);
+        throw new StartError(
+          `Another local stack (pid ${pid}) is using ${dataDir}: stop it first, or set IAM_LOCAL_DIR to another folder.`,
+        );
       // Stale (or half-written by a starter that just lost the race): move it aside under a name
       // of our own. Two starters may both get here; if what we moved turns out to be a live
       // lock that another starter created meanwhile, it is put back and we try again.

@@ -14,7 +14,12 @@ export type Child = { name: string; process: ChildProcess; stop: () => Promise<v
  * - detached: the child leads its own process group, so `stop` can end it with whatever it
  *   started, and a Ctrl-C reaches the emulators only through this process's orderly shutdown.
  */
-export const startChild = (name: string, command: string, args: string[], options: SpawnOptions & { logFile: string }): Child => {
+export const startChild = (
+  name: string,
+  command: string,
+  args: string[],
+  options: SpawnOptions & { logFile: string },
+): Child => {
   const { logFile, ...spawnOptions } = options;
   const log = openSync(logFile, "a");
   let child: ChildProcess;

@@ -45,7 +45,13 @@ export const provisionTable = async (endpoint: string, tableName: string) => {
     // A data folder from an older version keeps its users: add the indexes it lacks.
     const existing = new Set((Table?.GlobalSecondaryIndexes ?? []).map((g) => g.IndexName));
     for (const Create of GlobalSecondaryIndexes.filter((g) => !existing.has(g.IndexName)))
-      await client.send(new UpdateTableCommand({ TableName: tableName, AttributeDefinitions, GlobalSecondaryIndexUpdates: [{ Create }] }));
+      await client.send(
+        new UpdateTableCommand({
+          TableName: tableName,
+          AttributeDefinitions,
+          GlobalSecondaryIndexUpdates: [{ Create }],
+        }),
+      );
     return;
   } catch (e) {
     if ((e as Error).name !== "ResourceNotFoundException") throw e;
@@ -64,7 +70,10 @@ export const provisionTable = async (endpoint: string, tableName: string) => {
     }),
   );
   await client.send(
-    new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: ttl, Enabled: true } }),
+    new UpdateTimeToLiveCommand({
+      TableName: tableName,
+      TimeToLiveSpecification: { AttributeName: ttl, Enabled: true },
+    }),
   );
 };
 

@@ -40,7 +40,11 @@ const timed = async <T>(step: string, progress: StackOptions["progress"], run: (
 };
 
 /** A strong random secret, generated once and kept in `dataDir/<name>` (as production keeps SST secrets). */
-export const rememberedSecret = async (dataDir: string, name: string, make = () => randomBytes(32).toString("base64url")) => {
+export const rememberedSecret = async (
+  dataDir: string,
+  name: string,
+  make = () => randomBytes(32).toString("base64url"),
+) => {
   const file = join(dataDir, name);
   if (existsSync(file)) return (await readFile(file, "utf8")).trim();
   const secret = make();
@@ -50,7 +54,8 @@ export const rememberedSecret = async (dataDir: string, name: string, make = () 
 
 /** The given key, else the one kept in the data folder, else a new strong one; a weak key is refused. */
 const rememberedApiKey = async (dataDir: string, given?: string) => {
-  const key = given ?? (await rememberedSecret(dataDir, "api-key", () => `iam_${randomBytes(32).toString("base64url")}`));
+  const key =
+    given ?? (await rememberedSecret(dataDir, "api-key", () => `iam_${randomBytes(32).toString("base64url")}`));
   const weak = weakBootstrapKey(key);
   if (weak) throw new StartError(weak);
   return key;
@@ -72,10 +77,14 @@ export const startStack = async (options: StackOptions): Promise<Stack> => {
   };
   try {
     if (options.fresh)
-      for (const entry of await readdir(dataDir)) if (entry !== LOCK_FILE) await rm(join(dataDir, entry), { recursive: true, force: true });
+      for (const entry of await readdir(dataDir))
+        if (entry !== LOCK_FILE) await rm(join(dataDir, entry), { recursive: true, force: true });
     // Before any emulator starts: a weak key stops `npm start` with nothing to clean up.
     const apiKey = await rememberedApiKey(dataDir, options.apiKey);
-    const [cursorSecret, keyIdSecret] = [await rememberedSecret(dataDir, "cursor-secret"), await rememberedSecret(dataDir, "key-id-secret")];
+    const [cursorSecret, keyIdSecret] = [
+      await rememberedSecret(dataDir, "cursor-secret"),
+      await rememberedSecret(dataDir, "key-id-secret"),
+    ];
     const [dynamoPort, cognitoPort, s3Port] = await Promise.all([getPort(), getPort(), getPort()]);
     const dynamoUrl = `http://127.0.0.1:${dynamoPort}`;
     const cognitoUrl = `http://127.0.0.1:${cognitoPort}`;
@@ -89,7 +98,11 @@ export const startStack = async (options: StackOptions): Promise<Stack> => {
     stoppers.push(dynamo.stop);
     const [auth] = await Promise.all([
       timed("cognito-local", progress, async () => {
-        const cognito = await startCognito({ port: cognitoPort, dataDir: join(dataDir, "cognito"), logFile: join(dataDir, "cognito.log") });
+        const cognito = await startCognito({
+          port: cognitoPort,
+          dataDir: join(dataDir, "cognito"),
+          logFile: join(dataDir, "cognito.log"),
+        });
         stoppers.push(cognito.stop);
         return provisionUserPool(cognitoUrl, POOL);
       }),

@@ -5,7 +5,12 @@ import type { RestRequest } from "./request.ts";
 import { appRouter } from "@iam/functions/router";
 
 type ErrorHook = (opts: { error: TRPCError; path?: string; ctx?: Context }) => void;
-export type MetaHook = (opts: { errors: readonly TRPCError[]; ctx?: Context; paths?: readonly string[]; data?: readonly unknown[] }) => {
+export type MetaHook = (opts: {
+  errors: readonly TRPCError[];
+  ctx?: Context;
+  paths?: readonly string[];
+  data?: readonly unknown[];
+}) => {
   status?: number;
   headers?: Record<string, string>;
 };
@@ -26,7 +31,8 @@ export const createRestHandler = (hooks: { onError: ErrorHook; responseMeta: Met
       if (!ctx) throw new Error("REST request without a context");
       return ctx;
     },
-    onError: ({ error, path, ctx }: { error: TRPCError; path?: string; ctx?: Context }) => hooks.onError({ error, path, ctx }),
+    onError: ({ error, path, ctx }: { error: TRPCError; path?: string; ctx?: Context }) =>
+      hooks.onError({ error, path, ctx }),
     responseMeta: (opts: Parameters<MetaHook>[0]) => hooks.responseMeta(opts),
   } as unknown as Parameters<typeof createOpenApiExpressMiddleware>[0]);
 

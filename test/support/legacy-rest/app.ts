@@ -28,7 +28,8 @@ const errorResponseMeta = (errors: readonly TRPCError[]): { status?: number; hea
 
 export const createLegacyRestApp = () => {
   const app = new Hono();
-  const context = (c: HonoContext) => contextFromRequest(c.req.raw, { requestId: c.get("requestId"), sourceIp: getConnInfo(c).remote.address });
+  const context = (c: HonoContext) =>
+    contextFromRequest(c.req.raw, { requestId: c.get("requestId"), sourceIp: getConnInfo(c).remote.address });
   // main's response metadata, plus what landed beside the switch and applies to any front door:
   // 201 + Location for a procedure whose meta says it creates a resource (issue 15 item 6).
   const responseMeta: MetaHook = ({ errors, ctx, paths, data }) => {
@@ -44,7 +45,8 @@ export const createLegacyRestApp = () => {
   app.use(
     bodyLimit({
       maxSize: 1024 * 1024,
-      onError: (c) => c.json({ message: "Request body exceeds 1 MiB", code: "PAYLOAD_TOO_LARGE" }, 413, { connection: "close" }),
+      onError: (c) =>
+        c.json({ message: "Request body exceeds 1 MiB", code: "PAYLOAD_TOO_LARGE" }, 413, { connection: "close" }),
     }),
   );
   const browserCors = cors({

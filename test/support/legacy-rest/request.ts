@@ -30,9 +30,11 @@ export const normalizeRestRequest = async (req: Request): Promise<RestRequest | 
   const pathChanged = path !== url.pathname;
   if (pathChanged) url.pathname = path;
   for (const name of url.searchParams.keys())
-    if (reservedName(name)) return { status: 400, body: { message: `Query parameter name '${name}' is not allowed`, code: "BAD_REQUEST" } };
+    if (reservedName(name))
+      return { status: 400, body: { message: `Query parameter name '${name}' is not allowed`, code: "BAD_REQUEST" } };
 
-  if (!["POST", "PUT", "PATCH"].includes(req.method)) return { request: pathChanged ? new Request(url, req) : req, body: undefined };
+  if (!["POST", "PUT", "PATCH"].includes(req.method))
+    return { request: pathChanged ? new Request(url, req) : req, body: undefined };
   const text = await req.text();
   const headers = new Headers(req.headers);
   const request = (contentType?: string) => {

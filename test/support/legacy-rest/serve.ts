@@ -10,4 +10,6 @@ import { createLegacyRestApp } from "./app.ts";
 
 const port = await getPort();
 const app = createLegacyRestApp();
-serve({ fetch: app.fetch, port, hostname: "127.0.0.1" }, () => process.stdout.write(`listening http://127.0.0.1:${port}\n`));
+serve({ fetch: app.fetch, port, hostname: "127.0.0.1" }, () =>
+  process.stdout.write(`listening http://127.0.0.1:${port}\n`),
+);

@@ -44,7 +44,9 @@ class DeadlineHttpHandler extends NodeHttpHandler {
     });
   }
 
-  override handle(...[request, options = {}]: Parameters<NodeHttpHandler["handle"]>): ReturnType<NodeHttpHandler["handle"]> {
+  override handle(
+    ...[request, options = {}]: Parameters<NodeHttpHandler["handle"]>
+  ): ReturnType<NodeHttpHandler["handle"]> {
     const left = remainingMs();
     if (left === undefined) return super.handle(request, options);
     if (left <= 0) return Promise.reject(new DeadlineExceeded());
@@ -54,7 +56,9 @@ class DeadlineHttpHandler extends NodeHttpHandler {
 
 /** The SDK's standard retries, minus a retry that could not finish before the deadline. */
 class DeadlineRetryStrategy extends StandardRetryStrategy {
-  override async refreshRetryTokenForRetry(...[token, errorInfo]: RetryArgs): ReturnType<StandardRetryStrategy["refreshRetryTokenForRetry"]> {
+  override async refreshRetryTokenForRetry(
+    ...[token, errorInfo]: RetryArgs
+  ): ReturnType<StandardRetryStrategy["refreshRetryTokenForRetry"]> {
     const left = remainingMs();
     // Any throw here ends the retries; the SDK then reports the attempt's own error.
     if (left !== undefined && left < MIN_RETRY_BUDGET_MS) throw errorInfo.error;
@@ -87,11 +91,35 @@ const THROTTLED = new Set([
   "LimitExceededException",
 ]);
 /** Error names of a dependency that is down, slow or failing: timeouts, our own deadline, a server fault. */
-const UNAVAILABLE = new Set(["InternalServerError", "InternalErrorException", "ServiceUnavailable", "TimeoutError", "DeadlineExceeded", "AbortError"]);
+const UNAVAILABLE = new Set([
+  "InternalServerError",
+  "InternalErrorException",
+  "ServiceUnavailable",
+  "TimeoutError",
+  "DeadlineExceeded",
+  "AbortError",
+]);
 /** Node socket errors: the dependency refused, reset or dropped the connection. */
-const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN", "ECONNABORTED", "UND_ERR_SOCKET"]);
+const NETWORK_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ECONNABORTED",
+  "UND_ERR_SOCKET",
+]);
 
-type SdkErrorShape = { name?: unknown; code?: unknown; $fault?: unknown; $metadata?: { httpStatusCode?: unknown }; $retryable?: { throttling?: unknown } };
+type SdkErrorShape = {
+  name?: unknown;
+  code?: unknown;
+  $fault?: unknown;
+  $metadata?: { httpStatusCode?: unknown };
+  $retryable?: { throttling?: unknown };
+};
 
 /**
  * What an error thrown by an SDK client says about the dependency: throttled, unavailable, or

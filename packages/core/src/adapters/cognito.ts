@@ -58,23 +58,25 @@ export const createUser = async (email: string, password: string): Promise<{ sub
   let created;
   try {
     created = await cognito().send(
-    new AdminCreateUserCommand({
-      UserPoolId: pool(),
-      Username: email,
-      MessageAction: "SUPPRESS",
-      UserAttributes: [
-        { Name: "email", Value: email },
-        { Name: "email_verified", Value: "false" },
-      ],
-    }),
-  );
+      new AdminCreateUserCommand({
+        UserPoolId: pool(),
+        Username: email,
+        MessageAction: "SUPPRESS",
+        UserAttributes: [
+          { Name: "email", Value: email },
+          { Name: "email_verified", Value: "false" },
+        ],
+      }),
+    );
   } catch (e) {
     if (nameOf(e) === "UsernameExistsException") return "exists";
     throw e;
   }
   const sub = created.User?.Attributes?.find((a) => a.Name === "sub")?.Value;
   if (!sub) throw new Error("Cognito AdminCreateUser returned no sub");
-  await cognito().send(new AdminSetUserPasswordCommand({ UserPoolId: pool(), Username: sub, Password: password, Permanent: true }));
+  await cognito().send(
+    new AdminSetUserPasswordCommand({ UserPoolId: pool(), Username: sub, Password: password, Permanent: true }),
+  );
   return { sub };
 };
 
@@ -142,12 +144,16 @@ export const markEmailVerified = async (email: string): Promise<void> => {
 
 /** The names of the groups the user is in (a user is in at most a handful: one page). */
 export const groupsOf = async (username: string): Promise<string[]> => {
-  const { Groups } = await cognito().send(new AdminListGroupsForUserCommand({ UserPoolId: pool(), Username: username, Limit: 60 }));
+  const { Groups } = await cognito().send(
+    new AdminListGroupsForUserCommand({ UserPoolId: pool(), Username: username, Limit: 60 }),
+  );
   return (Groups ?? []).flatMap((g) => (g.GroupName ? [g.GroupName] : []));
 };
 
 export const removeFromGroup = async (username: string, group: string): Promise<void> => {
-  await cognito().send(new AdminRemoveUserFromGroupCommand({ UserPoolId: pool(), Username: username, GroupName: group }));
+  await cognito().send(
+    new AdminRemoveUserFromGroupCommand({ UserPoolId: pool(), Username: username, GroupName: group }),
+  );
 };
 
 /**
@@ -156,7 +162,9 @@ export const removeFromGroup = async (username: string, group: string): Promise<
  */
 export const setPassword = async (username: string, password: string): Promise<void> => {
   try {
-    await cognito().send(new AdminSetUserPasswordCommand({ UserPoolId: pool(), Username: username, Password: password, Permanent: true }));
+    await cognito().send(
+      new AdminSetUserPasswordCommand({ UserPoolId: pool(), Username: username, Password: password, Permanent: true }),
+    );
   } catch (e) {
     throw weakPassword(e) ?? e;
   }

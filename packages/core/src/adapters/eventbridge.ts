@@ -23,7 +23,13 @@ const PERMANENT = new Set(["MalformedDetail", "InvalidArgument", "ValidationExce
 export const putEvents = async (entries: readonly BusEntry[]): Promise<PutAnswer[]> => {
   const { Entries: answers = [] } = await eventBridge().send(
     new PutEventsCommand({
-      Entries: entries.map((e) => ({ EventBusName: e.busName, Source: e.source, DetailType: e.detailType, Detail: e.detail, Time: e.time })),
+      Entries: entries.map((e) => ({
+        EventBusName: e.busName,
+        Source: e.source,
+        DetailType: e.detailType,
+        Detail: e.detail,
+        Time: e.time,
+      })),
     }),
   );
   return entries.map((_, i) => {

@@ -56,7 +56,13 @@ const IMMUTABLE = "public, max-age=31536000, immutable";
 
 export const putObject = async (key: string, bytes: Uint8Array, contentType: string): Promise<void> => {
   await s3().send(
-    new PutObjectCommand({ Bucket: Config.bucketName, Key: key, Body: bytes, ContentType: contentType, CacheControl: IMMUTABLE }),
+    new PutObjectCommand({
+      Bucket: Config.bucketName,
+      Key: key,
+      Body: bytes,
+      ContentType: contentType,
+      CacheControl: IMMUTABLE,
+    }),
   );
 };
 
@@ -81,7 +87,8 @@ export const deleteUnder = async (prefixes: readonly string[]): Promise<void> =>
     do {
       const page = await s3().send(new ListObjectsV2Command({ Bucket, Prefix, ContinuationToken }));
       const keys = (page.Contents ?? []).flatMap((o) => (o.Key ? [{ Key: o.Key }] : []));
-      if (keys.length > 0) await s3().send(new DeleteObjectsCommand({ Bucket, Delete: { Objects: keys, Quiet: true } }));
+      if (keys.length > 0)
+        await s3().send(new DeleteObjectsCommand({ Bucket, Delete: { Objects: keys, Quiet: true } }));
       ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (ContinuationToken);
   }

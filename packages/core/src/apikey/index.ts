@@ -46,7 +46,12 @@ export type ApiKeyInfo = z.infer<typeof ApiKeyInfo>;
 export const CreateKeyInput = z.strictObject({
   name: z.string().min(1).max(64),
   scopes: z.array(Scope).min(1).max(SCOPES.length),
-  expiresInSeconds: z.number().int().min(60).max(5 * 365 * 24 * 3600).optional(),
+  expiresInSeconds: z
+    .number()
+    .int()
+    .min(60)
+    .max(5 * 365 * 24 * 3600)
+    .optional(),
 });
 
 type Item = {
@@ -81,12 +86,23 @@ const cache = new Map<string, { item: Item & { secretHash: string }; until: numb
 const newKey = (name: string, scopes: Scope[], expiresAt: number | undefined) => {
   const keyId = nanoid(16).replace(/[^A-Za-z0-9]/g, "x");
   const apiKey = `iam_${keyId}${idTag(keyId)}_${randomBytes(32).toString("base64url")}`;
-  const item = { keyId, name, scopes, secretHash: hash(apiKey).toString("base64url"), expiresAt, createdAt: new Date().toISOString() };
+  const item = {
+    keyId,
+    name,
+    scopes,
+    secretHash: hash(apiKey).toString("base64url"),
+    expiresAt,
+    createdAt: new Date().toISOString(),
+  };
   return { apiKey, item };
 };
 
 export const create = async (input: z.infer<typeof CreateKeyInput>): Promise<ApiKeyInfo & { apiKey: string }> => {
-  const { apiKey, item } = newKey(input.name, input.scopes, input.expiresInSeconds ? nowS() + input.expiresInSeconds : undefined);
+  const { apiKey, item } = newKey(
+    input.name,
+    input.scopes,
+    input.expiresInSeconds ? nowS() + input.expiresInSeconds : undefined,
+  );
   const { data } = await db().entities.apiKey.create(item).go();
   return { ...toInfo(data as Item), apiKey };
 };
@@ -124,7 +140,8 @@ export const rotate = async (keyId: string, graceSeconds: number): Promise<ApiKe
   const now = nowS();
   if (old.revokedAt) throw new AppError("CONFLICT", "This API key is revoked");
   if (old.rotatedTo) throw new AppError("CONFLICT", "This API key was already rotated; rotate its successor");
-  if (old.expiresAt !== undefined && old.expiresAt <= now) throw new AppError("CONFLICT", "This API key has expired; create a new one");
+  if (old.expiresAt !== undefined && old.expiresAt <= now)
+    throw new AppError("CONFLICT", "This API key has expired; create a new one");
   const fresh = newKey(old.name, [...old.scopes], old.expiresAt);
   const graceEnd = Math.min(now + graceSeconds, old.expiresAt ?? Number.POSITIVE_INFINITY);
   const result = await retryTransaction(() =>
@@ -134,12 +151,16 @@ export const rotate = async (keyId: string, graceSeconds: number): Promise<ApiKe
         apiKey
           .patch({ keyId })
           .set({ expiresAt: graceEnd, rotatedTo: fresh.item.keyId })
-          .where((k, { notExists, gt }) => `${notExists(k.rotatedTo)} AND ${notExists(k.revokedAt)} AND (${notExists(k.expiresAt)} OR ${gt(k.expiresAt, now)})`)
+          .where(
+            (k, { notExists, gt }) =>
+              `${notExists(k.rotatedTo)} AND ${notExists(k.revokedAt)} AND (${notExists(k.expiresAt)} OR ${gt(k.expiresAt, now)})`,
+          )
           .commit(),
       ])
       .go(),
   );
-  if (result.canceled) throw new AppError("CONFLICT", "This API key changed meanwhile (rotated or revoked); list the keys and retry");
+  if (result.canceled)
+    throw new AppError("CONFLICT", "This API key changed meanwhile (rotated or revoked); list the keys and retry");
   cache.delete(keyId);
   return { ...toInfo(fresh.item), apiKey: fresh.apiKey };
 };

@@ -42,6 +42,8 @@ export const avatarPrefix = (userId: string) => `${AVATARS_PREFIX}${userId}/`;
  */
 export const storedAvatarKey = (item: { id: string; avatarKey?: string; avatarUrl?: string }): string | undefined => {
   if (item.avatarKey) return item.avatarKey;
-  const legacy = new RegExp(`/(${legacyUserPrefix(item.id)}avatar/[A-Za-z0-9_-]{21}\\.(?:png|jpg|webp))$`).exec(item.avatarUrl ?? "");
+  const legacy = new RegExp(`/(${legacyUserPrefix(item.id)}avatar/[A-Za-z0-9_-]{21}\\.(?:png|jpg|webp))$`).exec(
+    item.avatarUrl ?? "",
+  );
   return legacy?.[1];
 };

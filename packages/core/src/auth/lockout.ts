@@ -31,7 +31,9 @@ const reasonsOf = (data: unknown): Cancellation[] => data as Cancellation[];
 export type Attempt = { counters: readonly [string, string] };
 
 const locked = (retryAfterSeconds: number) =>
-  new AppError("TOO_MANY_REQUESTS", "Too many failed logins; try again later", { retryAfterSeconds: Math.max(1, retryAfterSeconds) });
+  new AppError("TOO_MANY_REQUESTS", "Too many failed logins; try again later", {
+    retryAfterSeconds: Math.max(1, retryAfterSeconds),
+  });
 
 /** How a counter is written: add one to the open window, or open a new window over an expired one. */
 type Reserve = "add" | "restart";
@@ -61,7 +63,10 @@ export const reserve = async (email: string, clientIp: string | undefined): Prom
                 .upsert({ counter })
                 .add({ failures: 1 })
                 .ifNotExists(fresh)
-                .where((c, { notExists, gt, lt }) => `${notExists(c.failures)} OR (${gt(c.windowStart, cutoff)} AND ${lt(c.failures, limits[i] ?? 0)})`)
+                .where(
+                  (c, { notExists, gt, lt }) =>
+                    `${notExists(c.failures)} OR (${gt(c.windowStart, cutoff)} AND ${lt(c.failures, limits[i] ?? 0)})`,
+                )
                 .commit({ response: "all_old" })
             : loginFailure
                 .put({ counter, failures: 1, ...fresh })
@@ -79,7 +84,8 @@ export const reserve = async (email: string, clientIp: string | undefined): Prom
       const old = reason.item;
       if (!old || old.windowStart === undefined) forms[i] = "add";
       else if (old.windowStart <= cutoff) forms[i] = "restart";
-      else if ((old.failures ?? 0) >= (limits[i] ?? 0)) retryAfter = Math.max(retryAfter, old.windowStart + windowSeconds - now);
+      else if ((old.failures ?? 0) >= (limits[i] ?? 0))
+        retryAfter = Math.max(retryAfter, old.windowStart + windowSeconds - now);
       else forms[i] = "add";
     });
     if (retryAfter > 0) throw locked(retryAfter);
@@ -103,13 +109,22 @@ export const giveBack = async (attempt: Attempt, lastLogin?: { userId: string; a
   let userExists = true;
   for (let round = 0; round < ROUNDS; round++) {
     const touchUser = lastLogin !== undefined && userExists;
-    const active = attempt.counters.map((counter, i) => ({ counter, form: forms[i] ?? "skip", i })).filter((c) => c.form !== "skip");
+    const active = attempt.counters
+      .map((counter, i) => ({ counter, form: forms[i] ?? "skip", i }))
+      .filter((c) => c.form !== "skip");
     if (active.length === 0 && !touchUser) break;
     const counters = (tx: TxEntities) =>
       active.map(({ counter, form }) =>
         form === "delete"
-          ? tx.loginFailure.delete({ counter }).where((c, { eq }) => eq(c.failures, 1)).commit({ response: "all_old" })
-          : tx.loginFailure.patch({ counter }).subtract({ failures: 1 }).where((c, { gt }) => gt(c.failures, 1)).commit({ response: "all_old" }),
+          ? tx.loginFailure
+              .delete({ counter })
+              .where((c, { eq }) => eq(c.failures, 1))
+              .commit({ response: "all_old" })
+          : tx.loginFailure
+              .patch({ counter })
+              .subtract({ failures: 1 })
+              .where((c, { gt }) => gt(c.failures, 1))
+              .commit({ response: "all_old" }),
       );
     // With the login's `lastLoginAt`, the user record's writer commits the counters beside it.
     let reasons: TxReason[] | undefined;
@@ -130,12 +145,15 @@ export const giveBack = async (attempt: Attempt, lastLogin?: { userId: string; a
       forms[i] = failures === undefined || failures < 1 ? "skip" : failures === 1 ? "delete" : "subtract";
     });
     // A transaction cancelled only by a concurrent one (TransactionConflict) is tried again, a little later.
-    if (all.every((r) => r.code !== "ConditionalCheckFailed")) await new Promise((r) => setTimeout(r, Math.random() * 20 * 2 ** round));
+    if (all.every((r) => r.code !== "ConditionalCheckFailed"))
+      await new Promise((r) => setTimeout(r, Math.random() * 20 * 2 ** round));
   }
   return userExists;
 };
 
 /** Ends the account-wide window (a password reset proves the owner: the guessing so far is moot). */
 export const clearAccount = async (email: string): Promise<void> => {
-  await db().entities.loginFailure.delete({ counter: hash(email.toLowerCase()) }).go();
+  await db()
+    .entities.loginFailure.delete({ counter: hash(email.toLowerCase()) })
+    .go();
 };

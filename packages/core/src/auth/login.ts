@@ -48,11 +48,18 @@ const MAX_SIGN_INS = 3;
  * tokens, wait for the next second (at most ~1 s) and sign in again — not a failure: Cognito has
  * just accepted this password. The check itself is not loosened.
  */
-const liveTokens = async (attempt: Attempt, user: UserItem, email: string, password: string, first: Cognito.SignedIn) => {
+const liveTokens = async (
+  attempt: Attempt,
+  user: UserItem,
+  email: string,
+  password: string,
+  first: Cognito.SignedIn,
+) => {
   let result = first;
   // The user is CONFIRMED (checked by the caller): of the liveness rule, only the revocation is left.
   for (let signIns = 1; isRevoked(user, sessionStartOf(claimsOf(result.AccessToken))); signIns++) {
-    if (signIns >= MAX_SIGN_INS) throw new AppError("SERVICE_UNAVAILABLE", "Could not issue tokens; retry", { retryAfterSeconds: 1 });
+    if (signIns >= MAX_SIGN_INS)
+      throw new AppError("SERVICE_UNAVAILABLE", "Could not issue tokens; retry", { retryAfterSeconds: 1 });
     const validFrom = (user.tokensValidAfter ?? 0) * 1000;
     await new Promise((r) => setTimeout(r, Math.max(0, validFrom - Date.now()) + 10));
     result = await checkPassword(attempt, email, password);
@@ -80,7 +87,18 @@ export const login = async (email: string, password: string, clientIp?: string):
     await giveBack(attempt);
     throw new AppError("FORBIDDEN", user.status === "SUSPENDED" ? "Account suspended" : "Account not activated yet");
   }
-  const { AccessToken, IdToken = "", RefreshToken = "", ExpiresIn = 3600 } = await liveTokens(attempt, user, email, password, result);
+  const {
+    AccessToken,
+    IdToken = "",
+    RefreshToken = "",
+    ExpiresIn = 3600,
+  } = await liveTokens(attempt, user, email, password, result);
   if (!(await giveBack(attempt, { userId: sub, at: new Date().toISOString() }))) throw invalid();
-  return { accessToken: AccessToken, idToken: IdToken, refreshToken: RefreshToken, expiresIn: ExpiresIn, tokenType: "Bearer" };
+  return {
+    accessToken: AccessToken,
+    idToken: IdToken,
+    refreshToken: RefreshToken,
+    expiresIn: ExpiresIn,
+    tokenType: "Bearer",
+  };
 };

@@ -23,9 +23,11 @@ const make = () => {
   const { issuer, clientId } = Config.auth;
   const jwksCache = new SimpleJwksCache({ fetcher });
   const jwksUri = `${issuer}/.well-known/jwks.json`;
-  const expectUse = (use: TokenUse) => ({ payload }: { payload: JwtPayload }) => {
-    if (payload.token_use !== use) throw new Error(`expected an ${use} token`);
-  };
+  const expectUse =
+    (use: TokenUse) =>
+    ({ payload }: { payload: JwtPayload }) => {
+      if (payload.token_use !== use) throw new Error(`expected an ${use} token`);
+    };
   return {
     // Access tokens name the app client in `client_id`, id tokens in `aud`.
     access: JwtVerifier.create(
@@ -55,7 +57,8 @@ export type VerifiedToken = {
   expiresAt: number;
 };
 
-const numeric = (value: unknown): number | undefined => (typeof value === "number" && Number.isFinite(value) ? value : undefined);
+const numeric = (value: unknown): number | undefined =>
+  typeof value === "number" && Number.isFinite(value) ? value : undefined;
 
 /**
  * When the session behind a Cognito token began: `auth_time`, the time of the sign-in, which

@@ -10,14 +10,18 @@ import { AVATAR_MAX_BYTES, TYPE_NAMES, publishedKeyOf, typeOfKey, type AvatarTyp
 /** Why the uploaded bytes are not an acceptable avatar of the declared type, or undefined when they are. */
 const problemWith = async (declared: AvatarType, upload: StoredObject): Promise<string | undefined> => {
   if (upload.size === 0) return "The uploaded file is empty";
-  if (upload.size > AVATAR_MAX_BYTES) return `The uploaded file is ${upload.size} bytes; the limit is ${AVATAR_MAX_BYTES} bytes`;
-  if ((await fileTypeFromBuffer(upload.bytes))?.mime !== declared) return `The uploaded file is not ${TYPE_NAMES[declared]}`;
-  if (upload.contentType !== declared) return `The upload was stored as ${upload.contentType ?? "no type"}, not ${declared}`;
+  if (upload.size > AVATAR_MAX_BYTES)
+    return `The uploaded file is ${upload.size} bytes; the limit is ${AVATAR_MAX_BYTES} bytes`;
+  if ((await fileTypeFromBuffer(upload.bytes))?.mime !== declared)
+    return `The uploaded file is not ${TYPE_NAMES[declared]}`;
+  if (upload.contentType !== declared)
+    return `The upload was stored as ${upload.contentType ?? "no type"}, not ${declared}`;
   return undefined;
 };
 
 /** An avatar object this service published (or an older version stored) for the user. */
-const isOwnAvatar = (key: string, userId: string) => key.startsWith(avatarPrefix(userId)) || key.startsWith(legacyUserPrefix(userId));
+const isOwnAvatar = (key: string, userId: string) =>
+  key.startsWith(avatarPrefix(userId)) || key.startsWith(legacyUserPrefix(userId));
 
 /**
  * Makes an upload the user's avatar. The upload (under the user's private upload prefix) must be
@@ -32,7 +36,8 @@ const isOwnAvatar = (key: string, userId: string) => key.startsWith(avatarPrefix
  */
 export const confirm = async (userId: string, uploadKey: string): Promise<Info> => {
   const declared = typeOfKey(uploadKey);
-  if (!uploadKey.startsWith(uploadPrefix(userId)) || !declared) throw new AppError("BAD_REQUEST", "This key is not an avatar upload of this user");
+  if (!uploadKey.startsWith(uploadPrefix(userId)) || !declared)
+    throw new AppError("BAD_REQUEST", "This key is not an avatar upload of this user");
   const user = await get(userId, { consistent: true });
   const key = publishedKeyOf(uploadKey, userId);
   if (storedAvatarKey(user) === key) return toInfo(user);
@@ -51,7 +56,8 @@ export const confirm = async (userId: string, uploadKey: string): Promise<Info> 
     previous = await replace(userId, { set: { avatarKey: key }, remove: ["avatarUrl"] });
   } catch (e) {
     // The user is gone: what this call wrote goes too.
-    if (e instanceof AppError && e.code === "NOT_FOUND") await Promise.all([deleteObject(key), deleteObject(uploadKey)]);
+    if (e instanceof AppError && e.code === "NOT_FOUND")
+      await Promise.all([deleteObject(key), deleteObject(uploadKey)]);
     throw e;
   }
   await deleteObject(uploadKey);

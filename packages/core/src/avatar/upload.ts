@@ -27,5 +27,11 @@ export const requestUpload = async (userId: string, contentType: AvatarType): Pr
   await get(userId);
   const key = `${uploadPrefix(userId)}${newCode()}.${AVATAR_TYPES[contentType]}`;
   const { url, fields } = await presignedUpload(key, contentType, AVATAR_MAX_BYTES, UPLOAD_TTL_SECONDS);
-  return { url, fields, key, maxBytes: AVATAR_MAX_BYTES, expiresAt: new Date(Date.now() + UPLOAD_TTL_SECONDS * 1000).toISOString() };
+  return {
+    url,
+    fields,
+    key,
+    maxBytes: AVATAR_MAX_BYTES,
+    expiresAt: new Date(Date.now() + UPLOAD_TTL_SECONDS * 1000).toISOString(),
+  };
 };

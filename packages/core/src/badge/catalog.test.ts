@@ -9,7 +9,8 @@ describe("badge catalog", () => {
 
   it("has an SVG icon for every badge and no icon without a badge", () => {
     expect(files.map((f) => f.replace(/\.svg$/, "")).sort()).toEqual(Object.keys(BADGES).sort());
-    for (const f of files) expect(readFileSync(`${dir}/${f}`, "utf8")).toMatch(/^<svg[^>]+xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    for (const f of files)
+      expect(readFileSync(`${dir}/${f}`, "utf8")).toMatch(/^<svg[^>]+xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
   });
 
   it("names every badge in the documented format, with at least 20 to issue", () => {

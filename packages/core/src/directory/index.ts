@@ -18,7 +18,13 @@ export const DEFAULT_PAGE_SIZE = 20;
 export const ListInput = z.object({
   status: Status.optional().describe("Only users with this status"),
   role: Role.optional().describe("Only users with this role"),
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE).describe(`Page size, at most ${MAX_PAGE_SIZE}`),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_PAGE_SIZE)
+    .default(DEFAULT_PAGE_SIZE)
+    .describe(`Page size, at most ${MAX_PAGE_SIZE}`),
   cursor: Cursor.optional(),
 });
 export type ListInput = z.infer<typeof ListInput>;

@@ -23,7 +23,8 @@ export const STALE_AFTER_SECONDS = 120;
 /** A backstop only: the reconciler resolves intents within minutes. */
 const TTL_SECONDS = 7 * 24 * 3600;
 
-export const ageSeconds = (intent: Pick<Intent, "createdAt">, now = Date.now()) => (now - Date.parse(intent.createdAt)) / 1000;
+export const ageSeconds = (intent: Pick<Intent, "createdAt">, now = Date.now()) =>
+  (now - Date.parse(intent.createdAt)) / 1000;
 
 const read = async (kind: IntentKind, subject: string): Promise<Intent | null> =>
   (await db().entities.intent.get({ kind, subject }).go({ consistent: true })).data;
@@ -32,13 +33,23 @@ const read = async (kind: IntentKind, subject: string): Promise<Intent | null> =
  * Records the intent for `subject`. Another one in the way is settled first when it is stale (its
  * owner is gone) or `aborting` (its owner gave up); a live one is a 409 with Retry-After.
  */
-export const begin = async (kind: IntentKind, subject: string, settle: (intent: Intent) => Promise<unknown>): Promise<Intent> => {
+export const begin = async (
+  kind: IntentKind,
+  subject: string,
+  settle: (intent: Intent) => Promise<unknown>,
+): Promise<Intent> => {
   const busy = (retryAfterSeconds: number) =>
     kind === "register"
       ? new AppError("CONFLICT", "A registration of this email is in progress", { field: "email", retryAfterSeconds })
       : new AppError("CONFLICT", "A role change of this user is in progress; retry", { retryAfterSeconds });
   for (let attempt = 0; ; attempt++) {
-    const intent = { kind, subject, token: randomUUID(), createdAt: new Date().toISOString(), expiresAt: Math.floor(Date.now() / 1000) + TTL_SECONDS };
+    const intent = {
+      kind,
+      subject,
+      token: randomUUID(),
+      createdAt: new Date().toISOString(),
+      expiresAt: Math.floor(Date.now() / 1000) + TTL_SECONDS,
+    };
     try {
       await db().entities.intent.create(intent).go();
       return { ...intent, state: "pending" };

@@ -17,12 +17,22 @@ const Keys = z.array(z.string().max(256)).max(1000).describe("Top-level keys of 
 const none = z.strictObject({});
 
 /** Why a session ended: logout, a password change or reset, a role change, a suspension. */
-export const SESSION_END_REASONS = ["logout", "password_changed", "password_reset", "role_changed", "suspended"] as const;
+export const SESSION_END_REASONS = [
+  "logout",
+  "password_changed",
+  "password_reset",
+  "role_changed",
+  "suspended",
+] as const;
 /** Why a login failed; the same for an unknown address and a wrong password, as the login answer is. */
 export const LOGIN_FAILURE_REASONS = ["invalid_credentials", "unconfirmed", "suspended"] as const;
 
 type Entry<S extends z.ZodType> = { summary: string; data: S; example: z.input<S> };
-const entry = <S extends z.ZodType>(summary: string, data: S, example: z.input<S>): Entry<S> => ({ summary, data, example });
+const entry = <S extends z.ZodType>(summary: string, data: S, example: z.input<S>): Entry<S> => ({
+  summary,
+  data,
+  example,
+});
 
 export const CATALOGUE = {
   "user.registered": entry(
@@ -31,21 +41,38 @@ export const CATALOGUE = {
     { email: "ada@example.com", name: "ada_lovelace", handle: "@AdaLovelace", sourceSystem: "customer-website" },
   ),
   "user.activated": entry("The user's activation code was used (status CONFIRMED).", none, {}),
-  "user.status_changed": entry("The user's status was set.", z.strictObject({ from: Status, to: Status }), { from: "CONFIRMED", to: "SUSPENDED" }),
-  "user.role_changed": entry("The user's role (and Cognito group) was changed.", z.strictObject({ from: Role, to: Role }), { from: "USER", to: "MODERATOR" }),
+  "user.status_changed": entry("The user's status was set.", z.strictObject({ from: Status, to: Status }), {
+    from: "CONFIRMED",
+    to: "SUSPENDED",
+  }),
+  "user.role_changed": entry(
+    "The user's role (and Cognito group) was changed.",
+    z.strictObject({ from: Role, to: Role }),
+    { from: "USER", to: "MODERATOR" },
+  ),
   "user.profile_updated": entry(
     "Profile settings changed; `data` holds the new values of the fields that changed.",
     z.strictObject({ lang: z.string().optional(), currency: z.string().optional() }),
     { lang: "en-GB", currency: "GBP" },
   ),
-  "user.data_replaced": entry("The data blob was replaced.", z.strictObject({ keys: Keys }), { keys: ["plan", "preferences"] }),
+  "user.data_replaced": entry("The data blob was replaced.", z.strictObject({ keys: Keys }), {
+    keys: ["plan", "preferences"],
+  }),
   "user.data_merged": entry(
     "A JSON merge patch was applied to the data blob; `keys` are the patch's top-level keys (`null` ones were removed).",
     z.strictObject({ keys: Keys }),
     { keys: ["preferences"] },
   ),
-  "user.badge_issued": entry("A badge was issued (not sent when the user already had it).", z.strictObject({ badge: z.string() }), { badge: "EARLY_ADOPTER" }),
-  "user.badge_revoked": entry("A badge was revoked (not sent when the user did not have it).", z.strictObject({ badge: z.string() }), { badge: "EARLY_ADOPTER" }),
+  "user.badge_issued": entry(
+    "A badge was issued (not sent when the user already had it).",
+    z.strictObject({ badge: z.string() }),
+    { badge: "EARLY_ADOPTER" },
+  ),
+  "user.badge_revoked": entry(
+    "A badge was revoked (not sent when the user did not have it).",
+    z.strictObject({ badge: z.string() }),
+    { badge: "EARLY_ADOPTER" },
+  ),
   "user.avatar_changed": entry(
     "A new avatar was published; `avatarUrl` is its public URL.",
     z.strictObject({ avatarUrl: z.string() }),

@@ -75,7 +75,11 @@ export const list = async (input: ListInput = {}): Promise<Page> => {
   const { limit, cursor } = ListInput.parse(input);
   const before = cursor ? openCursor(cursor, QUERY, Position)[0] : undefined;
   const base = db().entities.deadLetter.query.all({ kind: "webhook" });
-  const { data } = await (before ? base.lt({ id: before }) : base).go({ order: "desc", count: limit + 1, limit: limit + 1 });
+  const { data } = await (before ? base.lt({ id: before }) : base).go({
+    order: "desc",
+    count: limit + 1,
+    limit: limit + 1,
+  });
   const page = data.slice(0, limit).map((item) => DeadLetter.parse(JSON.parse(item.payload)));
   const last = page[page.length - 1];
   return { deadLetters: page, nextCursor: data.length > limit && last ? sealCursor([last.id], QUERY) : null };

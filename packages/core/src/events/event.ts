@@ -30,7 +30,10 @@ export const Event = z
     type: z.enum(EVENT_TYPES as [EventType, ...EventType[]]),
     userId: z.string().optional(),
     keyId: z.string().optional(),
-    addressHash: z.string().optional().describe("SHA-256 (base64url) of the lower-cased e-mail, for an address with no account"),
+    addressHash: z
+      .string()
+      .optional()
+      .describe("SHA-256 (base64url) of the lower-cased e-mail, for an address with no account"),
     at: z.iso.datetime().describe("When the change was made (ISO 8601, UTC)"),
     actor: Actor,
     sourceIp: z.string().optional().describe("The caller's address, when known"),
@@ -51,7 +54,11 @@ const nextId = monotonicFactory();
 
 /** The subject's partition in the table: `user:<id>`, `apikey:<id>` or `address:<hash>`. */
 export const subjectKey = (subject: Subject): string =>
-  "userId" in subject ? `user:${subject.userId}` : "keyId" in subject ? `apikey:${subject.keyId}` : `address:${subject.addressHash}`;
+  "userId" in subject
+    ? `user:${subject.userId}`
+    : "keyId" in subject
+      ? `apikey:${subject.keyId}`
+      : `address:${subject.addressHash}`;
 
 /** The subject of an event, back from its fields. */
 export const subjectOf = (event: Event): Subject => {
@@ -74,7 +81,12 @@ export { addressHash } from "../codes.ts";
  */
 export const create = <T extends EventType>(input: EventInput<T>, now = Date.now()): Event => {
   const data = CATALOGUE[input.type].data.parse(input.data) as Record<string, unknown>;
-  const subject = "userId" in input.subject ? { userId: input.subject.userId } : "keyId" in input.subject ? { keyId: input.subject.keyId } : { addressHash: input.subject.addressHash };
+  const subject =
+    "userId" in input.subject
+      ? { userId: input.subject.userId }
+      : "keyId" in input.subject
+        ? { keyId: input.subject.keyId }
+        : { addressHash: input.subject.addressHash };
   return Event.parse({
     id: nextId(now),
     type: input.type,

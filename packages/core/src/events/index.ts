@@ -6,11 +6,28 @@
  * - delivery: `publish` (stream → EventBridge), webhooks (`attempt`, shared by the SQS sender
  *   and the local stream reader), dead letters.
  */
-export { CATALOGUE, EVENT_TYPES, EVENT_SOURCE, SECURITY_EVENT_TYPES, SESSION_END_REASONS, LOGIN_FAILURE_REASONS } from "./catalogue.ts";
+export {
+  CATALOGUE,
+  EVENT_TYPES,
+  EVENT_SOURCE,
+  SECURITY_EVENT_TYPES,
+  SESSION_END_REASONS,
+  LOGIN_FAILURE_REASONS,
+} from "./catalogue.ts";
 export type { EventType, EventData } from "./catalogue.ts";
 export { Actor, Event, create, addressHash, subjectKey, subjectOf } from "./event.ts";
 export type { Subject, EventInput } from "./event.ts";
-export { put, record, list, ListOptions, Page, toItem, fromPayload, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE } from "./store.ts";
+export {
+  put,
+  record,
+  list,
+  ListOptions,
+  Page,
+  toItem,
+  fromPayload,
+  MAX_PAGE_SIZE,
+  DEFAULT_PAGE_SIZE,
+} from "./store.ts";
 export { publish, eventPayloadOf, MAX_ENTRIES } from "./publish.ts";
 export type { StreamRecord, PublishResult } from "./publish.ts";
 export { attempt, post, sign, newSecret, checkSecret } from "./webhooks.ts";

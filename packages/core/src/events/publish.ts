@@ -52,7 +52,13 @@ export const publish = async (records: readonly StreamRecord[], busName: string)
       const event = fromPayload(payload);
       pending.push({
         sequenceNumber,
-        entry: { busName, source: EVENT_SOURCE, detailType: event.type, detail: JSON.stringify(event), time: new Date(event.at) },
+        entry: {
+          busName,
+          source: EVENT_SOURCE,
+          detailType: event.type,
+          detail: JSON.stringify(event),
+          time: new Date(event.at),
+        },
       });
     } catch (e) {
       result.skipped.push({ sequenceNumber, reason: `unreadable event: ${(e as Error).message.slice(0, 200)}` });

@@ -38,7 +38,8 @@ export const fromPayload = (payload: string): Event => Event.parse(JSON.parse(pa
  */
 export const put = (event: Event) => inTransaction().put(toItem(event)).commit();
 
-type TransactionEntity<E> = E extends Entity<infer A, infer F, infer C, infer S> ? TransactWriteEntity<A, F, C, S> : never;
+type TransactionEntity<E> =
+  E extends Entity<infer A, infer F, infer C, infer S> ? TransactWriteEntity<A, F, C, S> : never;
 /**
  * The event entity as `transaction.write`'s callback sees it. ElectroDB hands that callback the
  * service's own entity objects (electrodb/src/transaction.js: `fn(getEntities())`); only their
@@ -58,8 +59,17 @@ export const record = async (event: Event): Promise<void> => {
 };
 
 export const ListOptions = z.object({
-  type: z.enum(EVENT_TYPES as [EventType, ...EventType[]]).optional().describe("Only events of this type"),
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE).describe(`Page size, at most ${MAX_PAGE_SIZE}`),
+  type: z
+    .enum(EVENT_TYPES as [EventType, ...EventType[]])
+    .optional()
+    .describe("Only events of this type"),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_PAGE_SIZE)
+    .default(DEFAULT_PAGE_SIZE)
+    .describe(`Page size, at most ${MAX_PAGE_SIZE}`),
   cursor: Cursor.optional(),
 });
 export type ListOptions = z.input<typeof ListOptions>;

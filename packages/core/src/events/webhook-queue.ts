@@ -21,7 +21,12 @@ const Envelope = z.object({ "detail-type": z.string(), source: z.string(), detai
 const Retry = z.object({
   kind: z.literal("webhook-retry"),
   dueAt: z.number(),
-  delivery: z.object({ event: Event, url: z.string(), attempt: z.number().int().positive(), firstAttemptAt: z.string() }),
+  delivery: z.object({
+    event: Event,
+    url: z.string(),
+    attempt: z.number().int().positive(),
+    firstAttemptAt: z.string(),
+  }),
 });
 type Retry = z.infer<typeof Retry>;
 
@@ -30,7 +35,13 @@ export type QueueMessage = { messageId: string; body: string };
 export type QueueReport = {
   /** Messages to leave on the queue (SQS redelivers them; after its `maxReceiveCount` they go to the queue's DLQ). */
   failedMessageIds: string[];
-  outcomes: { eventId: string; url: string; attempt: number; outcome: Outcome["result"] | "waiting"; failure?: string }[];
+  outcomes: {
+    eventId: string;
+    url: string;
+    attempt: number;
+    outcome: Outcome["result"] | "waiting";
+    failure?: string;
+  }[];
 };
 
 const enqueue = async (retry: Retry, queueUrl: string, now: number) => {
@@ -39,7 +50,11 @@ const enqueue = async (retry: Retry, queueUrl: string, now: number) => {
 };
 
 /** The deliveries a message asks for, or null when it is neither an event nor a retry (left for the DLQ). */
-const deliveriesOf = (body: string, settings: QueueSettings, now: number): { deliveries: Delivery[]; dueAt?: number } | null => {
+const deliveriesOf = (
+  body: string,
+  settings: QueueSettings,
+  now: number,
+): { deliveries: Delivery[]; dueAt?: number } | null => {
   let json: unknown;
   try {
     json = JSON.parse(body);
@@ -49,7 +64,9 @@ const deliveriesOf = (body: string, settings: QueueSettings, now: number): { del
   const envelope = Envelope.safeParse(json);
   if (envelope.success) {
     const firstAttemptAt = new Date(now).toISOString();
-    return { deliveries: settings.urls.map((url) => ({ event: envelope.data.detail, url, attempt: 1, firstAttemptAt })) };
+    return {
+      deliveries: settings.urls.map((url) => ({ event: envelope.data.detail, url, attempt: 1, firstAttemptAt })),
+    };
   }
   const retry = Retry.safeParse(json);
   return retry.success ? { deliveries: [retry.data.delivery], dueAt: retry.data.dueAt } : null;
@@ -63,7 +80,11 @@ const deliveriesOf = (body: string, settings: QueueSettings, now: number): { del
  * redelivers it, and an event message redelivered means its deliveries are attempted again —
  * at least once, and receivers drop repeats by `webhook-id`.
  */
-export const handleMessages = async (messages: readonly QueueMessage[], settings: QueueSettings, now = () => Date.now()): Promise<QueueReport> => {
+export const handleMessages = async (
+  messages: readonly QueueMessage[],
+  settings: QueueSettings,
+  now = () => Date.now(),
+): Promise<QueueReport> => {
   const report: QueueReport = { failedMessageIds: [], outcomes: [] };
   await Promise.all(
     messages.map(async (message) => {
@@ -82,8 +103,17 @@ export const handleMessages = async (messages: readonly QueueMessage[], settings
               return;
             }
             const outcome = await attempt(delivery, settings, now);
-            if (outcome.result === "retry") await enqueue({ kind: "webhook-retry", dueAt: outcome.dueAt, delivery: outcome.next }, settings.queueUrl, now());
-            report.outcomes.push({ ...line, outcome: outcome.result, ...(outcome.result === "delivered" ? {} : { failure: outcome.failure }) });
+            if (outcome.result === "retry")
+              await enqueue(
+                { kind: "webhook-retry", dueAt: outcome.dueAt, delivery: outcome.next },
+                settings.queueUrl,
+                now(),
+              );
+            report.outcomes.push({
+              ...line,
+              outcome: outcome.result,
+              ...(outcome.result === "delivered" ? {} : { failure: outcome.failure }),
+            });
           }),
         );
       } catch {

@@ -39,7 +39,8 @@ export const newSecret = (): string => `whsec_${randomBytes(32).toString("base64
 
 /** Refuses (by name, never by value) a secret that is not `whsec_` + base64 of at least 24 bytes. */
 export const checkSecret = (secret: string): string => {
-  if (!SECRET_FORMAT.test(secret)) throw new Error("The webhook secret must be whsec_ followed by base64 of at least 24 random bytes");
+  if (!SECRET_FORMAT.test(secret))
+    throw new Error("The webhook secret must be whsec_ followed by base64 of at least 24 random bytes");
   return secret;
 };
 
@@ -63,7 +64,10 @@ const describe = (e: unknown, timeoutSeconds: number): string => {
  * redirect (not followed: the receiver is the URL configured, nothing it points to), a timeout,
  * a refused connection — is a failure, described in a few words for the dead letter.
  */
-export const post = async (delivery: Delivery, settings: WebhookSettings): Promise<{ ok: true; status: number } | { ok: false; failure: string }> => {
+export const post = async (
+  delivery: Delivery,
+  settings: WebhookSettings,
+): Promise<{ ok: true; status: number } | { ok: false; failure: string }> => {
   const body = JSON.stringify(delivery.event);
   try {
     const response = await fetch(delivery.url, {
@@ -74,7 +78,9 @@ export const post = async (delivery: Delivery, settings: WebhookSettings): Promi
       signal: AbortSignal.timeout(settings.timeoutSeconds * 1000),
     });
     await response.body?.cancel().catch(() => undefined);
-    return response.status >= 200 && response.status < 300 ? { ok: true, status: response.status } : { ok: false, failure: `HTTP ${response.status}` };
+    return response.status >= 200 && response.status < 300
+      ? { ok: true, status: response.status }
+      : { ok: false, failure: `HTTP ${response.status}` };
   } catch (e) {
     return { ok: false, failure: describe(e, settings.timeoutSeconds) };
   }
@@ -85,12 +91,21 @@ export const post = async (delivery: Delivery, settings: WebhookSettings): Promi
  * schedule's entry for this attempt); or, when the schedule is spent, a dead letter — written here,
  * before this returns, so that an environment that drops the delivery after "dead" loses nothing.
  */
-export const attempt = async (delivery: Delivery, settings: WebhookSettings, now = () => Date.now()): Promise<Outcome> => {
+export const attempt = async (
+  delivery: Delivery,
+  settings: WebhookSettings,
+  now = () => Date.now(),
+): Promise<Outcome> => {
   const sent = await post(delivery, settings);
   if (sent.ok) return { result: "delivered", status: sent.status };
   const wait = settings.schedule[delivery.attempt - 1];
   if (wait !== undefined)
-    return { result: "retry", next: { ...delivery, attempt: delivery.attempt + 1 }, dueAt: now() + wait * 1000, failure: sent.failure };
+    return {
+      result: "retry",
+      next: { ...delivery, attempt: delivery.attempt + 1 },
+      dueAt: now() + wait * 1000,
+      failure: sent.failure,
+    };
   const deadLetter = await recordDeadLetter(delivery, sent.failure);
   return { result: "dead", deadLetter, failure: sent.failure };
 };

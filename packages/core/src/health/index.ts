@@ -5,7 +5,11 @@ import { withDeadline } from "../deadline.ts";
 import { db } from "../dynamo/service.ts";
 
 export type Check = { status: "up" | "down"; latencyMs: number; error?: string };
-export type Readiness = { status: "ready" | "unavailable"; checkedAt: string; dependencies: Record<"dynamodb" | "cognito" | "s3", Check> };
+export type Readiness = {
+  status: "ready" | "unavailable";
+  checkedAt: string;
+  dependencies: Record<"dynamodb" | "cognito" | "s3", Check>;
+};
 
 /** A dependency slower than this counts as down for readiness. */
 const CHECK_DEADLINE_MS = 2_000;
@@ -38,7 +42,11 @@ const check = async (probe: () => Promise<unknown>): Promise<Check> => {
 export const readiness = ({ cacheMs = 5_000 }: { cacheMs?: number } = {}) => {
   let last: { at: number; result: Promise<Readiness> } | undefined;
   const run = async (): Promise<Readiness> => {
-    const [dynamodb, cognitoCheck, s3Check] = await Promise.all([check(probes.dynamodb), check(probes.cognito), check(probes.s3)]);
+    const [dynamodb, cognitoCheck, s3Check] = await Promise.all([
+      check(probes.dynamodb),
+      check(probes.cognito),
+      check(probes.s3),
+    ]);
     const dependencies = { dynamodb, cognito: cognitoCheck, s3: s3Check };
     const down = Object.values(dependencies).some((c) => c.status === "down");
     return { status: down ? "unavailable" : "ready", checkedAt: new Date().toISOString(), dependencies };

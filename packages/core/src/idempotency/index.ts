@@ -52,8 +52,18 @@ export const claim = async (request: Request): Promise<{ run: Held } | { replay:
     try {
       // A new key, or one whose first request died holding it (lease passed) with this same input.
       await db()
-        .entities.idempotency.put({ recordId, inputHash, state: "running", token, leaseUntil: now + Config.requestDeadlineMs, expiresAt: Math.floor(now / 1000) + TTL_SECONDS })
-        .where((r, { notExists, eq, lt }) => `${notExists(r.recordId)} OR (${eq(r.state, "running")} AND ${lt(r.leaseUntil, now)} AND ${eq(r.inputHash, inputHash)})`)
+        .entities.idempotency.put({
+          recordId,
+          inputHash,
+          state: "running",
+          token,
+          leaseUntil: now + Config.requestDeadlineMs,
+          expiresAt: Math.floor(now / 1000) + TTL_SECONDS,
+        })
+        .where(
+          (r, { notExists, eq, lt }) =>
+            `${notExists(r.recordId)} OR (${eq(r.state, "running")} AND ${lt(r.leaseUntil, now)} AND ${eq(r.inputHash, inputHash)})`,
+        )
         .go();
       return { run: { ...request, recordId, token } };
     } catch (e) {
@@ -65,10 +75,13 @@ export const claim = async (request: Request): Promise<{ run: Held } | { replay:
       throw new AppError("UNPROCESSABLE_CONTENT", "This Idempotency-Key was used with a different request body");
     if (record.state === "running") {
       const wait = Math.max(1, Math.ceil((record.leaseUntil - Date.now()) / 1000));
-      throw new AppError("CONFLICT", "A request with this Idempotency-Key is still in progress; retry", { retryAfterSeconds: wait });
+      throw new AppError("CONFLICT", "A request with this Idempotency-Key is still in progress; retry", {
+        retryAfterSeconds: wait,
+      });
     }
     const plain = record.response === undefined ? null : unseal(record.response, request.key, request.scope);
-    if (plain === null) throw new AppError("UNPROCESSABLE_CONTENT", "This Idempotency-Key's stored response cannot be read");
+    if (plain === null)
+      throw new AppError("UNPROCESSABLE_CONTENT", "This Idempotency-Key's stored response cannot be read");
     return { replay: JSON.parse(plain) };
   }
   throw new AppError("CONFLICT", "A request with this Idempotency-Key is in progress; retry", { retryAfterSeconds: 1 });

@@ -17,7 +17,10 @@ import type { Info } from "../user/schema.ts";
  */
 
 /** A reset code as `forgot` hands it out: 21 URL-safe characters (the activation code's format). */
-export const ResetCode = bounded(21, "a 21-character reset code").regex(/^[A-Za-z0-9_-]{21}$/, "a 21-character reset code");
+export const ResetCode = bounded(21, "a 21-character reset code").regex(
+  /^[A-Za-z0-9_-]{21}$/,
+  "a 21-character reset code",
+);
 
 /** How long a reset code stays valid. */
 export const RESET_TTL_SECONDS = 3600;
@@ -70,8 +73,14 @@ export const reset = async (code: string, newPassword: string): Promise<{ userId
   const consumed = await retryTransaction(() =>
     db()
       .transaction.write(({ passwordReset, resetPointer }) => [
-        passwordReset.delete({ codeHash }).where((c, { exists }) => exists(c.emailHash)).commit(),
-        resetPointer.delete({ emailHash: pending.emailHash }).where((p, { eq }) => eq(p.codeHash, codeHash)).commit(),
+        passwordReset
+          .delete({ codeHash })
+          .where((c, { exists }) => exists(c.emailHash))
+          .commit(),
+        resetPointer
+          .delete({ emailHash: pending.emailHash })
+          .where((p, { eq }) => eq(p.codeHash, codeHash))
+          .commit(),
       ])
       .go(),
   );
@@ -102,10 +111,21 @@ export const reset = async (code: string, newPassword: string): Promise<{ userId
  * a 403 and counts as a failed login, and a locked account gets 429. Afterwards every session
  * ends, the caller's own included (sign in again with the new password).
  */
-export const change = async (user: Pick<Info, "id" | "email">, currentPassword: string, newPassword: string, clientIp?: string): Promise<Revocation> => {
-  if (currentPassword === newPassword) throw new AppError("BAD_REQUEST", "The new password must differ from the current one");
+export const change = async (
+  user: Pick<Info, "id" | "email">,
+  currentPassword: string,
+  newPassword: string,
+  clientIp?: string,
+): Promise<Revocation> => {
+  if (currentPassword === newPassword)
+    throw new AppError("BAD_REQUEST", "The new password must differ from the current one");
   const attempt = await reserve(user.email, clientIp);
-  await checkPassword(attempt, user.email, currentPassword, () => new AppError("FORBIDDEN", "The current password is not correct"));
+  await checkPassword(
+    attempt,
+    user.email,
+    currentPassword,
+    () => new AppError("FORBIDDEN", "The current password is not correct"),
+  );
   await giveBack(attempt);
   // Sessions end before the password changes (a crash or a lost answer below cannot leave them
   // alive), and again after it (a sign-in with the old password in between; Cognito's refresh tokens).

@@ -31,7 +31,9 @@ export const setRole = async (id: string, role: RoleName): Promise<Info> => {
     const outcome = await updateWith(id, { set: { role } }, { role: previous }, (tx) => [checkItem(tx.intent, intent)]);
     if (outcome.canceled) {
       if (outcome.reasons[1]?.code === "ConditionalCheckFailed")
-        throw new AppError("SERVICE_UNAVAILABLE", "The role change took too long and was undone; retry", { retryAfterSeconds: 1 });
+        throw new AppError("SERVICE_UNAVAILABLE", "The role change took too long and was undone; retry", {
+          retryAfterSeconds: 1,
+        });
       throw new AppError("CONFLICT", "The user's role changed meanwhile; retry", { retryAfterSeconds: 1 });
     }
     await Cognito.removeFromGroup(id, previous);

@@ -29,9 +29,17 @@ export type ReconcileResult = {
  * The bound must exceed the longest a live request can still act (its deadline, deadline.ts):
  * anything younger may belong to a request in flight.
  */
-export const reconcile = async ({ olderThanSeconds = STALE_AFTER_SECONDS }: { olderThanSeconds?: number } = {}): Promise<ReconcileResult> => {
+export const reconcile = async ({
+  olderThanSeconds = STALE_AFTER_SECONDS,
+}: {
+  olderThanSeconds?: number;
+} = {}): Promise<ReconcileResult> => {
   const result: ReconcileResult = { registrations: 0, roles: 0, deletions: 0, failed: 0 };
-  const each = async <T>(items: T[], work: (item: T) => Promise<unknown>, counter: "registrations" | "roles" | "deletions") => {
+  const each = async <T>(
+    items: T[],
+    work: (item: T) => Promise<unknown>,
+    counter: "registrations" | "roles" | "deletions",
+  ) => {
     for (const item of items) {
       try {
         await withDeadline(Config.requestDeadlineMs, () => work(item));
@@ -44,7 +52,10 @@ export const reconcile = async ({ olderThanSeconds = STALE_AFTER_SECONDS }: { ol
   await each(await olderThan("register", olderThanSeconds), settleRegistration, "registrations");
   await each(await olderThan("role", olderThanSeconds), settleRole, "roles");
   const cutoff = new Date(Date.now() - olderThanSeconds * 1000).toISOString();
-  const { data: tombstones } = await db().entities.deletion.query.byAge({ kind: "deletion" }).lt({ deletedAt: cutoff }).go({ pages: "all" });
+  const { data: tombstones } = await db()
+    .entities.deletion.query.byAge({ kind: "deletion" })
+    .lt({ deletedAt: cutoff })
+    .go({ pages: "all" });
   await each(tombstones, (t) => finishDeletion(t.userId), "deletions");
   return result;
 };

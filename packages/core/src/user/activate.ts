@@ -24,7 +24,12 @@ export const activate = async (code: string): Promise<Info> => {
     pending.userId,
     { set: { status: user.status === "UNCONFIRMED" ? "CONFIRMED" : user.status }, remove: ["activationHash"] },
     { status: user.status },
-    (tx) => [tx.activation.delete({ codeHash }).where((a, { exists }) => exists(a.userId)).commit()],
+    (tx) => [
+      tx.activation
+        .delete({ codeHash })
+        .where((a, { exists }) => exists(a.userId))
+        .commit(),
+    ],
   );
   if (outcome.canceled) {
     if (outcome.reasons[1]?.code === "ConditionalCheckFailed") throw unknownCode();

@@ -26,11 +26,15 @@ const depthOf = (value: unknown): number => {
 
 /** Checks the input before any recursive work on it, returns the blob's JSON text within the size limit. */
 const serialize = (data: Blob): string => {
-  if (depthOf(data) > DATA_MAX_DEPTH) throw new AppError("BAD_REQUEST", `data may nest at most ${DATA_MAX_DEPTH} levels deep`);
+  if (depthOf(data) > DATA_MAX_DEPTH)
+    throw new AppError("BAD_REQUEST", `data may nest at most ${DATA_MAX_DEPTH} levels deep`);
   const json = JSON.stringify(data);
   const bytes = Buffer.byteLength(json);
   if (bytes > DATA_LIMIT_BYTES)
-    throw new AppError("PAYLOAD_TOO_LARGE", `data would be ${bytes} bytes; the limit is ${DATA_LIMIT_BYTES} bytes of JSON`);
+    throw new AppError(
+      "PAYLOAD_TOO_LARGE",
+      `data would be ${bytes} bytes; the limit is ${DATA_LIMIT_BYTES} bytes of JSON`,
+    );
   return json;
 };
 

@@ -20,15 +20,23 @@ const TOMBSTONE_TTL_SECONDS = 30 * 24 * 3600;
 export const remove = async (id: string): Promise<void> => {
   const user = await find(id, { consistent: true });
   if (user) {
-    const values = { email: user.email, name: user.name.toLowerCase(), handle: handleFromName(user.name).toLowerCase() };
+    const values = {
+      email: user.email,
+      name: user.name.toLowerCase(),
+      handle: handleFromName(user.name).toLowerCase(),
+    };
     const outcome = await removeRecord(id, (tx) => [
       ...UNIQUE_KINDS.map((kind) => tx.unique.delete({ kind, value: values[kind] }).commit()),
       ...(user.activationHash ? [tx.activation.delete({ codeHash: user.activationHash }).commit()] : []),
-      tx.deletion.put({ userId: id, email: user.email, expiresAt: Math.floor(Date.now() / 1000) + TOMBSTONE_TTL_SECONDS }).commit(),
+      tx.deletion
+        .put({ userId: id, email: user.email, expiresAt: Math.floor(Date.now() / 1000) + TOMBSTONE_TTL_SECONDS })
+        .commit(),
     ]);
     if (outcome.canceled) throw new AppError("CONFLICT", "The user changed during deletion; retry");
     // A pending password reset (it also expires on its own): its code must not outlive the account.
-    await db().entities.resetPointer.delete({ emailHash: addressHash(user.email) }).go();
+    await db()
+      .entities.resetPointer.delete({ emailHash: addressHash(user.email) })
+      .go();
   } else {
     const { data: tombstone } = await db().entities.deletion.get({ userId: id }).go({ consistent: true });
     if (!tombstone) throw new AppError("NOT_FOUND", "User not found");

@@ -24,7 +24,9 @@ export const findById = async (id: string, opts: { consistent?: boolean } = {}):
 };
 
 /** The user; 404 when there is none. */
-export const getById = async (id: string, opts: { consistent?: boolean } = {}): Promise<Info> => toInfo(await Record.get(id, opts));
+export const getById = async (id: string, opts: { consistent?: boolean } = {}): Promise<Info> =>
+  toInfo(await Record.get(id, opts));
 
 /** The user with this name, e-mail or handle (any case; a handle as `handleKey` gives it); 404 when there is none. */
-export const getByUnique = async (kind: UniqueKind, value: string): Promise<Info> => toInfo(await Record.getByUnique(kind, value));
+export const getByUnique = async (kind: UniqueKind, value: string): Promise<Info> =>
+  toInfo(await Record.getByUnique(kind, value));

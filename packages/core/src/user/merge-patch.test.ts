@@ -17,7 +17,7 @@ const RFC_EXAMPLES: [string, string, string][] = [
   ['{"a":"foo"}', "null", "null"],
   ['{"a":"foo"}', '"bar"', '"bar"'],
   ['{"e":null}', '{"a":1}', '{"e":null,"a":1}'],
-  ['[1,2]', '{"a":"b","c":null}', '{"a":"b"}'],
+  ["[1,2]", '{"a":"b","c":null}', '{"a":"b"}'],
   ["{}", '{"a":{"bb":{"ccc":null}}}', '{"a":{"bb":{}}}'],
 ];
 
@@ -25,7 +25,8 @@ const RFC_EXAMPLES: [string, string, string][] = [
 type Model = null | boolean | number | string | Model[] | Map<string, Model>;
 const toModel = (v: unknown): Model => {
   if (Array.isArray(v)) return v.map(toModel);
-  if (v !== null && typeof v === "object") return new Map(Object.keys(v).map((k) => [k, toModel(Object.getOwnPropertyDescriptor(v, k)?.value)]));
+  if (v !== null && typeof v === "object")
+    return new Map(Object.keys(v).map((k) => [k, toModel(Object.getOwnPropertyDescriptor(v, k)?.value)]));
   return v as Model;
 };
 const mergeModel = (target: Model | undefined, patch: Model): Model => {
@@ -39,18 +40,34 @@ const mergeModel = (target: Model | undefined, patch: Model): Model => {
 };
 /** Order-free comparison form: objects as sorted entry lists. */
 const canonical = (m: Model): unknown =>
-  m instanceof Map ? [...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => [k, canonical(v)]) : Array.isArray(m) ? m.map(canonical) : m;
+  m instanceof Map
+    ? [...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => [k, canonical(v)])
+    : Array.isArray(m)
+      ? m.map(canonical)
+      : m;
 
 /** Keys that trip naive implementations, plus ordinary ones. */
 const key = fc.oneof(
-  fc.constantFrom("__proto__", "constructor", "prototype", "hasOwnProperty", "toString", "valueOf", "isPrototypeOf", "__defineGetter__", "", "a", "b"),
+  fc.constantFrom(
+    "__proto__",
+    "constructor",
+    "prototype",
+    "hasOwnProperty",
+    "toString",
+    "valueOf",
+    "isPrototypeOf",
+    "__defineGetter__",
+    "",
+    "a",
+    "b",
+  ),
   fc.string({ maxLength: 6 }),
 );
 /** JSON text of objects built from these keys, parsed as the service parses bodies (JSON.parse keeps `__proto__` as an own key). */
 const { json } = fc.letrec<{ json: string; object: string }>((tie) => ({
   json: fc.oneof(
     { depthSize: "small", withCrossShrink: true },
-    fc.constantFrom("null", "true", "false", "0", "1.5", '"x"', "[]", "[1,{\"a\":null}]"),
+    fc.constantFrom("null", "true", "false", "0", "1.5", '"x"', "[]", '[1,{"a":null}]'),
     tie("object"),
   ),
   object: fc
@@ -61,7 +78,9 @@ const object = json.filter((t) => t.startsWith("{"));
 
 describe("JSON Merge Patch (RFC 7396)", () => {
   it.each(RFC_EXAMPLES)("RFC example: %s + %s = %s", (target, patch, result) => {
-    expect(canonical(toModel(applyMergePatch(JSON.parse(target), JSON.parse(patch))))).toEqual(canonical(toModel(JSON.parse(result))));
+    expect(canonical(toModel(applyMergePatch(JSON.parse(target), JSON.parse(patch))))).toEqual(
+      canonical(toModel(JSON.parse(result))),
+    );
   });
 
   it("agrees with the reference model for any keys, __proto__ and friends included", () => {
@@ -90,9 +109,13 @@ describe("JSON Merge Patch (RFC 7396)", () => {
 
   it("treats the odd keys as data: set, merged into, deleted", () => {
     const target = JSON.parse('{"hasOwnProperty":1,"constructor":{"x":1},"a":1}');
-    const patch = JSON.parse('{"__proto__":{"polluted":true},"constructor":{"y":2},"hasOwnProperty":null,"prototype":3,"z":4}');
+    const patch = JSON.parse(
+      '{"__proto__":{"polluted":true},"constructor":{"y":2},"hasOwnProperty":null,"prototype":3,"z":4}',
+    );
     const merged = applyMergePatch(target, patch);
-    expect(JSON.parse(JSON.stringify(merged))).toEqual(JSON.parse('{"constructor":{"x":1,"y":2},"a":1,"__proto__":{"polluted":true},"prototype":3,"z":4}'));
+    expect(JSON.parse(JSON.stringify(merged))).toEqual(
+      JSON.parse('{"constructor":{"x":1,"y":2},"a":1,"__proto__":{"polluted":true},"prototype":3,"z":4}'),
+    );
     expect(Object.keys(merged as object)).toEqual(["constructor", "a", "__proto__", "prototype", "z"]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });

@@ -23,7 +23,20 @@ export type UserItem = EntityItem<typeof UserEntity>;
 
 /** What a write may change. `add`/`delete` on `badges` add or take one element of the set atomically. */
 export type Change = {
-  set?: Partial<Pick<UserItem, "status" | "role" | "lang" | "currency" | "avatarKey" | "dataJson" | "version" | "lastLoginAt" | "tokensValidAfter">>;
+  set?: Partial<
+    Pick<
+      UserItem,
+      | "status"
+      | "role"
+      | "lang"
+      | "currency"
+      | "avatarKey"
+      | "dataJson"
+      | "version"
+      | "lastLoginAt"
+      | "tokensValidAfter"
+    >
+  >;
   add?: { badges?: string[]; version?: number };
   delete?: { badges?: string[] };
   remove?: ("activationHash" | "avatarUrl")[];
@@ -48,7 +61,9 @@ const notFound = () => new AppError("NOT_FOUND", "User not found");
 
 /** One GetItem; `consistent` for a read that must see the caller's own write. */
 export const find = async (id: string, opts: { consistent?: boolean } = {}): Promise<UserItem | null> => {
-  const { data } = await db().entities.user.get({ id }).go({ consistent: opts.consistent ?? false });
+  const { data } = await db()
+    .entities.user.get({ id })
+    .go({ consistent: opts.consistent ?? false });
   return data;
 };
 
@@ -98,7 +113,11 @@ const shape = <P extends Patch | TxPatch>(op: P, change: Change, expected: Expec
  * another transaction, never on a refusal). Without `also`, callers use `update`, one UpdateItem.
  */
 const commit = async (userItem: (tx: TxEntities) => TxWrite, also: Also | undefined): Promise<Outcome> => {
-  const result = await retryTransaction(() => db().transaction.write((tx) => [userItem(tx), ...(also?.(tx) ?? [])]).go());
+  const result = await retryTransaction(() =>
+    db()
+      .transaction.write((tx) => [userItem(tx), ...(also?.(tx) ?? [])])
+      .go(),
+  );
   return result.canceled ? { canceled: true, reasons: result.data } : { canceled: false };
 };
 
@@ -116,9 +135,17 @@ export const update = async (id: string, change: Change, options: { also?: Also 
  * `update` on condition that the stored user still holds `expected`: null when it does not (or
  * there is no such user), and nothing is written.
  */
-export const updateIf = async (id: string, expected: Expected, change: Change, options: { also?: Also } = {}): Promise<Info | null> => {
+export const updateIf = async (
+  id: string,
+  expected: Expected,
+  change: Change,
+  options: { also?: Also } = {},
+): Promise<Info | null> => {
   if (options.also) {
-    const outcome = await commit((tx) => shape(tx.user.patch({ id }).set(change.set ?? {}), change, expected).commit(), options.also);
+    const outcome = await commit(
+      (tx) => shape(tx.user.patch({ id }).set(change.set ?? {}), change, expected).commit(),
+      options.also,
+    );
     if (outcome.canceled) {
       if (outcome.reasons[0]?.code === "ConditionalCheckFailed") return null;
       throw new AppError("CONFLICT", "The user changed meanwhile; retry", {}, { cause: outcome.reasons });
@@ -126,7 +153,13 @@ export const updateIf = async (id: string, expected: Expected, change: Change, o
     return toInfo(await get(id, { consistent: true }));
   }
   try {
-    const { data } = await shape(db().entities.user.patch({ id }).set(change.set ?? {}), change, expected).go({ response: "all_new" });
+    const { data } = await shape(
+      db()
+        .entities.user.patch({ id })
+        .set(change.set ?? {}),
+      change,
+      expected,
+    ).go({ response: "all_new" });
     return toInfo(data as UserItem);
   } catch (e) {
     if (isConditionFailure(e)) return null;
@@ -140,7 +173,12 @@ export const updateIf = async (id: string, expected: Expected, change: Change, o
  */
 export const replace = async (id: string, change: Change): Promise<UserItem> => {
   try {
-    const { data } = await shape(db().entities.user.patch({ id }).set(change.set ?? {}), change).go({ response: "all_old" });
+    const { data } = await shape(
+      db()
+        .entities.user.patch({ id })
+        .set(change.set ?? {}),
+      change,
+    ).go({ response: "all_old" });
     return data as UserItem;
   } catch (e) {
     if (isConditionFailure(e)) throw notFound();
@@ -156,7 +194,8 @@ export const updateWith = (id: string, change: Change, expected: Expected, also:
   commit((tx) => shape(tx.user.patch({ id }).set(change.set ?? {}), change, expected).commit(), also);
 
 /** A new user and `also` (its guards, its activation code, its intent) in one transaction, on condition that the id is new. */
-export const create = (item: NewUser, also: Also): Promise<Outcome> => commit((tx) => tx.user.create(item).commit(), also);
+export const create = (item: NewUser, also: Also): Promise<Outcome> =>
+  commit((tx) => tx.user.create(item).commit(), also);
 
 /** The user exactly as `create` stores it (defaults applied), as the API shows it. */
 export const created = (item: NewUser): Info =>
@@ -166,4 +205,11 @@ export type NewUser = Parameters<ReturnType<typeof db>["entities"]["user"]["crea
 
 /** Removes the user, on condition that it exists, with `also` (its guards, its code, the deletion's tombstone). */
 export const remove = (id: string, also: Also): Promise<Outcome> =>
-  commit((tx) => tx.user.delete({ id }).where((u, { exists }) => exists(u.id)).commit(), also);
+  commit(
+    (tx) =>
+      tx.user
+        .delete({ id })
+        .where((u, { exists }) => exists(u.id))
+        .commit(),
+    also,
+  );

@@ -83,7 +83,11 @@ export const register = async (
     result = await create(item, (tx) => [
       ...UNIQUE_KINDS.map((kind) => tx.unique.create({ kind, value: values[kind], userId }).commit()),
       tx.activation
-        .create({ codeHash: activationHash, userId, expiresAt: Math.floor(Date.now() / 1000) + Config.activationTtlSeconds })
+        .create({
+          codeHash: activationHash,
+          userId,
+          expiresAt: Math.floor(Date.now() / 1000) + Config.activationTtlSeconds,
+        })
         .commit(),
       commitItem(tx.intent, intent),
     ]);
@@ -98,7 +102,9 @@ export const register = async (
     const failed = result.reasons.findIndex((d) => d.code === "ConditionalCheckFailed");
     if (failed === result.reasons.length - 1 || outcome === "unknown")
       // The intent was settled under us (the attempt outlived any owner's budget): the settler removes the Cognito user.
-      throw new AppError("SERVICE_UNAVAILABLE", "The registration could not complete and was undone; retry", { retryAfterSeconds: 1 });
+      throw new AppError("SERVICE_UNAVAILABLE", "The registration could not complete and was undone; retry", {
+        retryAfterSeconds: 1,
+      });
     const kind = UNIQUE_KINDS[failed - 1];
     throw kind ? conflict(kind) : new AppError("CONFLICT", "This user already exists", {}, { cause: result.reasons });
   }
@@ -145,7 +151,8 @@ const createCognitoUser = async (email: string, password: string, values: Record
   const created = await Cognito.createUser(email, password);
   if (created !== "exists") return created;
   const existing = await Cognito.findUser(email);
-  const guarded = (await db().entities.unique.get({ kind: "email", value: values.email }).go({ consistent: true })).data;
+  const guarded = (await db().entities.unique.get({ kind: "email", value: values.email }).go({ consistent: true }))
+    .data;
   if (!existing?.sub || guarded) throw conflict("email");
   if (await pendingDeletionOf(email, existing.sub)) await finishDeletion(existing.sub);
   else await Cognito.deleteUser(existing.sub);

@@ -35,8 +35,13 @@ export const PasswordPolicy = {
 /** A password a user sets (registration, reset, change): the policy above, checked before Cognito sees it. */
 export const NewPassword = bounded(256, "Use at most 256 characters")
   .min(PasswordPolicy.MinimumLength, `Use at least ${PasswordPolicy.MinimumLength} characters`)
-  .refine((p) => !isCommonPassword(p), "This password is too common: choose another (a few unrelated words make a good one)")
-  .describe(`${PasswordPolicy.MinimumLength} to 256 characters, any characters (spaces too), and not one of the most common passwords`);
+  .refine(
+    (p) => !isCommonPassword(p),
+    "This password is too common: choose another (a few unrelated words make a good one)",
+  )
+  .describe(
+    `${PasswordPolicy.MinimumLength} to 256 characters, any characters (spaces too), and not one of the most common passwords`,
+  );
 
 /** A well-formed BCP 47 tag once `_` is read as `-` (profiles written before stored `en_us`). */
 const isLanguageTag = (tag: string): boolean => {
@@ -66,7 +71,10 @@ export const Badge = z.object({ name: z.string(), iconUrl: z.string() });
  * rebuild it and leave out a `__proto__` key, which in the blob is plain data (merge-patch.ts).
  */
 const DataBlob = z
-  .custom<Record<string, unknown>>((v) => typeof v === "object" && v !== null && !Array.isArray(v), "must be a JSON object")
+  .custom<Record<string, unknown>>(
+    (v) => typeof v === "object" && v !== null && !Array.isArray(v),
+    "must be a JSON object",
+  )
   .meta({ override: { type: "object", propertyNames: { type: "string" }, additionalProperties: {} } });
 
 /** The user as the API returns it. Explicit, so no internal attribute can leak. */

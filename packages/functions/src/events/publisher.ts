@@ -12,8 +12,10 @@ export const createPublisher =
   (busName: () => string) =>
   async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
     const result = await Events.publish(event.Records, busName());
-    for (const skipped of result.skipped) log.error({ event: "events.publish.skipped", ...skipped }, "event record skipped");
-    if (result.failedFrom) log.warn({ event: "events.publish.retry", failedFrom: result.failedFrom }, "events left for the next invocation");
+    for (const skipped of result.skipped)
+      log.error({ event: "events.publish.skipped", ...skipped }, "event record skipped");
+    if (result.failedFrom)
+      log.warn({ event: "events.publish.retry", failedFrom: result.failedFrom }, "events left for the next invocation");
     return { batchItemFailures: result.failedFrom ? [{ itemIdentifier: result.failedFrom }] : [] };
   };
 

@@ -12,7 +12,14 @@ export const createWebhookSender =
   async (event: SQSEvent): Promise<SQSBatchResponse> => {
     const report = await Events.handleMessages(event.Records, settings());
     for (const line of report.outcomes) {
-      const entry = { event: "events.webhook", eventId: line.eventId, url: Events.DeadLetters.redactUrl(line.url), attempt: line.attempt, outcome: line.outcome, failure: line.failure };
+      const entry = {
+        event: "events.webhook",
+        eventId: line.eventId,
+        url: Events.DeadLetters.redactUrl(line.url),
+        attempt: line.attempt,
+        outcome: line.outcome,
+        failure: line.failure,
+      };
       if (line.outcome === "dead") log.error(entry, "webhook delivery gave up: dead letter");
       else if (line.outcome === "retry") log.warn(entry, "webhook delivery failed: retry scheduled");
       else log.info(entry, "webhook delivery");

@@ -6,8 +6,22 @@ const tags = ["auth"];
 
 export const authRouter = router({
   login: apiKeyProcedure("auth")
-    .meta({ openapi: { method: "POST", path: "/auth/login", tags, summary: "Log in with e-mail and password (failures lock the client address out of the account; see the lockout)" } })
-    .input(z.strictObject({ email: User.Email, password: z.string().max(256, { abort: true }).min(1), clientIp: Auth.ClientIp.optional() }))
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/auth/login",
+        tags,
+        summary:
+          "Log in with e-mail and password (failures lock the client address out of the account; see the lockout)",
+      },
+    })
+    .input(
+      z.strictObject({
+        email: User.Email,
+        password: z.string().max(256, { abort: true }).min(1),
+        clientIp: Auth.ClientIp.optional(),
+      }),
+    )
     .output(
       z.object({
         accessToken: z.string(),

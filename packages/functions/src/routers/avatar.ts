@@ -24,7 +24,12 @@ const limits = `PNG, JPEG or WebP, at most ${Avatar.AVATAR_MAX_BYTES / 1024 / 10
 export const avatarRouter = router({
   requestOwnUpload: bearerProcedure
     .meta({
-      openapi: { method: "POST", path: "/public/user/me/avatar/upload", tags: ["public"], summary: `Get a form to upload a new avatar (${limits})` },
+      openapi: {
+        method: "POST",
+        path: "/public/user/me/avatar/upload",
+        tags: ["public"],
+        summary: `Get a form to upload a new avatar (${limits})`,
+      },
     })
     .input(UploadRequest)
     .output(Ticket)
@@ -45,7 +50,14 @@ export const avatarRouter = router({
     .mutation(({ input, ctx }) => Avatar.confirm(ctx.caller.user.id, input.key)),
 
   requestUpload: apiKeyProcedure("write")
-    .meta({ openapi: { method: "POST", path: "/user/{id}/avatar/upload", tags: ["user"], summary: `Get a form to upload a user's avatar (${limits})` } })
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/user/{id}/avatar/upload",
+        tags: ["user"],
+        summary: `Get a form to upload a user's avatar (${limits})`,
+      },
+    })
     .input(ById.extend(UploadRequest.shape))
     .output(Ticket)
     .mutation(({ input }) => Avatar.requestUpload(input.id, input.contentType)),

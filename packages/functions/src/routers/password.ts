@@ -19,7 +19,9 @@ export const passwordRouter = router({
     .input(z.strictObject({ email: User.Email }))
     .output(
       z.object({
-        resetCode: z.string().describe("Single-use code; deliver it to the address. Matches nothing if the address has no account"),
+        resetCode: z
+          .string()
+          .describe("Single-use code; deliver it to the address. Matches nothing if the address has no account"),
         expiresAt: z.iso.datetime().describe("ISO-8601 time the code stops working"),
       }),
     )
@@ -48,7 +50,8 @@ export const passwordRouter = router({
         method: "POST",
         path: "/public/user/me/password",
         tags: ["public"],
-        summary: "Change the caller's password; ends every session (sign in again). A wrong current password counts toward the login lockout",
+        summary:
+          "Change the caller's password; ends every session (sign in again). A wrong current password counts toward the login lockout",
         errorResponses: [403],
       },
     })

@@ -7,13 +7,27 @@ const ById = z.object({ id: User.Id });
 /** Profile settings (language, currency) and the role. */
 export const profileRouter = router({
   updateOwn: bearerProcedure
-    .meta({ openapi: { method: "PATCH", path: "/public/user/me/profile", tags: ["public"], summary: "Set the caller's language and/or currency" } })
+    .meta({
+      openapi: {
+        method: "PATCH",
+        path: "/public/user/me/profile",
+        tags: ["public"],
+        summary: "Set the caller's language and/or currency",
+      },
+    })
     .input(Profile.ProfileDataInput)
     .output(User.Info)
     .mutation(({ input, ctx }) => Profile.updateProfileData(ctx.caller.user.id, input)),
 
   update: apiKeyProcedure("write")
-    .meta({ openapi: { method: "PATCH", path: "/user/{id}/profile", tags: ["user"], summary: "Set a user's language and/or currency" } })
+    .meta({
+      openapi: {
+        method: "PATCH",
+        path: "/user/{id}/profile",
+        tags: ["user"],
+        summary: "Set a user's language and/or currency",
+      },
+    })
     .input(z.strictObject({ id: User.Id, ...Profile.ProfileFields }).refine(...Profile.atLeastOneField))
     .output(User.Info)
     .mutation(({ input: { id, ...data } }) => Profile.updateProfileData(id, data)),

@@ -10,7 +10,8 @@ export const sessionRouter = router({
         method: "POST",
         path: "/auth/refresh",
         tags: ["auth"],
-        summary: "New access and id tokens for a refresh token (refused after logout, password change, suspension or deletion)",
+        summary:
+          "New access and id tokens for a refresh token (refused after logout, password change, suspension or deletion)",
       },
     })
     .input(z.strictObject({ refreshToken: z.string().min(1).max(8192) }))
@@ -34,7 +35,12 @@ export const sessionRouter = router({
       },
     })
     .input(z.strictObject({}).optional().describe("No input: an empty body, or `{}`"))
-    .output(z.object({ loggedOut: z.literal(true), tokensValidAfter: z.iso.datetime().describe("ISO-8601: tokens issued before are refused") }))
+    .output(
+      z.object({
+        loggedOut: z.literal(true),
+        tokensValidAfter: z.iso.datetime().describe("ISO-8601: tokens issued before are refused"),
+      }),
+    )
     .mutation(async ({ ctx }) => {
       const { tokensValidAfter } = await Session.revokeSessions(ctx.caller.user.id);
       return { loggedOut: true as const, tokensValidAfter: new Date(tokensValidAfter * 1000).toISOString() };

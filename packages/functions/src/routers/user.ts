@@ -7,7 +7,9 @@ const tags = ["user"];
 const ById = z.object({ id: User.Id });
 const BadgeInput = ById.extend({ name: Badge.BadgeNameFormat.describe("Badge name from the catalog") });
 /** The blob is the request body itself; `id` (the path parameter) is the one reserved top-level key. */
-const DataInput = ById.catchall(z.unknown()).describe("The data blob: any JSON object (the top-level key `id` is reserved)");
+const DataInput = ById.catchall(z.unknown()).describe(
+  "The data blob: any JSON object (the top-level key `id` is reserved)",
+);
 const blobOf = ({ id: _id, ...blob }: z.infer<typeof DataInput>): User.Blob => blob;
 /**
  * The blob as the caller sent it. zod validates the body but leaves a `__proto__` key out of its
@@ -39,10 +41,22 @@ export const userRouter = router({
 
   activate: apiKeyProcedure("write")
     .meta({
-      openapi: { method: "GET", path: "/user/activate/{activationCode}", tags, summary: "Activate a user with its single-use code" },
+      openapi: {
+        method: "GET",
+        path: "/user/activate/{activationCode}",
+        tags,
+        summary: "Activate a user with its single-use code",
+      },
       secretParams: ["activationCode"],
     })
-    .input(z.object({ activationCode: z.string().max(21, { abort: true, message: "a 21-character activation code" }).regex(/^[A-Za-z0-9_-]{21}$/, "a 21-character activation code") }))
+    .input(
+      z.object({
+        activationCode: z
+          .string()
+          .max(21, { abort: true, message: "a 21-character activation code" })
+          .regex(/^[A-Za-z0-9_-]{21}$/, "a 21-character activation code"),
+      }),
+    )
     .output(User.Info)
     .query(({ input }) => User.activate(input.activationCode)),
 
@@ -66,21 +80,38 @@ export const userRouter = router({
 
   byHandle: apiKeyProcedure("read")
     .meta({
-      openapi: { method: "GET", path: "/user/handle/{handle}", tags, summary: "Get a user by handle, e.g. @SomePerson (any case)" },
+      openapi: {
+        method: "GET",
+        path: "/user/handle/{handle}",
+        tags,
+        summary: "Get a user by handle, e.g. @SomePerson (any case)",
+      },
     })
     .input(z.object({ handle: User.Handle }))
     .output(User.Info)
     .query(async ({ input }) => User.getByUnique("handle", User.handleKey(input.handle))),
 
   setStatus: apiKeyProcedure("admin")
-    .meta({ openapi: { method: "PATCH", path: "/user/{id}/status/{status}", tags, summary: "Set a user's status; suspension ends the user's sessions (here and at Cognito)" } })
+    .meta({
+      openapi: {
+        method: "PATCH",
+        path: "/user/{id}/status/{status}",
+        tags,
+        summary: "Set a user's status; suspension ends the user's sessions (here and at Cognito)",
+      },
+    })
     .input(ById.extend({ status: User.Status }))
     .output(User.Info)
     .mutation(({ input }) => User.setStatus(input.id, input.status)),
 
   replaceData: withBlob
     .meta({
-      openapi: { method: "PUT", path: "/user/{id}/data/update", tags, summary: "Replace the user's data blob (at most 32 KiB of JSON)" },
+      openapi: {
+        method: "PUT",
+        path: "/user/{id}/data/update",
+        tags,
+        summary: "Replace the user's data blob (at most 32 KiB of JSON)",
+      },
     })
     .input(DataInput)
     .output(User.Info)
@@ -108,7 +139,9 @@ export const userRouter = router({
     .mutation(({ input }) => Badge.issue(input.id, input.name)),
 
   revokeBadge: apiKeyProcedure("write")
-    .meta({ openapi: { method: "DELETE", path: "/user/{id}/badge/{name}", tags, summary: "Revoke a badge (idempotent)" } })
+    .meta({
+      openapi: { method: "DELETE", path: "/user/{id}/badge/{name}", tags, summary: "Revoke a badge (idempotent)" },
+    })
     .input(BadgeInput)
     .output(User.Info)
     .mutation(({ input }) => Badge.revoke(input.id, input.name)),

@@ -17,7 +17,13 @@ import { Router, type Route } from "cognito-local/lib/server/Router.js";
 import { createServer } from "cognito-local/lib/server/server.js";
 import { CognitoServiceFactoryImpl } from "cognito-local/lib/services/cognitoService.js";
 import { CryptoService } from "cognito-local/lib/services/crypto.js";
-import { DateClock, LambdaService, MessagesService, TriggersService, type Services } from "cognito-local/lib/services/index.js";
+import {
+  DateClock,
+  LambdaService,
+  MessagesService,
+  TriggersService,
+  type Services,
+} from "cognito-local/lib/services/index.js";
 import { ConsoleMessageSender } from "cognito-local/lib/services/messageDelivery/consoleMessageSender.js";
 import { MessageDeliveryService } from "cognito-local/lib/services/messageDelivery/messageDelivery.js";
 import { otp } from "cognito-local/lib/services/otp.js";
@@ -46,7 +52,12 @@ const cognito = await new CognitoServiceFactoryImpl(
   dataStoreFactory,
   new UserPoolServiceFactoryImpl(clock, dataStoreFactory),
 ).create(ctx, config.UserPoolDefaults);
-const triggers = new TriggersService(clock, cognito, new LambdaService(config.TriggerFunctions, new AWS.Lambda(config.LambdaClient)), new CryptoService(config.KMSConfig));
+const triggers = new TriggersService(
+  clock,
+  cognito,
+  new LambdaService(config.TriggerFunctions, new AWS.Lambda(config.LambdaClient)),
+  new CryptoService(config.KMSConfig),
+);
 const services: Services = {
   clock,
   cognito,
@@ -57,7 +68,9 @@ const services: Services = {
   triggers,
 };
 
-const own: Record<string, Route> = Object.fromEntries(Object.entries(targets).map(([name, target]) => [name, target(services)]));
+const own: Record<string, Route> = Object.fromEntries(
+  Object.entries(targets).map(([name, target]) => [name, target(services)]),
+);
 const stock = Router(services);
 const router = (name: string): Route => {
   const target = own[name];

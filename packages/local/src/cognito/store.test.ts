@@ -15,7 +15,8 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const onDisk = async (id: string) => JSON.parse(await readFile(join(dir, `${id}.json`), "utf8")) as Record<string, unknown>;
+const onDisk = async (id: string) =>
+  JSON.parse(await readFile(join(dir, `${id}.json`), "utf8")) as Record<string, unknown>;
 
 describe("the durable store behind cognito-local", () => {
   it("has every acknowledged change on disk, whatever the interleaving of concurrent sets and deletes", async () => {
@@ -34,7 +35,9 @@ describe("the durable store behind cognito-local", () => {
     const store = await new DurableDataStoreFactory(dir).create(ctx, "pool", { Users: {} });
     const big = "y".repeat(50_000);
     let writing = true;
-    const burst = Promise.all(Array.from({ length: 60 }, (_, i) => store.set(ctx, ["Users", `u${i}`], { big }))).finally(() => (writing = false));
+    const burst = Promise.all(
+      Array.from({ length: 60 }, (_, i) => store.set(ctx, ["Users", `u${i}`], { big })),
+    ).finally(() => (writing = false));
     let reads = 0;
     while (writing) {
       const users = (await onDisk("pool")).Users as Record<string, { big: string }>;
@@ -61,7 +64,9 @@ describe("the durable store behind cognito-local", () => {
 
   it("refuses to start over a file it cannot parse, instead of starting empty", async () => {
     await writeFile(join(dir, "pool.json"), '{"Users": {"ada": {"Username": "ada"}}}garbage');
-    await expect(new DurableDataStoreFactory(dir).create(ctx, "pool", { Users: {} })).rejects.toThrow(/pool\.json is not valid JSON/);
+    await expect(new DurableDataStoreFactory(dir).create(ctx, "pool", { Users: {} })).rejects.toThrow(
+      /pool\.json is not valid JSON/,
+    );
     expect(await readFile(join(dir, "pool.json"), "utf8")).toContain("garbage"); // left as it was
   });
 

@@ -19,7 +19,8 @@ import type { DataStoreFactory } from "cognito-local/lib/services/dataStore/fact
  */
 type Json = Record<string, unknown>;
 
-const isRecord = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Json =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 
 function datesToStrings(this: unknown, key: string, value: unknown) {
   // JSON.stringify has already called Date#toJSON on `value`; the holder still has the Date.
@@ -50,7 +51,9 @@ export class JsonFile {
       parsed = text.trim() === "" ? {} : JSON.parse(text, stringsToDates);
     } catch (e) {
       // Never start from an empty store over a file we cannot read: that would lose every user.
-      throw new Error(`${path} is not valid JSON (${(e as Error).message}); move it away to start this user pool empty.`);
+      throw new Error(
+        `${path} is not valid JSON (${(e as Error).message}); move it away to start this user pool empty.`,
+      );
     }
     if (!isRecord(parsed)) throw new Error(`${path} does not hold a JSON object.`);
     return new JsonFile(path, parsed);

@@ -46,7 +46,11 @@ const withAuthTime = (token: string, authTime: number): string => {
 };
 
 type RefreshServices = Pick<Services, "cognito" | "tokenGenerator">;
-type RefreshRequest = { ClientId: string; AuthParameters?: Record<string, string>; ClientMetadata?: Record<string, string> };
+type RefreshRequest = {
+  ClientId: string;
+  AuthParameters?: Record<string, string>;
+  ClientMetadata?: Record<string, string>;
+};
 
 const refresh = async ({ cognito, tokenGenerator }: RefreshServices, ctx: Context, req: RefreshRequest) => {
   const refreshToken = req.AuthParameters?.REFRESH_TOKEN;
@@ -62,12 +66,20 @@ const refresh = async ({ cognito, tokenGenerator }: RefreshServices, ctx: Contex
   const groups = await userPool.listUserGroupMembership(ctx, user);
   const tokens = await tokenGenerator.generate(ctx, user, groups, client, req.ClientMetadata, "RefreshTokens");
   return {
-    AuthenticationResult: { AccessToken: withAuthTime(tokens.AccessToken, authTime), IdToken: withAuthTime(tokens.IdToken, authTime) },
+    AuthenticationResult: {
+      AccessToken: withAuthTime(tokens.AccessToken, authTime),
+      IdToken: withAuthTime(tokens.IdToken, authTime),
+    },
   };
 };
 
 /** Refuses a disabled user before the password is checked, then hands over to cognito-local. */
-const refuseDisabled = async ({ cognito }: RefreshServices, ctx: Context, clientId: string, username: string | undefined) => {
+const refuseDisabled = async (
+  { cognito }: RefreshServices,
+  ctx: Context,
+  clientId: string,
+  username: string | undefined,
+) => {
   if (!username) return;
   const userPool = await cognito.getUserPoolForClientId(ctx, clientId);
   const user = await userPool.getUserByUsername(ctx, username);
@@ -81,7 +93,8 @@ export const targets = {
     (services: Services): Target<AdminInitiateAuthRequest, AdminInitiateAuthResponse> =>
     async (ctx, req) => {
       if (isRefresh(req.AuthFlow)) return refresh(services, ctx, req);
-      if (req.AuthFlow === "ADMIN_USER_PASSWORD_AUTH") await refuseDisabled(services, ctx, req.ClientId, req.AuthParameters?.USERNAME);
+      if (req.AuthFlow === "ADMIN_USER_PASSWORD_AUTH")
+        await refuseDisabled(services, ctx, req.ClientId, req.AuthParameters?.USERNAME);
       return AdminInitiateAuth(services)(ctx, req);
     },
 
@@ -89,7 +102,8 @@ export const targets = {
     (services: Services): Target<InitiateAuthRequest, InitiateAuthResponse> =>
     async (ctx, req) => {
       if (isRefresh(req.AuthFlow)) return refresh(services, ctx, req);
-      if (req.AuthFlow === "USER_PASSWORD_AUTH") await refuseDisabled(services, ctx, req.ClientId, req.AuthParameters?.USERNAME);
+      if (req.AuthFlow === "USER_PASSWORD_AUTH")
+        await refuseDisabled(services, ctx, req.ClientId, req.AuthParameters?.USERNAME);
       return InitiateAuth(services)(ctx, req);
     },
 

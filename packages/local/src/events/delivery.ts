@@ -107,7 +107,10 @@ export const startEventDelivery = async (options: EventDeliveryOptions): Promise
       }
       state.pending.splice(state.pending.indexOf(next), 1);
       if (outcome.result === "retry") state.pending.push({ delivery: outcome.next, dueAt: outcome.dueAt });
-      if (outcome.result === "dead") log(`  events: ${next.delivery.event.id} → ${url}: dead letter after ${next.delivery.attempt} attempts (${outcome.failure})`);
+      if (outcome.result === "dead")
+        log(
+          `  events: ${next.delivery.event.id} → ${url}: dead letter after ${next.delivery.attempt} attempts (${outcome.failure})`,
+        );
       await file.save().catch((e: Error) => log(`  events: saving the delivery state failed: ${e.message}`));
     }
   };
@@ -126,7 +129,10 @@ export const startEventDelivery = async (options: EventDeliveryOptions): Promise
   const onRecords = async (records: Parameters<Parameters<StreamReader["poll"]>[0]>[0]) => {
     const firstAttemptAt = new Date().toISOString();
     for (const record of records) {
-      const payload = Events.eventPayloadOf({ eventName: record.eventName, dynamodb: record.dynamodb as Events.StreamRecord["dynamodb"] });
+      const payload = Events.eventPayloadOf({
+        eventName: record.eventName,
+        dynamodb: record.dynamodb as Events.StreamRecord["dynamodb"],
+      });
       if (payload === undefined) continue;
       let event: Events.Event;
       try {
@@ -136,7 +142,8 @@ export const startEventDelivery = async (options: EventDeliveryOptions): Promise
         continue;
       }
       if (event.at < state.since) continue;
-      for (const url of options.urls) state.pending.push({ delivery: { event, url, attempt: 1, firstAttemptAt }, dueAt: 0 });
+      for (const url of options.urls)
+        state.pending.push({ delivery: { event, url, attempt: 1, firstAttemptAt }, dueAt: 0 });
     }
   };
   let waiting: (() => void)[] = [];
@@ -185,7 +192,8 @@ export const startLocalEventDelivery = async (dataDir: string, say: (line: strin
   const secret = given || (await rememberedSecret(dataDir, "webhook-secret", Events.newSecret));
   const settings = webhookSettings(process.env, secret);
   say(`  Webhooks   ${settings.urls.length ? settings.urls.join(", ") : "none (set IAM_WEBHOOK_URLS)"}`);
-  if (!given) say(`  Webhook secret ${secret} (kept in ${join(dataDir, "webhook-secret")}; IAM_WEBHOOK_SECRET sets another)`);
+  if (!given)
+    say(`  Webhook secret ${secret} (kept in ${join(dataDir, "webhook-secret")}; IAM_WEBHOOK_SECRET sets another)`);
   return startEventDelivery({
     ...settings,
     dataDir,

@@ -18,7 +18,12 @@ import { DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 /** Per shard: the last sequence number handled, and whether the shard was read to its (closed) end. */
 export type Checkpoints = { streamArn?: string; shards: Record<string, { after?: string; done?: boolean }> };
 
-export type StreamOptions = { endpoint: string; region: string; credentials: { accessKeyId: string; secretAccessKey: string }; tableName: string };
+export type StreamOptions = {
+  endpoint: string;
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  tableName: string;
+};
 
 /** What to do with a batch of records; the checkpoint moves past them once it resolves. */
 export type OnRecords = (records: _Record[], shardId: string) => Promise<void>;
@@ -61,7 +66,9 @@ export class StreamReader {
     const shards: Shard[] = [];
     let ExclusiveStartShardId: string | undefined;
     do {
-      const { StreamDescription } = await this.streams.send(new DescribeStreamCommand({ StreamArn, ExclusiveStartShardId }));
+      const { StreamDescription } = await this.streams.send(
+        new DescribeStreamCommand({ StreamArn, ExclusiveStartShardId }),
+      );
       shards.push(...(StreamDescription?.Shards ?? []));
       ExclusiveStartShardId = StreamDescription?.LastEvaluatedShardId;
     } while (ExclusiveStartShardId);
@@ -87,7 +94,12 @@ export class StreamReader {
     const after = this.checkpoints.shards[shardId]?.after;
     const get = (type: "AFTER_SEQUENCE_NUMBER" | "TRIM_HORIZON") =>
       this.streams.send(
-        new GetShardIteratorCommand({ StreamArn, ShardId: shardId, ShardIteratorType: type, ...(type === "AFTER_SEQUENCE_NUMBER" ? { SequenceNumber: after } : {}) }),
+        new GetShardIteratorCommand({
+          StreamArn,
+          ShardId: shardId,
+          ShardIteratorType: type,
+          ...(type === "AFTER_SEQUENCE_NUMBER" ? { SequenceNumber: after } : {}),
+        }),
       );
     try {
       const { ShardIterator } = await get(after ? "AFTER_SEQUENCE_NUMBER" : "TRIM_HORIZON");
