@@ -35,6 +35,7 @@ declare global {
     }
     interface Config {
       app(input: AppInput): App | Promise<App>;
+      // biome-ignore lint/suspicious/noConfusingVoidType: SST's own signature: run() may return outputs or nothing
       run(): Promise<Record<string, unknown> | void>;
     }
   }
@@ -242,6 +243,7 @@ declare global {
         permissions?: $SST.Input<FunctionPermissionArgs[]>;
         concurrency?: $SST.Input<{ provisioned?: $SST.Input<number>; reserved?: $SST.Input<number> }>;
       }
+      // biome-ignore lint/suspicious/noShadowRestrictedNames: SST's name for it (sst.aws.Function)
       class Function {
         constructor(name: string, args: FunctionArgs);
         readonly arn: $SST.Output<string>;

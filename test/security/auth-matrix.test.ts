@@ -62,7 +62,7 @@ describe("auth matrix: every procedure × every kind of caller", () => {
         : undefined;
       const denied: [string, Record<string, string>][] = [
         ["no credentials", {}],
-        ["wrong key", { "x-api-key": "iam_wrongwrongwrongw_" + "x".repeat(43) }],
+        ["wrong key", { "x-api-key": `iam_wrongwrongwrongw_${"x".repeat(43)}` }],
         ["garbage key", { "x-api-key": "not a key" }],
         ["revoked key", { "x-api-key": revoked.apiKey }],
         ["suspended user's token", { authorization: `Bearer ${suspended.tokens.accessToken}` }],

@@ -21,7 +21,10 @@ export const responseChecker = (doc: Doc) => {
   const compiled = new Map<string, ValidateFunction>();
   const validator = (ref: string) => {
     let v = compiled.get(ref);
-    if (!v) compiled.set(ref, (v = ajv.compile({ $ref: `openapi.json${ref}` })));
+    if (!v) {
+      v = ajv.compile({ $ref: `openapi.json${ref}` });
+      compiled.set(ref, v);
+    }
     return v;
   };
 

@@ -42,13 +42,17 @@ export const accessLogger = (appPaths: () => readonly string[], procedures: read
     ];
     return new Map(all.map((w) => [w.toLowerCase(), w]));
   };
+  const knownWords = () => {
+    words ??= vocabulary();
+    return words;
+  };
   return async (c, next) => {
     const started = performance.now();
     await next();
     accessLog.info({
       requestId: c.get("requestId"),
       method: c.req.method,
-      path: c.get("logPath") ?? vocabularyPath(new URL(c.req.url).pathname, (words ??= vocabulary())),
+      path: c.get("logPath") ?? vocabularyPath(new URL(c.req.url).pathname, knownWords()),
       status: c.res.status,
       ms: Math.round(performance.now() - started),
     });

@@ -87,7 +87,7 @@ export const createApp = (options: AppOptions = {}) => {
   });
   // Every dependency call of the request shares one budget (core/deadline.ts): a stalled
   // dependency costs the caller at most this, then a 503 with Retry-After.
-  app.use((c, next) => withDeadline(Config.requestDeadlineMs, next));
+  app.use((_c, next) => withDeadline(Config.requestDeadlineMs, next));
   // Tokens and codes travel in some paths: the log shows a path as the route table reports it.
   app.use(accessLogger(() => app.routes.map((r) => r.path), Object.keys(procedures)));
   app.use(

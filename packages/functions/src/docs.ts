@@ -34,7 +34,10 @@ const distDir = () => dirname(createRequire(import.meta.url).resolve("swagger-ui
 const cache = new Map<string, Promise<Buffer>>();
 const asset = (file: keyof typeof ASSETS) => {
   let p = cache.get(file);
-  if (!p) cache.set(file, (p = readFile(join(distDir(), file))));
+  if (!p) {
+    p = readFile(join(distDir(), file));
+    cache.set(file, p);
+  }
   return p;
 };
 

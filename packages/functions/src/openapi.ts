@@ -53,7 +53,9 @@ const BODY_METHODS = ["post", "put", "patch"];
  */
 const errorStatuses = (method: string, path: string, meta: Meta | undefined): number[] => {
   const s = new Set<number>([400, 405, 429, 500, 503]);
-  const add = (...codes: number[]) => codes.forEach((c) => s.add(c));
+  const add = (...codes: number[]) => {
+    for (const c of codes) s.add(c);
+  };
   if (meta?.access !== "public") add(401);
   if (meta?.access === "apiKey") add(403);
   if (path.includes("{")) add(404);

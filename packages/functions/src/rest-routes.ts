@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { procedures } from "./procedures.ts";
-import type { Access, Meta } from "./trpc.ts";
+import type { Access } from "./trpc.ts";
 
 /**
  * The REST route table, built once from the router: each procedure's `meta.openapi` (method and

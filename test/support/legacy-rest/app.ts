@@ -41,7 +41,7 @@ export const createLegacyRestApp = () => {
   };
 
   app.use(requestId());
-  app.use((c, next) => withDeadline(Config.requestDeadlineMs, next));
+  app.use((_c, next) => withDeadline(Config.requestDeadlineMs, next));
   app.use(
     bodyLimit({
       maxSize: 1024 * 1024,

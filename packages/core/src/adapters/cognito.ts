@@ -1,6 +1,7 @@
 import {
   AdminAddUserToGroupCommand,
   AdminCreateUserCommand,
+  type AdminCreateUserCommandOutput,
   AdminDeleteUserCommand,
   AdminGetUserCommand,
   AdminInitiateAuthCommand,
@@ -55,7 +56,7 @@ const weakPassword = (e: unknown): AppError | undefined =>
  * this e-mail (the caller decides whether it is a conflict or a leftover to clean up).
  */
 export const createUser = async (email: string, password: string): Promise<{ sub: string } | "exists"> => {
-  let created;
+  let created: AdminCreateUserCommandOutput;
   try {
     created = await cognito().send(
       new AdminCreateUserCommand({
@@ -109,7 +110,7 @@ export type SignedIn = AuthenticationResultType & { AccessToken: string };
 
 /** A password sign-in: the tokens, or null when Cognito refuses the credentials (wrong password, no such user…). */
 export const passwordAuth = async (email: string, password: string): Promise<SignedIn | null> => {
-  let result;
+  let result: AuthenticationResultType | undefined;
   try {
     ({ AuthenticationResult: result } = await cognito().send(
       new AdminInitiateAuthCommand({
@@ -175,7 +176,7 @@ export const setPassword = async (username: string, password: string): Promise<v
  * or null when Cognito does not accept the refresh token.
  */
 export const refreshAuth = async (refreshToken: string): Promise<SignedIn | null> => {
-  let result;
+  let result: AuthenticationResultType | undefined;
   try {
     ({ AuthenticationResult: result } = await cognito().send(
       new AdminInitiateAuthCommand({

@@ -131,7 +131,12 @@ export class DurableDataStore implements DataStore {
     let node = this.file.state;
     for (const k of keys.slice(0, -1)) {
       const child = node[k];
-      node = isRecord(child) ? child : (node[k] = {});
+      if (isRecord(child)) node = child;
+      else {
+        const made: Record<string, unknown> = {};
+        node[k] = made;
+        node = made;
+      }
     }
     node[last] = value;
     await this.file.save();

@@ -2,6 +2,7 @@ import {
   DescribeStreamCommand,
   DynamoDBStreamsClient,
   GetRecordsCommand,
+  type GetRecordsCommandOutput,
   GetShardIteratorCommand,
   type Shard,
   type _Record,
@@ -126,12 +127,13 @@ export class StreamReader {
     for (const shard of this.ready()) {
       const shardId = shard.ShardId ?? "";
       const iterator = await this.iterator(shardId);
-      const checkpoint = (this.checkpoints.shards[shardId] ??= {});
+      this.checkpoints.shards[shardId] ??= {};
+      const checkpoint = this.checkpoints.shards[shardId];
       if (!iterator) {
         checkpoint.done = true;
         continue;
       }
-      let answer;
+      let answer: GetRecordsCommandOutput;
       try {
         answer = await this.streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
       } catch (e) {
