@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { activeUser, newUser, registered, rest } from "./helpers.ts";
-import { LIFECYCLE_CASES, viaTrpc, type ContractCase } from "./lifecycle/contract-cases.ts";
+import { LIFECYCLE_CASES, type ContractCase } from "./lifecycle/contract-cases.ts";
+import { viaTrpc } from "./support/trpc.ts";
 
 /**
  * The contract cases: one per procedure, each returning the REST answer, the tRPC answer and

@@ -1,16 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { appRouter } from "@iam/functions/router";
+import { procedures } from "@iam/functions/procedures";
 import { CONTRACT_CASES as cases } from "./contract-cases.ts";
 
 /**
  * Every procedure answers the same over REST and over tRPC (HTTP, /trpc). Each case returns the
  * two results to compare; `mask` blanks what must differ between two runs (new ids, tokens).
  */
-type Procedure = {
-  _def: { type: "query" | "mutation"; meta?: { openapi?: { method: string; path: string }; created?: unknown } };
-};
-const procedures = appRouter._def.procedures as unknown as Record<string, Procedure>;
-
 const mask = (value: unknown, keys: string[]): unknown =>
   JSON.parse(JSON.stringify(value), (k, v) => (keys.includes(k) ? "<masked>" : v));
 

@@ -9,7 +9,7 @@ import { marshall } from "@aws-sdk/util-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Config, Events, TableDefinition } from "@iam/core";
 import { db } from "@iam/core/testing";
-import { appRouter } from "@iam/functions/router";
+import { procedures } from "@iam/functions/procedures";
 import {
   evaluateConfig,
   installSstGlobals,
@@ -230,12 +230,7 @@ describe("infra: event delivery", () => {
     });
 
     it("lets an admin list the dead letters: GET /admin/webhooks/dead-letters", () => {
-      const procedure = (
-        appRouter._def.procedures as unknown as Record<
-          string,
-          { _def: { meta?: { openapi?: { method: string; path: string }; scope?: string } } }
-        >
-      )["webhooks.deadLetters"];
+      const procedure = procedures["webhooks.deadLetters"];
       expect(procedure?._def.meta).toMatchObject({
         scope: "admin",
         openapi: { method: "GET", path: "/admin/webhooks/dead-letters" },

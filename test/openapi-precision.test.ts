@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createApp } from "@iam/functions/app";
 import { newUser, rest } from "./helpers.ts";
-import { viaTrpc } from "./lifecycle/contract-cases.ts";
+import { viaTrpc } from "./support/trpc.ts";
 import {
   deref,
   leaves,

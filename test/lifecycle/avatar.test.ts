@@ -4,8 +4,8 @@ import { describe, expect, it } from "vitest";
 import { db, s3 } from "@iam/core/testing";
 import { Avatar, Config } from "@iam/core";
 import { createApp } from "@iam/functions/app";
-import { activeUser, apiKey, baseUrl, bearer, registered, rest } from "../helpers.ts";
-import { trpcCall } from "./helpers.ts";
+import { activeUser, apiKey, bearer, registered, rest } from "../helpers.ts";
+import { viaTrpc } from "../support/trpc.ts";
 
 /** A 1×1 PNG. */
 const PNG = Buffer.from(
@@ -260,15 +260,10 @@ describe("avatars: presigned S3 POST, then confirm", () => {
   it("for back ends: the same two steps for a given user, over tRPC; 404 for an unknown user", async () => {
     const { user } = await registered();
     const headers = { "x-api-key": apiKey() };
-    const ticket = await trpcCall(
-      baseUrl(),
-      "avatar.requestUpload",
-      { id: user.id, contentType: "image/png" },
-      headers,
-    );
+    const ticket = await viaTrpc("avatar.requestUpload", { id: user.id, contentType: "image/png" }, headers);
     expect(ticket.status).toBe(200);
     expect((await upload(ticket.data, PNG, "image/png")).status).toBeLessThan(300);
-    const confirmed = await trpcCall(baseUrl(), "avatar.confirm", { id: user.id, key: ticket.data.key }, headers);
+    const confirmed = await viaTrpc("avatar.confirm", { id: user.id, key: ticket.data.key }, headers);
     expect(confirmed.status).toBe(200);
     expect(confirmed.data.profile.profileData.avatarUrl).toBe(
       `${Config.assetsBaseUrl}/${publishedKey(ticket.data.key)}`,

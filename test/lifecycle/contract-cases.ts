@@ -1,35 +1,11 @@
-import { appRouter } from "@iam/functions/router";
-import { activeUser, apiKey, baseUrl, bearer, newUser, registered, rest } from "../helpers.ts";
+import { activeUser, bearer, newUser, registered, rest } from "../helpers.ts";
+import { viaTrpc } from "../support/trpc.ts";
 
 /**
  * REST-vs-tRPC contract cases for the lifecycle procedures, in the shape of `cases` in
  * test/contract.test.ts (each returns both answers and the keys that must differ between runs).
  * Each runs the procedure once per transport, on separate users where it changes state.
  */
-type Procedure = { _def: { type: "query" | "mutation" } };
-const procedures = appRouter._def.procedures as unknown as Record<string, Procedure>;
-
-export const viaTrpc = async (
-  path: string,
-  input: unknown,
-  headers: Record<string, string> = { "x-api-key": apiKey() },
-) => {
-  const type = procedures[path]?._def.type;
-  const res =
-    type === "query"
-      ? await fetch(
-          `${baseUrl()}/trpc/${path}${input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify(input))}`}`,
-          { headers },
-        )
-      : await fetch(`${baseUrl()}/trpc/${path}`, {
-          method: "POST",
-          headers: { ...headers, "content-type": "application/json" },
-          body: JSON.stringify(input ?? {}),
-        });
-  const json = (await res.json()) as { result?: { data: unknown }; error?: unknown };
-  return { status: res.status, json: json.result ? json.result.data : json.error };
-};
-
 type Answer = { status: number; json: unknown; headers?: Headers };
 export type ContractCase = () => Promise<{ rest: Answer; trpc: Answer; keys?: string[] }>;
 

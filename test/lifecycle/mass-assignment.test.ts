@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@iam/core/testing";
-import { appRouter } from "@iam/functions/router";
+import { procedures } from "@iam/functions/procedures";
 import { activeUser, rest } from "../helpers.ts";
 import { ACCESS } from "../security/access-table.ts";
 import { LIFECYCLE_MUTATIONS } from "./mass-assignment.ts";
@@ -12,8 +12,6 @@ import { LIFECYCLE_MUTATIONS } from "./mass-assignment.ts";
  * passwords, which needs waits between calls.
  */
 const LIFECYCLE = Object.keys(ACCESS).filter((name) => /^(password|session|avatar|profile|directory)\./.test(name));
-type Proc = { _def: { type: string } };
-const procedures = appRouter._def.procedures as unknown as Record<string, Proc>;
 
 describe("lifecycle mutations: no mass assignment", () => {
   const INJECTED = {

@@ -3,9 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addressHash, cognito, db, dynamo, hashCode } from "@iam/core/testing";
 import { Password } from "@iam/core";
 import { createApp } from "@iam/functions/app";
-import { activeUser, apiKey, baseUrl, bearer, itemsMentioning, newUser, rest } from "../helpers.ts";
+import { activeUser, apiKey, bearer, itemsMentioning, newUser, rest } from "../helpers.ts";
 import { failing } from "../support/aws-faults.ts";
-import { login, meStatus, pastRevocationSecond, trpcCall } from "./helpers.ts";
+import { login, meStatus, pastRevocationSecond } from "./helpers.ts";
+import { viaTrpc } from "../support/trpc.ts";
 
 const forgot = (email: string) => rest("/auth/password/forgot", { method: "POST", body: { email } });
 const reset = (code: string, newPassword: string) =>
@@ -112,22 +113,16 @@ describe("password reset: POST /auth/password/forgot → POST /auth/password/res
     ];
     for (const [path, body] of cases)
       expect((await rest(path, { method: "POST", body })).status, JSON.stringify(body)).toBe(400);
-    const viaTrpc = await trpcCall(
-      baseUrl(),
-      "password.reset",
-      { code: "x", newPassword: "y" },
-      { "x-api-key": apiKey() },
-    );
-    expect(viaTrpc.status).toBe(400);
+    const overTrpc = await viaTrpc("password.reset", { code: "x", newPassword: "y" }, { "x-api-key": apiKey() });
+    expect(overTrpc.status).toBe(400);
   });
 
   it("works over tRPC", async () => {
     const { body } = await activeUser();
     const headers = { "x-api-key": apiKey() };
-    const issued = await trpcCall(baseUrl(), "password.forgot", { email: body.email }, headers);
+    const issued = await viaTrpc("password.forgot", { email: body.email }, headers);
     expect(issued.status).toBe(200);
-    const done = await trpcCall(
-      baseUrl(),
+    const done = await viaTrpc(
       "password.reset",
       { code: issued.data.resetCode, newPassword: "Via-Trpc-Pass4" },
       headers,
@@ -186,13 +181,12 @@ describe("password change: POST /public/user/me/password", () => {
       { currentPassword: body.password, newPassword: "Changed-Pass5", role: "ADMIN" },
     ];
     for (const input of bad) expect((await change(tokens.accessToken, input)).status, JSON.stringify(input)).toBe(400);
-    const viaTrpc = await trpcCall(
-      baseUrl(),
+    const overTrpc = await viaTrpc(
       "password.change",
       { currentPassword: body.password, newPassword: "x" },
       bearer(tokens.accessToken),
     );
-    expect(viaTrpc.status).toBe(400);
+    expect(overTrpc.status).toBe(400);
     expect(await meStatus(tokens.accessToken)).toBe(200);
     expect((await login(body.email, body.password)).status).toBe(200);
   });

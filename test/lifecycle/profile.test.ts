@@ -2,9 +2,10 @@ import { AdminListGroupsForUserCommand } from "@aws-sdk/client-cognito-identity-
 import { describe, expect, it } from "vitest";
 import { cognito } from "@iam/core/testing";
 import { Config, Profile } from "@iam/core";
-import { activeUser, apiKey, baseUrl, bearer, registered, rest } from "../helpers.ts";
+import { activeUser, apiKey, bearer, registered, rest } from "../helpers.ts";
 import { SERVER_ERROR, THROTTLED, failing } from "../support/aws-faults.ts";
-import { claims, login, meStatus, pastRevocationSecond, trpcCall } from "./helpers.ts";
+import { claims, login, meStatus, pastRevocationSecond } from "./helpers.ts";
+import { viaTrpc } from "../support/trpc.ts";
 
 const groupsOf = async (id: string) => {
   const res = await cognito().send(
@@ -23,8 +24,7 @@ describe("profile data: PATCH /public/user/me/profile, PATCH /user/{id}/profile"
     expect(lang.json.profile.profileData).toMatchObject({ lang: "de_de", currency: "USD" });
     const currency = await patch({ currency: "EUR" });
     expect(currency.json.profile.profileData).toMatchObject({ lang: "de_de", currency: "EUR" });
-    const both = await trpcCall(
-      baseUrl(),
+    const both = await viaTrpc(
       "profile.updateOwn",
       { lang: "zh-Hant-TW", currency: "TWD" },
       bearer(tokens.accessToken),
@@ -38,13 +38,8 @@ describe("profile data: PATCH /public/user/me/profile, PATCH /user/{id}/profile"
     const res = await rest(`/user/${user.id}/profile`, { method: "PATCH", body: { lang: "pt-BR", currency: "BRL" } });
     expect(res.status).toBe(200);
     expect(res.json.profile.profileData).toMatchObject({ lang: "pt-BR", currency: "BRL" });
-    const viaTrpc = await trpcCall(
-      baseUrl(),
-      "profile.update",
-      { id: user.id, currency: "JPY" },
-      { "x-api-key": apiKey() },
-    );
-    expect(viaTrpc.data.profile.profileData).toMatchObject({ lang: "pt-BR", currency: "JPY" });
+    const overTrpc = await viaTrpc("profile.update", { id: user.id, currency: "JPY" }, { "x-api-key": apiKey() });
+    expect(overTrpc.data.profile.profileData).toMatchObject({ lang: "pt-BR", currency: "JPY" });
     expect(
       (await rest(`/user/${crypto.randomUUID()}/profile`, { method: "PATCH", body: { lang: "en_us" } })).status,
     ).toBe(404);
@@ -109,14 +104,9 @@ describe("role: PATCH /user/{id}/role/{role}", () => {
     expect((await rest(`/user/${user.id}/role/MODERATOR`, { method: "PATCH" })).json.role).toBe("MODERATOR");
     expect(await meStatus(fresh.json.accessToken)).toBe(200);
 
-    const viaTrpc = await trpcCall(
-      baseUrl(),
-      "profile.setRole",
-      { id: user.id, role: "ADMIN" },
-      { "x-api-key": apiKey() },
-    );
-    expect(viaTrpc.status).toBe(200);
-    expect(viaTrpc.data.role).toBe("ADMIN");
+    const overTrpc = await viaTrpc("profile.setRole", { id: user.id, role: "ADMIN" }, { "x-api-key": apiKey() });
+    expect(overTrpc.status).toBe(200);
+    expect(overTrpc.data.role).toBe("ADMIN");
     await pastRevocationSecond();
     const admin = await login(body.email, body.password);
     expect(claims(admin.json.accessToken)["cognito:groups"]).toEqual(["ADMIN"]);

@@ -3,10 +3,11 @@ import { describe, expect, it } from "vitest";
 import { Config, Session } from "@iam/core";
 import { cognito } from "@iam/core/testing";
 import { createApp } from "@iam/functions/app";
-import { activeUser, apiKey, baseUrl, bearer, rest } from "../helpers.ts";
+import { activeUser, apiKey, bearer, rest } from "../helpers.ts";
 import { resigned } from "../security/cognito-local-jwt.ts";
 import { THROTTLED, failing } from "../support/aws-faults.ts";
-import { claims, login, meStatus, pastRevocationSecond, trpcCall } from "./helpers.ts";
+import { claims, login, meStatus, pastRevocationSecond } from "./helpers.ts";
+import { viaTrpc } from "../support/trpc.ts";
 
 const refresh = (refreshToken: string) => rest("/auth/refresh", { method: "POST", body: { refreshToken } });
 const logout = (token: string) => rest("/public/user/me/logout", { method: "POST", headers: bearer(token) });
@@ -30,12 +31,7 @@ describe("refresh: POST /auth/refresh", () => {
 
   it("works over tRPC", async () => {
     const { tokens } = await activeUser();
-    const res = await trpcCall(
-      baseUrl(),
-      "session.refresh",
-      { refreshToken: tokens.refreshToken },
-      { "x-api-key": apiKey() },
-    );
+    const res = await viaTrpc("session.refresh", { refreshToken: tokens.refreshToken }, { "x-api-key": apiKey() });
     expect(res.status).toBe(200);
     expect(await meStatus(res.data.accessToken)).toBe(200);
   });
@@ -102,7 +98,7 @@ describe("logout: POST /public/user/me/logout", () => {
 
   it("works over tRPC, and a logged-out token cannot log out again", async () => {
     const { tokens } = await activeUser();
-    const res = await trpcCall(baseUrl(), "session.logout", undefined, bearer(tokens.accessToken));
+    const res = await viaTrpc("session.logout", undefined, bearer(tokens.accessToken));
     expect(res.status).toBe(200);
     expect(res.data.loggedOut).toBe(true);
     expect((await logout(tokens.accessToken)).status).toBe(401);

@@ -1,13 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@iam/core/testing";
 import { createApp } from "@iam/functions/app";
-import { appRouter } from "@iam/functions/router";
+import { procedures } from "@iam/functions/procedures";
 import { apiKey, activeUser, newUser, registered, rest } from "../helpers.ts";
 import { LIFECYCLE_MUTATIONS } from "../lifecycle/mass-assignment.ts";
 import { failing } from "../support/aws-faults.ts";
-
-type Proc = { _def: { type: string } };
-const procedures = appRouter._def.procedures as unknown as Record<string, Proc>;
 
 /** Fields no caller may set through any mutation. */
 const INJECTED = {
