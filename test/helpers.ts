@@ -76,6 +76,14 @@ export const activeUser = async (overrides: Record<string, unknown> = {}) => {
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}`, "x-api-key": "" });
 
+/** Stores an activation `code` for the user that expired a minute ago (the table's TTL has not removed it yet). */
+export const putExpiredActivation = async (userId: string, code: string) => {
+  const { db, hashCode } = await import("@iam/core/testing");
+  await db()
+    .entities.activation.put({ codeHash: hashCode(code), userId, expiresAt: Math.floor(Date.now() / 1000) - 60 })
+    .go();
+};
+
 /**
  * Every table item whose keys or attributes contain `value`. A Scan: test-only, to prove that
  * nothing of a user is left behind (the service itself never scans).

@@ -54,6 +54,14 @@ const handlerExports = async (handler: string) => {
 /** What a function's links give it: each linked component's name, type and link. */
 const linksOf = (fn: { link?: Recorded[] }) =>
   (fn.link ?? []).map((c) => ({ name: c.logicalName, type: c.type, link: c.getSSTLink() as LinkDefinition }));
+/** The same, as the tests compare it: the properties a link exposes and the permissions it includes. */
+const linkSummary = (fn: { link?: Recorded[] }) =>
+  linksOf(fn).map(({ name, type, link }) => ({
+    name,
+    type,
+    properties: Object.keys(link.properties),
+    include: link.include ?? [],
+  }));
 
 describe("infra: event delivery", () => {
   it("uses stand-ins that refuse an option name SST or Pulumi does not have", () => {
@@ -132,14 +140,9 @@ describe("infra: event delivery", () => {
       const fn = subscriber().args.subscriber;
       expect(commandsOf("@aws-sdk/client-eventbridge")).toEqual(["PutEvents"]);
       expect(unique(grantedTo(fn))).toEqual(["events:PutEvents {EventBus.arn}"]);
-      expect(
-        linksOf(fn).map(({ name, type, link }) => ({
-          name,
-          type,
-          properties: Object.keys(link.properties),
-          include: link.include ?? [],
-        })),
-      ).toEqual([{ name: "EventBus", type: "sst.aws.Bus", properties: ["name", "arn"], include: [] }]);
+      expect(linkSummary(fn)).toEqual([
+        { name: "EventBus", type: "sst.aws.Bus", properties: ["name", "arn"], include: [] },
+      ]);
       expect(read("sst-env.d.ts")).toMatch(/EventBus: \{ name: string; arn: string; type: "sst\.aws\.Bus" \}/);
     });
   });
@@ -170,14 +173,7 @@ describe("infra: event delivery", () => {
       const fn = sender().subscriber;
       expect(commandsOf("@aws-sdk/client-sqs")).toEqual(["SendMessage"]);
       expect(unique(grantedTo(fn))).toEqual(["dynamodb:PutItem {Table.arn}", "sqs:SendMessage {WebhookQueue.arn}"]);
-      expect(
-        linksOf(fn).map(({ name, type, link }) => ({
-          name,
-          type,
-          properties: Object.keys(link.properties),
-          include: link.include ?? [],
-        })),
-      ).toEqual([
+      expect(linkSummary(fn)).toEqual([
         { name: "Table", type: "sst.aws.Dynamo", properties: ["name"], include: [] },
         { name: "WebhookQueue", type: "sst.aws.Queue", properties: ["url"], include: [] },
         { name: "IamWebhookUrls", type: "sst.sst.Secret", properties: ["value"], include: [] },

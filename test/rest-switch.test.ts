@@ -1,8 +1,17 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { db, hashCode } from "@iam/core/testing";
 import { CONTRACT_CASES } from "./contract-cases.ts";
-import { activeUser, baseUrl, bearer, newUser, registered, rest, withRestBase } from "./helpers.ts";
+import { USER_KEYS } from "./lifecycle/contract-cases.ts";
+import {
+  activeUser,
+  baseUrl,
+  bearer,
+  newUser,
+  putExpiredActivation,
+  registered,
+  rest,
+  withRestBase,
+} from "./helpers.ts";
 import { createKey } from "./security/keys.ts";
 import { startAppProcess, type AppProcess } from "./support/app-process.ts";
 
@@ -19,17 +28,6 @@ type Run = () => Promise<{ answer: Answer; keys?: string[] }>;
 
 const HEADERS = ["content-type", "retry-after", "location", "www-authenticate", "allow"] as const;
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
-const USER_KEYS = [
-  "id",
-  "email",
-  "name",
-  "handle",
-  "createdAt",
-  "lastLoginAt",
-  "activationCode",
-  "iconUrl",
-  "avatarUrl",
-];
 /** What differs between two runs of a contract case (each run has its own users, keys and tokens). */
 const RUN_KEYS = [
   ...USER_KEYS,
@@ -121,13 +119,7 @@ const EDGE_CASES: Record<string, Run> = {
   "410 expired activation code": async () => {
     const { user } = await registered();
     const code = crypto.randomUUID().replace(/-/g, "").slice(0, 21);
-    await db()
-      .entities.activation.put({
-        codeHash: hashCode(code),
-        userId: user.id,
-        expiresAt: Math.floor(Date.now() / 1000) - 60,
-      })
-      .go();
+    await putExpiredActivation(user.id, code);
     return only(await rest(`/user/activate/${code}`));
   },
   "413 data blob over 32 KiB": async () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { db, hashCode, s3 } from "@iam/core/testing";
+import { s3 } from "@iam/core/testing";
 import { ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 import { Assets, Config } from "@iam/core";
-import { activeUser, bearer, itemsMentioning, registered, rest } from "./helpers.ts";
+import { activeUser, bearer, itemsMentioning, putExpiredActivation, registered, rest } from "./helpers.ts";
 
 const json = (body: unknown) => ({ body, headers: { "content-type": "application/json" } });
 
@@ -51,13 +51,7 @@ describe("activation", () => {
   it("answers 410 for an expired code and leaves the user unconfirmed", async () => {
     const { user } = await registered();
     const code = "expiredexpiredexpired";
-    await db()
-      .entities.activation.put({
-        codeHash: hashCode(code),
-        userId: user.id,
-        expiresAt: Math.floor(Date.now() / 1000) - 60,
-      })
-      .go();
+    await putExpiredActivation(user.id, code);
     const res = await rest(`/user/activate/${code}`);
     expect(res.status).toBe(410);
     expect(res.json.message).toMatch(/expired/i);

@@ -41,6 +41,16 @@ const uploadObjects = (userId: string) => objectsUnder(`uploads/${userId}/`);
 /** The public key a confirmed upload is published under: same name, public prefix. */
 const publishedKey = (uploadKey: string) => uploadKey.replace(/^uploads\//, "avatars/");
 
+/** A back end's avatar for the user: a PNG uploaded with a fresh ticket and confirmed (200). Returns the ticket. */
+const publishAvatar = async (userId: string) => {
+  const ticket = await rest(`/user/${userId}/avatar/upload`, { method: "POST", body: { contentType: "image/png" } });
+  await upload(ticket.json, PNG, "image/png");
+  expect(
+    (await rest(`/user/${userId}/avatar/confirm`, { method: "POST", body: { key: ticket.json.key } })).status,
+  ).toBe(200);
+  return ticket;
+};
+
 /** The stored profile item, as DynamoDB holds it. */
 const storedUser = async (id: string) => (await db().entities.user.get({ id }).go({ consistent: true })).data;
 
@@ -129,11 +139,7 @@ describe("avatars: presigned S3 POST, then confirm", () => {
 
   it("builds the avatar URL when reading, so it follows the assets endpoint (a restart on another S3 port)", async () => {
     const { user } = await registered();
-    const ticket = await rest(`/user/${user.id}/avatar/upload`, { method: "POST", body: { contentType: "image/png" } });
-    await upload(ticket.json, PNG, "image/png");
-    expect(
-      (await rest(`/user/${user.id}/avatar/confirm`, { method: "POST", body: { key: ticket.json.key } })).status,
-    ).toBe(200);
+    const ticket = await publishAvatar(user.id);
 
     // What a restart of the local stack on another S3 port does to the configuration.
     const links = Resource as unknown as Record<string, { url: string } | undefined>;
@@ -281,11 +287,7 @@ describe("avatars: presigned S3 POST, then confirm", () => {
 
   it("removes the avatar with the user on hard delete, and any upload still pending", async () => {
     const { user } = await registered();
-    const ticket = await rest(`/user/${user.id}/avatar/upload`, { method: "POST", body: { contentType: "image/png" } });
-    await upload(ticket.json, PNG, "image/png");
-    expect(
-      (await rest(`/user/${user.id}/avatar/confirm`, { method: "POST", body: { key: ticket.json.key } })).status,
-    ).toBe(200);
+    await publishAvatar(user.id);
     const pending = await rest(`/user/${user.id}/avatar/upload`, {
       method: "POST",
       body: { contentType: "image/png" },

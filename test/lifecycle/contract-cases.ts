@@ -9,7 +9,8 @@ import { viaTrpc } from "../support/trpc.ts";
 type Answer = { status: number; json: unknown; headers?: Headers };
 export type ContractCase = () => Promise<{ rest: Answer; trpc: Answer; keys?: string[] }>;
 
-const USER_KEYS = [
+/** What differs between two runs of a user-shaped answer (each run registers its own users). */
+export const USER_KEYS = [
   "id",
   "email",
   "name",

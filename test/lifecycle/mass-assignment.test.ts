@@ -3,7 +3,7 @@ import { db } from "@iam/core/testing";
 import { procedures } from "@iam/functions/procedures";
 import { activeUser, rest } from "../helpers.ts";
 import { ACCESS } from "../security/access-table.ts";
-import { LIFECYCLE_MUTATIONS } from "./mass-assignment.ts";
+import { INJECTED, LIFECYCLE_MUTATIONS } from "./mass-assignment.ts";
 
 /**
  * The lifecycle mutations under the check test/security/hygiene.test.ts makes for the route table:
@@ -14,13 +14,9 @@ import { LIFECYCLE_MUTATIONS } from "./mass-assignment.ts";
 const LIFECYCLE = Object.keys(ACCESS).filter((name) => /^(password|session|avatar|profile|directory)\./.test(name));
 
 describe("lifecycle mutations: no mass assignment", () => {
-  const INJECTED = {
-    role: "ADMIN",
-    status: "SUSPENDED",
-    id: "6b09fb7c-518f-48df-9e2d-d406b5cc6965",
-    badges: ["HACKED"],
-    pk: "$iam#x",
-    version: 999,
+  // What every mutation is refused, and what only the lifecycle routes could touch.
+  const LIFECYCLE_INJECTED = {
+    ...INJECTED,
     tokensValidAfter: 0,
     avatarUrl: "https://evil.example/x.png",
     avatarKey: "avatars/x.png",
@@ -35,7 +31,7 @@ describe("lifecycle mutations: no mass assignment", () => {
     const { body, user } = await activeUser();
     const target = { id: user.id, email: body.email, password: body.password };
     for (const [name, run] of Object.entries(LIFECYCLE_MUTATIONS)) {
-      const res = await run(target, INJECTED);
+      const res = await run(target, LIFECYCLE_INJECTED);
       expect(res.status, name).toBeLessThan(500);
       const { data: item } = await db().entities.user.get({ id: user.id }).go({ consistent: true });
       expect(item?.role, name).toBe("USER");

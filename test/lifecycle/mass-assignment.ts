@@ -9,6 +9,16 @@ import { login } from "./helpers.ts";
 type Target = { id: string; email: string; password: string };
 type Mutation = (t: Target, injected: Record<string, unknown>) => Promise<{ status: number }>;
 
+/** Fields no caller may set through any mutation (test/security/hygiene.test.ts, mass-assignment.test.ts). */
+export const INJECTED = {
+  role: "ADMIN",
+  status: "SUSPENDED",
+  id: "6b09fb7c-518f-48df-9e2d-d406b5cc6965",
+  badges: ["HACKED"],
+  pk: "$iam#x",
+  version: 999,
+};
+
 const bearerOf = async (t: Target) => ({
   authorization: `Bearer ${(await login(t.email, t.password)).json.accessToken}`,
   "x-api-key": "",

@@ -3,18 +3,8 @@ import { db } from "@iam/core/testing";
 import { createApp } from "@iam/functions/app";
 import { procedures } from "@iam/functions/procedures";
 import { apiKey, activeUser, newUser, registered, rest } from "../helpers.ts";
-import { LIFECYCLE_MUTATIONS } from "../lifecycle/mass-assignment.ts";
+import { INJECTED, LIFECYCLE_MUTATIONS } from "../lifecycle/mass-assignment.ts";
 import { failing } from "../support/aws-faults.ts";
-
-/** Fields no caller may set through any mutation. */
-const INJECTED = {
-  role: "ADMIN",
-  status: "SUSPENDED",
-  id: "6b09fb7c-518f-48df-9e2d-d406b5cc6965",
-  badges: ["HACKED"],
-  pk: "$iam#x",
-  version: 999,
-};
 
 type Target = { id: string; email: string; password: string };
 /** Each mutation called on `target` with valid input plus the injected fields. */
