@@ -41,23 +41,33 @@ const allowed: [string, string][] = [
 ];
 
 let scratch: string;
-/** `file → message` of the noRestrictedImports diagnostics Biome reports on probes at distinct paths. */
-const lint = async (probes: [string, string][]) => {
+/** Lints files (path → text) with the repository's biome.json in a scratch folder: `path → rules` reported. */
+const lintFiles = async (files: Record<string, string>) => {
   const dir = await mkdtemp(join(scratch, "case-"));
   await copyFile(join(root, "biome.json"), join(dir, "biome.json"));
-  for (const [file, from] of probes) {
-    const path = join(dir, file);
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, `import { probe } from "${from}";\n\nexport const used = probe;\n`);
+  for (const [file, text] of Object.entries(files)) {
+    await mkdir(dirname(join(dir, file)), { recursive: true });
+    await writeFile(join(dir, file), text);
   }
   // Biome exits 1 when it reports an error; the diagnostics are what is checked.
   const { stdout } = await promisify(execFile)(biome, ["lint", "--vcs-enabled=false", "--reporter=github", "."], {
     cwd: dir,
   }).catch((e: { stdout?: string }) => ({ stdout: e.stdout ?? "" }));
-  const found = new Map<string, string>();
-  for (const m of stdout.matchAll(/^::error title=lint\/style\/noRestrictedImports,file=([^,]+),.*::(.*)$/gm))
-    found.set(relative(dir, m[1] ?? ""), m[2] ?? "");
+  const found = new Map<string, string[]>();
+  for (const m of stdout.matchAll(/^::error title=lint\/([^,]+),file=([^,]+),/gm)) {
+    const file = relative(dir, m[2] ?? "");
+    found.set(file, [...(found.get(file) ?? []), m[1] ?? ""]);
+  }
   return found;
+};
+/** One-import probes at distinct paths: the files Biome refuses an import of. */
+const lint = async (probes: [string, string][]) => {
+  const found = await lintFiles(
+    Object.fromEntries(
+      probes.map(([file, from]) => [file, `import { probe } from "${from}";\n\nexport const used = probe;\n`]),
+    ),
+  );
+  return new Set([...found].filter(([, rules]) => rules.includes("style/noRestrictedImports")).map(([file]) => file));
 };
 
 beforeAll(async () => {
@@ -70,13 +80,27 @@ describe("the import boundary (npm run lint)", () => {
     const missed: string[] = [];
     for (const probe of refused) {
       const found = await lint([probe]);
-      if (!found.get(probe[0])) missed.push(`${probe[0]} ← ${probe[1]}`);
+      if (!found.has(probe[0])) missed.push(`${probe[0]} ← ${probe[1]}`);
     }
     expect(missed, "back-imports the lint lets through").toEqual([]);
   });
 
   it("lets imports run down the layers", async () => {
-    const found = await lint(allowed);
-    expect([...found.keys()]).toEqual([]);
+    expect([...(await lint(allowed))]).toEqual([]);
+  });
+
+  it("refuses an import cycle, and an import below other code", async () => {
+    const found = await lintFiles({
+      "packages/core/src/user/a.ts": 'import { b } from "./b.ts";\n\nexport const a = () => b;\n',
+      "packages/core/src/user/b.ts":
+        'import { a } from "./a.ts";\n\nexport const b = () => a;\nimport { c } from "./c.ts";\n\nexport const d = c;\n',
+      "packages/core/src/user/c.ts": "export const c = 1;\n",
+    });
+    expect(found.get("packages/core/src/user/a.ts")).toEqual(["suspicious/noImportCycles"]);
+    expect(found.get("packages/core/src/user/b.ts")?.sort()).toEqual([
+      "style/useImportsFirst",
+      "suspicious/noImportCycles",
+    ]);
+    expect(found.get("packages/core/src/user/c.ts")).toBeUndefined();
   });
 });
