@@ -90,6 +90,20 @@ describe("tRPC client (createIamClient)", () => {
     expect(iamErrorOf(noKey)).toMatchObject({ code: "UNAUTHORIZED", status: 401 });
     expect(iamErrorOf(new Error("not from the service"))).toBeUndefined();
   });
+
+  it("gives the issues of invalid input, each with its field's path, as REST's `issues`", async () => {
+    const client = createIamClient({ url, apiKey });
+    const invalid = await client.user.register
+      .mutate({ ...newUser(), email: "not-an-email", currency: "XYZ" })
+      .catch((e: unknown) => e);
+    const error = iamErrorOf(invalid);
+    expect(error).toMatchObject({ code: "BAD_REQUEST", status: 400 });
+    expect(error?.issues?.map((i) => i.path)).toEqual(expect.arrayContaining([["email"], ["currency"]]));
+    expect(error?.issues?.every((i) => typeof i.message === "string" && typeof i.code === "string")).toBe(true);
+    // Errors that are not about input carry none.
+    const gone = await client.user.byId.query({ id: randomUUID() }).catch((e: unknown) => e);
+    expect(iamErrorOf(gone)?.issues).toBeUndefined();
+  });
 });
 
 describe("REST client (createIamRestClient)", () => {

@@ -79,6 +79,7 @@ describe("REST: register, activate, login, me, user by id", () => {
       ["role set by caller", { ...good, role: "ADMIN" }],
       ["status set by caller", { ...good, status: "CONFIRMED" }],
       ["bad currency", { ...good, currency: "dollars" }],
+      ["three letters that are no ISO 4217 currency", { ...good, currency: "XYZ" }],
       ["array body", [good]],
     ];
     for (const [why, body] of bad) {

@@ -54,6 +54,9 @@ const send = (res: ServerResponse, status: number, body: LoginReply) => {
 /**
  * `POST /bff/login` → the service's `auth.login` (an S2S call with the machine API key), answering
  * the page with the user's access token. The page then calls `/trpc` itself with that bearer token.
+ * The browser's address goes along as `clientIp`: the service counts failed logins per account and
+ * address, and without it every user of this BFF would share the BFF's one address (one attacker
+ * could lock them all out of an account). Behind a proxy, take the address your proxy vouches for.
  */
 export const loginHandler = (options: BffOptions) => {
   const iam = createIamClient({ url: options.iamUrl, apiKey: options.apiKey });
@@ -63,7 +66,9 @@ export const loginHandler = (options: BffOptions) => {
       return send(res, 405, { message: "Use POST", code: "METHOD_NOT_SUPPORTED" });
     }
     try {
-      const tokens = await iam.auth.login.mutate(credentialsOf(await readJson(req)));
+      const credentials = credentialsOf(await readJson(req));
+      const clientIp = req.socket.remoteAddress;
+      const tokens = await iam.auth.login.mutate({ ...credentials, ...(clientIp ? { clientIp } : {}) });
       send(res, 200, { accessToken: tokens.accessToken, expiresIn: tokens.expiresIn });
     } catch (error) {
       if (error instanceof BodyError) return send(res, error.status, { message: error.message, code: error.code });

@@ -3,7 +3,7 @@
  * only (`import type`), so nothing of the service is loaded at run time.
  */
 export type { IamClientOptions } from "./auth.ts";
-export { createIamClient, iamErrorOf, type IamClient } from "./trpc.ts";
+export { createIamClient, iamErrorOf, type IamClient, type IamError } from "./trpc.ts";
 export { createIamRestClient, type IamRestClient } from "./rest.ts";
 export type * from "./types.ts";
 export type { paths as RestPaths, components as RestComponents } from "./rest-types.ts";

@@ -1,7 +1,7 @@
 import { createTRPCClient, httpBatchLink, TRPCClientError, type TRPCClient } from "@trpc/client";
 import type { AppRouter } from "@iam/functions/router";
 import { authHeaders, baseUrl, type IamClientOptions } from "./auth.ts";
-import type { ErrorCode } from "./types.ts";
+import type { ErrorCode, Issue } from "./types.ts";
 
 /**
  * The typed tRPC client: `client.user.register.mutate(…)`, `client.public.me.query()`, … with
@@ -26,12 +26,19 @@ export const createIamClient = (options: IamClientOptions): TRPCClient<AppRouter
 
 export type IamClient = TRPCClient<AppRouter>;
 
-/** The service's error code and HTTP status, if `error` is an error the service answered with. */
-export const iamErrorOf = (error: unknown): { code: ErrorCode; status: number; message: string } | undefined => {
+/** An error the service answered a tRPC call with: what REST's error body says, plus the status. */
+export type IamError = { code: ErrorCode; status: number; message: string; issues?: Issue[] };
+
+/**
+ * The service's error code, HTTP status and message, and for invalid input its `issues` (each with
+ * the field's `path`), if `error` is an error the service answered with; else undefined.
+ */
+export const iamErrorOf = (error: unknown): IamError | undefined => {
   if (!(error instanceof TRPCClientError)) return undefined;
   const data: unknown = error.data;
   if (typeof data !== "object" || data === null) return undefined;
-  const { code, httpStatus } = data as { code?: unknown; httpStatus?: unknown };
+  const { code, httpStatus, issues } = data as { code?: unknown; httpStatus?: unknown; issues?: unknown };
   if (typeof code !== "string" || typeof httpStatus !== "number") return undefined;
-  return { code: code as ErrorCode, status: httpStatus, message: error.message };
+  const base = { code: code as ErrorCode, status: httpStatus, message: error.message };
+  return Array.isArray(issues) ? { ...base, issues: issues as Issue[] } : base;
 };

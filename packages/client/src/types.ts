@@ -21,3 +21,5 @@ export type Badge = User["profile"]["badges"][number];
 export type ApiError = components["schemas"]["ErrorBody"];
 /** The `code` of an error, over REST (`error.code`) and tRPC (`iamErrorOf(e).code`). */
 export type ErrorCode = ApiError["code"];
+/** One problem with the input: the field's `path`, a `message` and a `code`. */
+export type Issue = NonNullable<ApiError["issues"]>[number];

@@ -1,13 +1,8 @@
 import { z } from "zod";
 import { Currency, Lang } from "../user/schema.ts";
 
-/** ISO 4217 codes the runtime's ICU knows (`Intl.supportedValuesOf`), not just any three letters. */
-const ISO_4217 = new Set(Intl.supportedValuesOf("currency"));
-
 export const ProfileLang = Lang.describe("Language tag, BCP 47 (`_` is read as `-`), e.g. `en-US`, `pt-BR`");
-export const ProfileCurrency = Currency.refine((c) => ISO_4217.has(c), "not an ISO 4217 currency code").describe(
-  "ISO 4217 currency code, e.g. `EUR`",
-);
+export const ProfileCurrency = Currency.describe("ISO 4217 currency code, e.g. `EUR`");
 
 /** The profile settings a user (or a back end, for any user) may change. */
 export const ProfileFields = { lang: ProfileLang.optional(), currency: ProfileCurrency.optional() };

@@ -59,10 +59,14 @@ const isLanguageTag = (tag: string): boolean => {
 export const Lang = bounded(35, "a language tag such as en-US (at most 35 characters)")
   .regex(/^[a-z]{2,3}([_-][A-Za-z0-9]{2,8})*$/, { message: "a language tag such as en-US", abort: true })
   .refine(isLanguageTag, "not a valid BCP 47 language tag");
+/** ISO 4217 codes the runtime's ICU knows (`Intl.supportedValuesOf`), not just any three letters. */
+const ISO_4217 = new Set(Intl.supportedValuesOf("currency"));
+/** One currency rule for registration and profile updates alike. */
 export const Currency = z
   .string()
   .length(3, { abort: true, message: "a 3-letter ISO-4217 code such as USD" })
-  .regex(/^[A-Z]{3}$/, { message: "an ISO-4217 code such as USD", abort: true });
+  .regex(/^[A-Z]{3}$/, { message: "an ISO-4217 code such as USD", abort: true })
+  .refine((c) => ISO_4217.has(c), "not an ISO 4217 currency code");
 
 export const Badge = z.object({ name: z.string(), iconUrl: z.string() });
 
