@@ -7,10 +7,11 @@
 import { writeFile } from "node:fs/promises";
 import type { MeasureResults } from "./lib/results.ts";
 import { activeUser } from "./sections/fixture.ts";
-import { jwksFetchCounter, measureJwt } from "./sections/jwt.ts";
-import { measureOverhead, userGetItem } from "./sections/overhead.ts";
+import { jwksFetchCounter, measureJwt, signingKey } from "./sections/jwt.ts";
+import { measureCpu } from "./sections/cpu.ts";
+import { makeFloor, measureOverhead } from "./sections/overhead.ts";
+import { userGetItem } from "./lib/user-get-item.ts";
 import { countRequests } from "./sections/requests.ts";
-import { measureThroughput } from "./sections/throughput.ts";
 
 const out = process.argv[2];
 const apiKey = process.env.BENCH_API_KEY;
@@ -28,6 +29,8 @@ say("· 2. requests per route");
 const requests = await countRequests(handler, apiKey, user);
 const jwksWarm = fetches.count(); // the verifier has verified a token: its JWKS is cached
 
+const floor = await makeFloor(handler, apiKey, user.id, await signingKey(user.accessToken, fetches.uncounted));
+
 say("· 1. service overhead (handler vs bare SDK, interleaved)");
 const {
   comparisons: overhead,
@@ -37,6 +40,7 @@ const {
   handler,
   apiKey,
   user,
+  floor,
   quick ? { rounds: 50, warmup: 10, loginRounds: 20 } : { rounds: 600, warmup: 50, loginRounds: 500 },
 );
 
@@ -46,11 +50,13 @@ const jwt = await measureJwt(user.accessToken, {
   fetch: fetches.uncounted,
 });
 
-say("· 5. throughput (autocannon)");
-const throughput = await measureThroughput(
+say("· 5. CPU per request (process.cpuUsage)");
+const cpu = await measureCpu(
+  handler,
+  floor,
   apiKey,
   user,
-  quick ? { seconds: 2, connections: 10, warmupSeconds: 1 } : { seconds: 10, connections: 10, warmupSeconds: 5 },
+  quick ? { requests: 200, blocks: 2, warmup: 50 } : { requests: 5000, blocks: 10, warmup: 300 },
 );
 
 const results: MeasureResults = {
@@ -60,7 +66,7 @@ const results: MeasureResults = {
   layers,
   whatIf,
   jwt: { ...jwt, jwksFetchesAfterWarmup: fetches.count() - jwksWarm, jwksFetchesTotal: fetches.count() },
-  throughput,
+  cpu,
 };
 await writeFile(out, JSON.stringify(results, null, 2));
 process.exit(0);

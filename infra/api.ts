@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { API_HANDLER, buildApi } from "./build.ts";
 import { iamApiKey, iamCursorSecret, iamKeyIdSecret } from "./secrets.ts";
 import { assets, assetsUrl, table } from "./storage.ts";
 import { auth } from "./auth.ts";
@@ -6,25 +6,22 @@ import { apiPermissions } from "./permissions.ts";
 import { apiEnvironment } from "./settings.ts";
 
 /**
- * Packages left out of the bundle and installed next to it, at the version
- * packages/functions/package.json pins. `/docs` reads swagger-ui-dist's files from node_modules
- * at run time (createRequire().resolve), so it cannot be bundled.
+ * The function's code: infra/build.ts builds it (the one build: the bundle test invokes it, the
+ * bench measures it) into a fresh directory under .sst/artifacts/, which SST zips as it is. `nodejs` options do not apply
+ * to a `bundle`: minification, the source map and swagger-ui-dist's files for /docs are the build's.
  */
-const functionDependencies: Record<string, string> = JSON.parse(
-  readFileSync("packages/functions/package.json", "utf8"),
-).dependencies;
-const install = Object.fromEntries(["swagger-ui-dist"].map((name) => [name, functionDependencies[name] ?? "*"]));
+export const apiBuild = buildApi();
 
 /** The one Lambda: tRPC, REST, /openapi.json, /docs and /health (packages/functions/src/app.ts). */
 export const api = new sst.aws.Function("Api", {
-  handler: "packages/functions/src/handler.handler",
+  bundle: apiBuild.then((b) => b.dir),
+  handler: API_HANDLER,
   runtime: "nodejs22.x",
   architecture: "arm64",
   memory: "1024 MB",
   // Below API Gateway's 30 s integration limit, so the caller gets the function's own error.
   timeout: "20 seconds",
   environment: apiEnvironment($app.stage),
-  nodejs: { minify: true, sourcemap: true, install },
   // Names only (infra/storage.ts); what the function may do is `permissions`, nothing more.
   link: [table, assets, assetsUrl, auth, iamApiKey, iamCursorSecret, iamKeyIdSecret],
   permissions: apiPermissions,

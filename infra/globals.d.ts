@@ -226,6 +226,8 @@ declare global {
         >;
       }
       interface FunctionArgs {
+        /** A directory built beforehand, zipped as it is (SST's own build does not run); `handler` is inside it. */
+        bundle?: $SST.Input<string>;
         handler: $SST.Input<string>;
         runtime?: $SST.Input<"nodejs18.x" | "nodejs20.x" | "nodejs22.x" | "nodejs24.x">;
         architecture?: $SST.Input<"x86_64" | "arm64">;

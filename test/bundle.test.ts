@@ -1,28 +1,21 @@
 /**
- * The Lambda bundle works: the handler is built the way SST 4 builds a Node.js function (esbuild
- * settings from SST's pkg/runtime/node/build.go, options from the `Api` function in infra/api.ts),
- * then the built file is imported by Node itself and invoked with an API Gateway v2 event against
- * the local stack. It proves the bundle resolves, loads and serves; it does not measure speed.
+ * The Lambda bundle works: the directory infra/api.ts hands SST as the `Api` function's `bundle`
+ * (built by infra/build.ts, the one build) is the artifact `sst deploy` zips; its handler file is
+ * imported by Node itself and invoked with an API Gateway v2 event against the local stack. It
+ * proves the artifact resolves, loads and serves; it does not measure speed.
  */
 import { randomUUID } from "node:crypto";
-import { readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { builtinModules } from "node:module";
-import { mkdir, rm, rmdir } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { rm } from "node:fs/promises";
+import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { build, type Metafile } from "esbuild";
+import type { Metafile } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiKey } from "./helpers.ts";
-import { SST_BANNER, SST_FORCE_EXTERNAL } from "../infra/esbuild.ts";
 import { evaluateConfig } from "./fixtures/sst-globals.ts";
 
 const root = join(import.meta.dirname, "..");
-/**
- * Under the repository's node_modules (git-ignored, like other tool caches): the installed
- * externals resolve from there as they would from the function's own node_modules, and vitest
- * leaves files in node_modules to Node, so the bundle is loaded natively, as Lambda loads it.
- */
-const outDir = join(root, "node_modules", ".cache", "bundle-test", randomUUID());
 
 type ApiGatewayResult = {
   statusCode: number;
@@ -59,57 +52,33 @@ const lambdaContext = () => ({
   succeed: () => {},
 });
 
-describe("Lambda bundle (built as SST builds it)", () => {
+describe("Lambda bundle (the directory infra/api.ts gives SST to ship)", () => {
   let handler: Handler;
+  let dir: string;
   let outfile: string;
   let metafile: Metafile;
-  let installed: string[];
 
   beforeAll(async () => {
-    // What infra/api.ts asks SST to build.
     const { registry, uninstall } = await evaluateConfig("production");
     uninstall();
     const fn = registry.find((c) => c.type === "sst.aws.Function" && c.logicalName === "Api");
     if (!fn) throw new Error("infra declares no Api function");
-    const [entry, exportName] = (fn.args.handler as string).split(".") as [string, string];
-    const nodejs = fn.args.nodejs as {
-      minify: boolean;
-      sourcemap: boolean;
-      install: Record<string, string> | string[];
-    };
-    const install = Array.isArray(nodejs.install) ? nodejs.install : Object.keys(nodejs.install);
+    // SST takes `bundle` as a directory and `handler` as `file.export` inside it.
+    dir = await (fn.args.bundle as Promise<string>);
+    const [file, exportName] = (fn.args.handler as string).split(".") as [string, string];
     expect(exportName).toBe("handler");
-    installed = install;
-
-    await mkdir(outDir, { recursive: true });
-    outfile = join(outDir, "handler.mjs");
-    const result = await build({
-      entryPoints: [join(root, `${entry}.ts`)],
-      outfile,
-      bundle: true,
-      platform: "node",
-      format: "esm",
-      // SST builds for ESNext unless `nodejs.esbuild.target` is set; Lambda's Node 22 runs it.
-      target: "esnext",
-      mainFields: ["module", "main"],
-      keepNames: true,
-      minify: nodejs.minify,
-      sourcemap: nodejs.sourcemap ? "linked" : false,
-      banner: { js: SST_BANNER },
-      external: [...SST_FORCE_EXTERNAL, ...install],
-      metafile: true,
-      logLevel: "silent",
-      write: true,
-    });
-    metafile = result.metafile;
+    outfile = join(dir, `${file}.mjs`);
+    // The same build's metafile (infra/api.ts keeps the build's result beside the directory it names).
+    const { apiBuild } = await import("../infra/api.ts");
+    const built = await apiBuild;
+    expect(built.dir).toBe(dir);
+    metafile = built.metafile;
     const mod: Record<string, unknown> = await import(/* @vite-ignore */ pathToFileURL(outfile).href);
     handler = mod[exportName] as Handler;
   }, 120_000);
 
   afterAll(async () => {
-    await rm(outDir, { recursive: true, force: true });
-    // Then the parents, only if empty (another run, or another tool's cache, may be using them).
-    for (const dir of [dirname(outDir), dirname(dirname(outDir))]) await rmdir(dir).catch(() => {});
+    await rm(dir, { recursive: true, force: true });
   });
 
   it("builds into one ESM file with a linked source map, and reports its size", () => {
@@ -123,17 +92,15 @@ describe("Lambda bundle (built as SST builds it)", () => {
     expect(readFileSync(outfile, "utf8")).toMatch(/\/\/# sourceMappingURL=handler\.mjs\.map\s*$/);
   });
 
-  it("bundles the AWS SDK and leaves out only what the function installs", () => {
+  it("bundles every package, the AWS SDK included: the directory holds no node_modules but /docs' files", () => {
     const builtin = (p: string) => p.startsWith("node:") || builtinModules.includes(p.split("/")[0] ?? p);
     const external = new Set(
       Object.values(metafile.inputs).flatMap((i) => i.imports.filter((imp) => imp.external).map((imp) => imp.path)),
     );
     // `<runtime>` is esbuild's own helper module, not a package.
     const packages = [...external].filter((p) => !builtin(p) && !p.startsWith("<"));
-    expect(
-      packages.every((p) => installed.some((name) => p === name || p.startsWith(`${name}/`))),
-      packages.join(),
-    ).toBe(true);
+    expect(packages).toEqual([]);
+    expect(readdirSync(join(dir, "node_modules"))).toEqual(["swagger-ui-dist"]);
     expect(Object.keys(metafile.inputs).some((p) => p.includes("@aws-sdk/client-dynamodb"))).toBe(true);
   });
 
@@ -171,7 +138,7 @@ describe("Lambda bundle (built as SST builds it)", () => {
     expect(Object.keys(metafile.inputs).filter((p) => p.endsWith("client/openapi.json"))).toHaveLength(1);
   });
 
-  it("serves /docs with swagger-ui-dist resolved from node_modules at run time", async () => {
+  it("serves /docs with swagger-ui-dist's files shipped next to the handler", async () => {
     const page = await handler(getEvent("/docs"), lambdaContext());
     expect(page.statusCode).toBe(200);
     const css = await handler(getEvent("/docs/assets/swagger-ui.css"), lambdaContext());

@@ -10,6 +10,7 @@
  * builds the role: its `permissions` plus whatever its links include (test/fixtures/sst-globals.ts
  * models SST's links). Like test/infra.test.ts it checks structure; it deploys nothing.
  */
+import { API_ENTRY } from "../infra/build.ts";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "esbuild";
@@ -48,7 +49,12 @@ const readRecording = (): Recording => {
   return { sent: lines("sent-").map((l) => JSON.parse(l) as Sent), files: [...ran] };
 };
 
-type FunctionArgs = { handler: string; permissions?: Statement[]; link?: { getSSTLink(): LinkDefinition }[] };
+type FunctionArgs = {
+  handler: string;
+  bundle?: unknown;
+  permissions?: Statement[];
+  link?: { getSSTLink(): LinkDefinition }[];
+};
 
 /**
  * Every function infra declares, by the name its recording uses: each `sst.aws.Function`, and the
@@ -151,8 +157,10 @@ describe("IAM: each function is granted exactly what its code sent during the in
     // A command is attributed to a function when that function's entry point is on its stack: the
     // function's handler must reach it (and the Api's handler is the HTTP app).
     for (const [name, entry] of Object.entries({ ...ENTRY_POINTS, [DEFAULT_ROLE]: "packages/functions/src/app.ts" })) {
-      const handler = functions.get(name)?.handler ?? "";
-      const file = `${handler.slice(0, handler.lastIndexOf("."))}.ts`;
+      const fn = functions.get(name);
+      const handler = fn?.handler ?? "";
+      // A function shipped as a built directory (`bundle`: the Api, infra/build.ts) runs its build's entry.
+      const file = fn?.bundle ? API_ENTRY : `${handler.slice(0, handler.lastIndexOf("."))}.ts`;
       const { metafile } = await build({
         entryPoints: [join(root, file)],
         bundle: true,

@@ -72,4 +72,15 @@ describe("DynamoDB requests per route", () => {
     }
     console.info("DynamoDB commands per read route:", report);
   });
+
+  it("login costs at most 3 DynamoDB requests: reserve the attempt, read the user, give the attempt back with lastLoginAt", async () => {
+    const { body } = await activeUser();
+    const key = { "x-api-key": Config.bootstrapApiKey };
+    const { status, commands } = await measure("POST", "/auth/login", key, {
+      email: body.email,
+      password: body.password,
+    });
+    expect(status).toBe(200);
+    expect(commands).toEqual(["TransactWriteItemsCommand", "GetItemCommand", "TransactWriteItemsCommand"]);
+  });
 });

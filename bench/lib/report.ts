@@ -38,12 +38,7 @@ export const renderRun = (machine: Machine, m: MeasureResults, b: BundleResult, 
     `**${ratio(c.ratio)}**`,
   ]);
   const jwt = m.jwt.comparison;
-  const tp = m.throughput;
-  const load = (
-    name: string,
-    r: { rps: number; p50: number; p99: number; requests: number; failures: number; serverCores: number },
-    rel: string,
-  ) => [name, int(r.rps), ms(r.p50), ms(r.p99), int(r.requests), r.failures, r.serverCores.toFixed(2), rel];
+  const explained = m.requests.filter((r) => r.reasons);
   return [
     header(machine, seconds),
     "",
@@ -87,9 +82,15 @@ export const renderRun = (machine: Machine, m: MeasureResults, b: BundleResult, 
     "",
     table(["route", "DynamoDB", "Cognito", "S3", "in order"], reqRows),
     "",
+    "Why each DynamoDB request is made:",
+    "",
+    ...explained.flatMap((r) => [
+      `- ${r.route}: ${r.dynamodb.map((c, i) => `${i + 1}. ${c}: ${r.reasons?.[i] ?? "(no reason recorded: the route changed)"}`).join("; ")}`,
+    ]),
+    "",
     "### 3. Bundle and cold start",
     "",
-    `Production bundle (packages/functions/src/handler.ts, esbuild as SST builds it, minified): **${mb(b.bytes)}** (${kb(b.gzipBytes)} gzipped, ${b.inputs} input files). Hello-world bundle: ${kb(b.helloBytes)}; bare GetItem bundle: ${kb(b.getItemBytes)}.`,
+    `The handler's JavaScript (infra/build.ts \`buildApi\`: the directory \`sst deploy\` ships, without /docs' files; minified): **${mb(b.bytes)}** (${kb(b.gzipBytes)} gzipped, ${b.inputs} input files). Hello-world bundle: ${kb(b.helloBytes)}; bare GetItem bundle: ${kb(b.getItemBytes)}.`,
     "",
     table(
       ["what fills the bundle (by package)", "bytes", "share", "brought in by"],
@@ -119,8 +120,6 @@ export const renderRun = (machine: Machine, m: MeasureResults, b: BundleResult, 
         ].join("\n")
       : "No package is bundled twice.",
     "",
-    `A what-if bundle with the first four stubbed out (never shipped; bench/lib/esbuild.ts \`trimUnneeded\`) is ${mb(b.trimmedBytes)}; its cold start is in the table below.`,
-    "",
     `Cold start: fresh \`node\` processes import the bundle and answer one API Gateway v2 event (median of ${b.rounds} each, interleaved). Time is from process start (the child's own clock) to the handler's answer.`,
     "",
     table(["first request", "baseline", "service median", "baseline median", "ratio"], cold),
@@ -141,16 +140,17 @@ export const renderRun = (machine: Machine, m: MeasureResults, b: BundleResult, 
     "",
     `${jwt.subject.n} samples of ${m.jwt.tokensPerSample} tokens each, interleaved. JWKS fetches: ${m.jwt.jwksFetchesTotal} in the whole run, **${m.jwt.jwksFetchesAfterWarmup} after warm-up** (every verify of sections 1, 4 and 5 included).`,
     "",
-    "### 5. Throughput",
+    "### 5. CPU per request",
     "",
-    `${tp.connections} connections, ${tp.durationS} s per run after a warm-up run. ${tp.how}.`,
+    `\`process.cpuUsage()\` of the process running the handler (user + system), over ${m.cpu.runs[0]?.requests ?? 0} sequential requests each, in ${m.cpu.blocks} blocks alternating with the other rows'. DynamoDB Local runs in its own process: neither its work nor the wait for it is counted. The service logs at \`info\` (the access log on), NODE_ENV=production.`,
     "",
     table(
-      ["", "req/s", "p50", "p99", "requests", "failures", "CPU of serving process (cores)", "÷ raw GetItem"],
-      [
-        load(tp.raw.name, tp.raw, "1.00×"),
-        ...tp.routes.map((r) => load(r.name, r, r.target === undefined ? ratio(r.ratio) : `**${ratio(r.ratio)}**`)),
-      ],
+      ["", "CPU µs per request", "÷ bare GetItem"],
+      m.cpu.runs.map((r) => [
+        r.name,
+        int(r.microsPerRequest),
+        r.target === undefined ? ratio(r.ratio) : `**${ratio(r.ratio)}**`,
+      ]),
     ),
   ].join("\n");
 };

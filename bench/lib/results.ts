@@ -23,6 +23,8 @@ export type RequestCount = {
   dynamodb: string[];
   cognito: string[];
   s3: string[];
+  /** Why each DynamoDB request is made, in order (the routes the issue asks to explain). */
+  reasons?: string[];
 };
 
 export type JwtResult = {
@@ -32,24 +34,9 @@ export type JwtResult = {
   jwksFetchesTotal: number;
 };
 
-export type LoadRun = {
-  name: string;
-  rps: number;
-  p50: number;
-  p99: number;
-  requests: number;
-  failures: number;
-  /** CPU time of the process serving (or, for the raw loop, sending) the requests, in cores. */
-  serverCores: number;
-};
-
-export type ThroughputResult = {
-  durationS: number;
-  connections: number;
-  how: string;
-  raw: LoadRun;
-  routes: (LoadRun & { ratio: number; target?: number })[];
-};
+/** CPU time per request of the process running the handler (P5). */
+export type CpuRun = { name: string; requests: number; microsPerRequest: number; ratio: number; target?: number };
+export type CpuResult = { runs: CpuRun[]; blocks: number };
 
 export type MeasureResults = {
   /** The benchmark user's item, for the cold-start runs of `run.ts`. */
@@ -60,7 +47,7 @@ export type MeasureResults = {
   /** variants measured in the same interleaving, for comparison with `layers` */
   whatIf: Layer[];
   jwt: JwtResult;
-  throughput: ThroughputResult;
+  cpu: CpuResult;
 };
 
 export type BundleShare = { name: string; bytes: number };
@@ -79,8 +66,6 @@ export type BundleResult = BundleAnalysis & {
   bytes: number;
   gzipBytes: number;
   target: number;
-  /** the what-if bundle with the cuts stubbed out (bench/lib/esbuild.ts `trimUnneeded`) */
-  trimmedBytes: number;
   helloBytes: number;
   getItemBytes: number;
   coldStarts: ColdStart[];

@@ -20,7 +20,7 @@ export const jwksFetchCounter = () => {
 };
 
 /** The token's signing key, fetched once from the pool's JWKS (outside any timing). */
-const signingKey = async (token: string, fetch: typeof globalThis.fetch): Promise<KeyObject> => {
+export const signingKey = async (token: string, fetch: typeof globalThis.fetch): Promise<KeyObject> => {
   const { header } = decomposeUnverifiedJwt(token);
   const res = await fetch(`${Config.auth.issuer}/.well-known/jwks.json`);
   const { keys } = (await res.json()) as { keys: (JsonWebKey & { kid?: string })[] };

@@ -3,18 +3,25 @@ import { DynamoDBClient, GetItemCommand, UpdateItemCommand } from "@aws-sdk/clie
 import { Config } from "@iam/core";
 import { db } from "@iam/core/testing";
 import { createApp } from "@iam/functions/app";
+import type { KeyObject } from "node:crypto";
+import { floorHandler } from "../handlers/floor.ts";
 import { apiEvent, invoke, type Handler } from "../lib/lambda.ts";
 import type { Comparison, Layer } from "../lib/results.ts";
 import { interleave, summarize } from "../lib/stats.ts";
+import { userGetItem } from "../lib/user-get-item.ts";
 import type { BenchUser } from "./fixture.ts";
 
-export const READ_TARGET = 1.15;
+/** P1: the service ÷ the floor handler (bench/handlers/floor.ts), medians in one interleaving. */
+export const FLOOR_TARGET = 1.15;
+export const ME_FLOOR_TARGET = 1.2;
 
-/** The user's GetItem exactly as ElectroDB issues it, with the key in DynamoDB's wire format. */
-export const userGetItem = (id: string) => {
-  const params = db().entities.user.get({ id }).params<{ TableName: string; Key: Record<string, string> }>();
-  const Key = Object.fromEntries(Object.entries(params.Key).map(([k, v]) => [k, { S: String(v) }]));
-  return { ...params, TableName: params.TableName, Key };
+/** The floor handler, answering with the headers the service answered `GET /user/{id}` with. */
+export const makeFloor = async (handler: Handler, apiKey: string, userId: string, key: KeyObject) => {
+  const res = await invoke(handler, apiEvent("GET", `/user/${userId}`, { headers: { "x-api-key": apiKey } }));
+  const headers = Object.fromEntries(
+    Object.entries(res.headers ?? {}).filter(([k]) => k !== "x-request-id" && k !== "content-length"),
+  ) as Record<string, string>;
+  return floorHandler(headers, key) as unknown as Handler;
 };
 
 export type OverheadOptions = { rounds: number; warmup: number; loginRounds: number };
@@ -28,6 +35,7 @@ export const measureOverhead = async (
   handler: Handler,
   apiKey: string,
   user: BenchUser,
+  floor: Handler,
   options: OverheadOptions,
 ): Promise<{ comparisons: Comparison[]; layers: Layer[]; whatIf: Layer[] }> => {
   const dynamodb = new DynamoDBClient({});
@@ -53,6 +61,7 @@ export const measureOverhead = async (
   const app = createApp();
   const ops = {
     handler: () => invoke(handler, apiEvent("GET", `/user/${user.id}`, { headers: key })),
+    floor: () => invoke(floor, apiEvent("GET", `/user/${user.id}`, { headers: key })),
     app: async () => {
       const res = await app.request(`/user/${user.id}`, { headers: key });
       if (res.status !== 200) throw new Error(`app.request: ${res.status}`);
@@ -80,30 +89,66 @@ export const measureOverhead = async (
     { name: "Lambda handler (API Gateway v2 event ↔ Request/Response)", ...summarize(layered.handler) },
   ];
   const whatIf: Layer[] = [
+    { name: "floor handler (Hono + the same GetItem, JSON and headers, same adapter)", ...summarize(layered.floor) },
     {
       name: "ElectroDB get with `originalErr: true` (no Error built per call)",
       ...summarize(layered.electrodbOriginalErr),
     },
   ];
-  const [h, b] = [summarize(layered.handler), summarize(layered.bare)];
-  process.stderr.write(`  GET /user/{id}: ${h.median.toFixed(3)} ms vs ${b.median.toFixed(3)} ms\n`);
+  const [h, b, f] = [summarize(layered.handler), summarize(layered.bare), summarize(layered.floor)];
+  process.stderr.write(
+    `  GET /user/{id}: ${h.median.toFixed(3)} ms vs floor ${f.median.toFixed(3)} ms vs bare ${b.median.toFixed(3)} ms\n`,
+  );
   const byId: Comparison = {
+    name: "GET /user/{id}",
+    baseline: "floor handler",
+    subject: h,
+    base: f,
+    ratio: h.median / f.median,
+    target: FLOOR_TARGET,
+  };
+  const byIdBare: Comparison = {
     name: "GET /user/{id}",
     baseline: "GetItem",
     subject: h,
     base: b,
     ratio: h.median / b.median,
-    target: READ_TARGET,
   };
-  const me = await compare(
-    "GET /public/user/me",
-    "GetItem",
-    () =>
-      invoke(handler, apiEvent("GET", "/public/user/me", { headers: { authorization: `Bearer ${user.accessToken}` } })),
-    bareGet,
-    options.rounds,
-    READ_TARGET,
+  const floorBare: Comparison = {
+    name: "floor handler",
+    baseline: "GetItem",
+    subject: f,
+    base: b,
+    ratio: f.median / b.median,
+  };
+  const bearer = { authorization: `Bearer ${user.accessToken}` };
+  const meSamples = await interleave(
+    {
+      handler: () => invoke(handler, apiEvent("GET", "/public/user/me", { headers: bearer })),
+      floor: () => invoke(floor, apiEvent("GET", "/public/user/me", { headers: bearer })),
+      bare: bareGet,
+    },
+    { rounds: options.rounds, warmup: options.warmup },
   );
+  const [mh, mf, mb] = [summarize(meSamples.handler), summarize(meSamples.floor), summarize(meSamples.bare)];
+  process.stderr.write(
+    `  GET /public/user/me: ${mh.median.toFixed(3)} ms vs floor ${mf.median.toFixed(3)} ms vs bare ${mb.median.toFixed(3)} ms\n`,
+  );
+  const me: Comparison = {
+    name: "GET /public/user/me",
+    baseline: "floor handler + bare verify",
+    subject: mh,
+    base: mf,
+    ratio: mh.median / mf.median,
+    target: ME_FLOOR_TARGET,
+  };
+  const meBare: Comparison = {
+    name: "GET /public/user/me",
+    baseline: "GetItem",
+    subject: mh,
+    base: mb,
+    ratio: mh.median / mb.median,
+  };
   // Login needs Cognito's password check, the user's status and the `lastLoginAt` write whatever
   // the framework: its baseline is those three requests, bare.
   const { userPoolId, clientId } = Config.auth;
@@ -140,5 +185,5 @@ export const measureOverhead = async (
   );
   dynamodb.destroy();
   cognito.destroy();
-  return { comparisons: [byId, me, login], layers, whatIf };
+  return { comparisons: [byId, me, byIdBare, meBare, floorBare, login], layers, whatIf };
 };

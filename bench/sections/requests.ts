@@ -5,6 +5,26 @@ import type { BenchUser } from "./fixture.ts";
 
 const MIDDLEWARE = "bench-count-requests";
 
+/** Why each DynamoDB request of the write routes the issue asks about is made, in the order they are sent. */
+const REASONS: Record<string, string[]> = {
+  "POST /user": [
+    "the three uniqueness guards (name, e-mail, handle) read at once, so a taken one is a 409 before Cognito is touched",
+    "the saga's intent, recorded before the Cognito user exists, so a crash leaves something the reconciler can roll back",
+    "one transaction: the profile, its three guards, the activation code, and the intent removed",
+  ],
+  "GET /user/activate/{code}": [
+    "the activation code, read consistently: unknown (404) or expired (410) before Cognito is called",
+    "the user, read consistently: its e-mail for Cognito and its status",
+    "one transaction: the code deleted on condition that it still exists (a code works once), the user confirmed",
+    "the user read back consistently, to answer with what was stored",
+  ],
+  "POST /auth/login": [
+    "the attempt reserved in both lockout counters (per address, per account) before the password reaches Cognito",
+    "the user: status (not activated, suspended) and revocation time",
+    "one transaction: the attempt given back and lastLoginAt set",
+  ],
+};
+
 /** Records every command the service's own SDK clients send, by client. */
 const counting = () => {
   const seen = { dynamodb: [] as string[], cognito: [] as string[], s3: [] as string[] };
@@ -50,7 +70,7 @@ export const countRequests = async (handler: Handler, apiKey: string, user: Benc
   ) => {
     counter.take();
     const res = await invoke(handler, apiEvent(method, path, options), expected);
-    rows.push({ route, kind, status: res.statusCode, ...counter.take() });
+    rows.push({ route, kind, status: res.statusCode, ...counter.take(), reasons: REASONS[route] });
     return res;
   };
   try {
