@@ -15,13 +15,15 @@ export {
   LOGIN_FAILURE_REASONS,
 } from "./catalogue.ts";
 export type { EventType, EventData } from "./catalogue.ts";
-export { Actor, Event, create, addressHash, subjectKey, subjectOf } from "./event.ts";
-export type { Subject, EventInput } from "./event.ts";
+export { Actor, Event, SYSTEM, create, addressHash, subjectKey, subjectOf } from "./event.ts";
+export type { Audit, Subject, EventInput } from "./event.ts";
 export {
   put,
   record,
   list,
+  listSecurity,
   ListOptions,
+  SecurityListOptions,
   Page,
   toItem,
   fromPayload,
