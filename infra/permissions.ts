@@ -105,6 +105,16 @@ export const eventPublisherPermissions = (bus: { arn: $SST.Output<string> }): St
 ];
 
 /**
+ * The purge of a deleted user's events (`EventBusSubscriberEventPurger`, infra/events.ts): a Query
+ * of the user's partition on the table's own key, and batch deletes of what it found. Nothing
+ * else: no GetItem, no PutItem, no index, no other service.
+ */
+export const eventPurgerPermissions: Statement[] = [
+  { actions: ["dynamodb:Query"], resources: [table.arn] },
+  tableItems("BatchWriteItem"),
+];
+
+/**
  * The webhook sender (`WebhookQueueSubscriber`, infra/events.ts): writes dead letters and puts
  * retries back on its queue. SST's `subscribe` adds the queue's receive, delete and visibility actions.
  */

@@ -37,3 +37,4 @@ export type { Delivery, Outcome, WebhookSettings } from "./webhooks.ts";
 export { handleMessages, MAX_DELAY_SECONDS } from "./webhook-queue.ts";
 export type { QueueSettings, QueueMessage, QueueReport } from "./webhook-queue.ts";
 export * as DeadLetters from "./dead-letters.ts";
+export { purgeUser } from "./purge.ts";

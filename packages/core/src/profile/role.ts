@@ -68,14 +68,18 @@ const ended = (audit: Audit) => ({
  */
 const undo = async (intent: Intent, previous: RoleName, role: RoleName, audit: Audit) => {
   if ((await abandon(intent)) === "gone") return;
-  // Not written (or the user is gone): nothing to put back.
-  await updateIf(
-    intent.subject,
-    { role },
-    { set: { role: previous } },
-    { record: { audit, events: [{ type: "user.role_changed", data: { from: role, to: previous } }] } },
-  );
-  await settleRole({ ...intent, state: "aborting" });
+  try {
+    // Not written (or the user is gone): nothing to put back.
+    await updateIf(
+      intent.subject,
+      { role },
+      { set: { role: previous } },
+      { record: { audit, events: [{ type: "user.role_changed", data: { from: role, to: previous } }] } },
+    );
+  } finally {
+    // Whatever the stored role now is (the put-back may fail as the change did), the groups follow it.
+    await settleRole({ ...intent, state: "aborting" });
+  }
 };
 
 const isRole = (group: string): boolean => (ROLES as readonly string[]).includes(group);
