@@ -4,6 +4,7 @@ import { Config, Events } from "@iam/core";
 import { s3 } from "@iam/core/testing";
 import { activeUser, bearer, newUser, registered, rest } from "../helpers.ts";
 import { pastRevocationSecond } from "../lifecycle/helpers.ts";
+import { allEventsOf } from "./writer.ts";
 
 /**
  * The writers: every catalogue type is produced by the action that should produce it — through
@@ -38,7 +39,7 @@ const withKey = async (): Promise<Ctx> => ({
 });
 const keyOf = (ctx: Ctx) => ({ keyId: ctx.keyId ?? "" });
 
-export const ROWS: Record<Events.EventType, Row> = {
+const ROWS: Record<Events.EventType, Row> = {
   "user.registered": {
     setup: async () => ({ body: newUser(), user: { id: "", activationCode: "" }, tokens: {} as Ctx["tokens"] }),
     act: async (ctx) => {
@@ -228,18 +229,6 @@ const PNG = Buffer.from(
   "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==",
   "base64",
 );
-
-/** Every event of a subject (all pages), oldest first. */
-export const allEventsOf = async (subject: Events.Subject): Promise<Events.Event[]> => {
-  const events: Events.Event[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await Events.list(subject, { limit: 100, cursor });
-    events.push(...page.events);
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
-  return events.reverse();
-};
 
 describe("every event type is written by the action that makes it, once, with its actor", () => {
   it("has a row for every catalogue type", () => {
