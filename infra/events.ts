@@ -1,5 +1,5 @@
 import { EVENT_SOURCE } from "../packages/core/src/events/catalogue.ts";
-import { eventPublisherPermissions, webhookSenderPermissions } from "./permissions.ts";
+import { eventPublisherPermissions, eventPurgerPermissions, webhookSenderPermissions } from "./permissions.ts";
 import { webhookSenderEnvironment } from "./settings.ts";
 import { table } from "./storage.ts";
 
@@ -9,6 +9,7 @@ import { table } from "./storage.ts";
  *
  *   table stream ──(INSERTs of event items)──► EventPublisher ──PutEvents──► EventBus
  *   EventBus ──rule: source = the app──► WebhookQueue ──► WebhookSender ──► receivers (IamWebhookUrls)
+ *   EventBus ──rule: detail-type = user.deleted──► EventPurger (the user's other events, after the DELETE)
  *                                            ▲      │ retries: delayed messages │ dead letters: the table
  *                                            └──────┘                           │ (and WebhookDeadLetterQueue for
  *                                                                               │  messages it could not handle)
@@ -98,4 +99,24 @@ export const webhookSender = webhookQueue.subscribe(
     permissions: webhookSenderPermissions(webhookQueue),
   },
   { batch: { size: 10, partialResponses: true } },
+);
+
+/**
+ * The purge of a deleted user's events, downstream of the deletion (a Lambda cannot keep working
+ * after its answer): `user.deleted` on the bus → this function, which removes every other event of
+ * the user in batches. Its role: Query on the table's key and BatchWriteItem, nothing else
+ * (infra/permissions.ts). EventBridge retries a failed invocation; the purge is idempotent.
+ */
+export const eventPurger = eventBus.subscribe(
+  "EventPurger",
+  {
+    ...node,
+    handler: "packages/functions/src/events/purger.handler",
+    memory: "256 MB",
+    timeout: "60 seconds",
+    environment: { NODE_ENV: "production", LOG_LEVEL: "info" },
+    link: [table],
+    permissions: eventPurgerPermissions,
+  },
+  { pattern: { source: [EVENT_SOURCE], detailType: ["user.deleted"] } },
 );

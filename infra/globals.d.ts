@@ -271,6 +271,12 @@ declare global {
         readonly arn: $SST.Output<string>;
         /** A rule of the bus that sends matching events to a queue (and the queue policy letting EventBridge in). */
         subscribeQueue(name: string, queue: $SST.Input<string | Queue>, args?: BusSubscriberArgs): $SST.Output<unknown>;
+        /** A rule of the bus that invokes a function with matching events (and the permission letting EventBridge in). */
+        subscribe(
+          name: string,
+          subscriber: $SST.Input<string | FunctionArgs>,
+          args?: BusSubscriberArgs,
+        ): $SST.Output<unknown>;
       }
 
       /** platform/src/components/aws/queue.ts `QueueArgs`, `QueueSubscriberArgs`. */

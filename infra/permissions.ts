@@ -78,10 +78,11 @@ export const apiPermissions: Statement[] = [
  * The scheduled reconciler (`Reconciler`): finds intents and tombstones by age (gsi1), settles
  * registrations (the Cognito user of one that never committed is deleted), role changes (groups
  * made to match the stored role, sessions ended) and deletions (the user's files, Cognito user and
- * tombstone removed). It creates no user and writes no item of its own.
+ * tombstone removed). It creates no user; the one item it puts is the event of a session it ends
+ * (`session.ended`, committed with the revocation time when a role change is converged).
  */
 export const reconcilerPermissions: Statement[] = [
-  tableItems("GetItem", "UpdateItem", "DeleteItem"),
+  tableItems("GetItem", "PutItem", "UpdateItem", "DeleteItem"),
   queryIndexes("gsi1"),
   objects(["DeleteObject"], USER_FILES),
   listUnder(...USER_FILES),
@@ -102,6 +103,16 @@ export const reconcilerPermissions: Statement[] = [
  */
 export const eventPublisherPermissions = (bus: { arn: $SST.Output<string> }): Statement[] => [
   { actions: ["events:PutEvents"], resources: [bus.arn] },
+];
+
+/**
+ * The purge of a deleted user's events (`EventBusSubscriberEventPurger`, infra/events.ts): a Query
+ * of the user's partition on the table's own key, and batch deletes of what it found. Nothing
+ * else: no GetItem, no PutItem, no index, no other service.
+ */
+export const eventPurgerPermissions: Statement[] = [
+  { actions: ["dynamodb:Query"], resources: [table.arn] },
+  tableItems("BatchWriteItem"),
 ];
 
 /**

@@ -164,6 +164,22 @@ export const CONTRACT_CASES: Record<string, ContractCase> = {
       trpc: pick(await viaTrpc("webhooks.deadLetters", { limit: 100 })),
     };
   },
+  "user.events": async () => {
+    // One user, read by both transports: the same events, the same page.
+    const { user } = await registered();
+    return {
+      rest: await rest(`/user/${user.id}/events?limit=5`),
+      trpc: await viaTrpc("user.events", { id: user.id, limit: 5 }),
+    };
+  },
+  "public.events": async () => {
+    const { tokens } = await activeUser();
+    const headers = { authorization: `Bearer ${tokens.accessToken}` };
+    return {
+      rest: await rest("/public/user/me/events?type=session.login_succeeded", { headers }),
+      trpc: await viaTrpc("public.events", { type: "session.login_succeeded" }, headers),
+    };
+  },
   "public.me": async () => {
     const { tokens } = await activeUser();
     const headers = { authorization: `Bearer ${tokens.accessToken}` };

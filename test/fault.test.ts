@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { Config, Reconciler, User } from "@iam/core";
 import { createApp } from "@iam/functions/app";
-import { itemsMentioning, newUser } from "./helpers.ts";
+import { itemsMentioning, leftOfDeletedUser, newUser } from "./helpers.ts";
 import { SERVER_ERROR, THROTTLED, failing, restoreAllFaults } from "./support/aws-faults.ts";
 import { backdate, cognitoHas, intentOf, tombstoneOf } from "./support/saga.ts";
 
@@ -151,7 +151,7 @@ describe("delete under faults", () => {
     expect(await cognitoHas(user.email)).toBe(true);
     await User.remove(user.id);
     expect(await cognitoHas(user.email)).toBe(false);
-    expect(await itemsMentioning(user.id)).toEqual([]);
+    expect(await leftOfDeletedUser(user.id)).toEqual([]);
   });
 
   it("hides the user at once when Cognito's delete fails; one reconciler pass finishes the deletion", async () => {
@@ -165,7 +165,7 @@ describe("delete under faults", () => {
     const pass = await reconcileOwn({ deletions: [user.id] });
     expect(pass.deletions).toBeGreaterThanOrEqual(1);
     expect(await cognitoHas(user.email)).toBe(false);
-    expect(await itemsMentioning(user.id)).toEqual([]);
+    expect(await leftOfDeletedUser(user.id)).toEqual([]);
   });
 
   it("a new registration of the address finishes a pending deletion", async () => {

@@ -104,3 +104,17 @@ export const itemsMentioning = async (value: string) => {
   } while (ExclusiveStartKey);
   return found;
 };
+
+/**
+ * What is left of a deleted user once its events are purged (the purge runs after the DELETE
+ * answers, from the `user.deleted` consumer; run here as that consumer would): every item still
+ * mentioning `value`, except the one `user.deleted` record, which outlives the user by design
+ * (docs/EVENTS.md, "What outlives a deletion").
+ */
+export const leftOfDeletedUser = async (userId: string, value: string = userId) => {
+  const { Events } = await import("@iam/core");
+  await Events.purgeUser(userId);
+  return (await itemsMentioning(value)).filter(
+    (i) => !(i.__edb_e__ === "event" && i.type === "user.deleted" && i.subject === `user:${userId}`),
+  );
+};

@@ -71,7 +71,11 @@ const functionsOf = (registry: Recorded[]): Map<string, FunctionArgs> => {
         typeof c.args.function === "string" ? { handler: c.args.function } : c.args.function,
       );
     // A stream's or a queue's subscriber function (infra/events.ts), by the subscriber's name.
-    if (c.type === "sst.aws.DynamoLambdaSubscriber" || c.type === "sst.aws.QueueLambdaSubscriber")
+    if (
+      c.type === "sst.aws.DynamoLambdaSubscriber" ||
+      c.type === "sst.aws.QueueLambdaSubscriber" ||
+      c.type === "sst.aws.BusLambdaSubscriber"
+    )
       functions.set(c.logicalName, c.args.subscriber);
   }
   const arns = new Set([...registry.filter((c) => c.type === "sst.aws.Function")].map((c) => `{${c.logicalName}.arn}`));

@@ -51,6 +51,8 @@ export const ENTRY_POINTS: Readonly<Record<string, string>> = {
   // Event delivery (infra/events.ts): the stream subscriber and the webhook queue's subscriber.
   TableSubscriberEventPublisher: "packages/core/src/events/publish.ts",
   WebhookQueueSubscriber: "packages/core/src/events/webhook-queue.ts",
+  // The purge of a deleted user's events: the bus's `user.deleted` subscriber (the local stream reader under npm start).
+  EventBusSubscriberEventPurger: "packages/core/src/events/purge.ts",
 };
 /** The function everything else runs in: the HTTP app (packages/functions/src/handler.ts). */
 export const DEFAULT_ROLE = "Api";

@@ -39,3 +39,15 @@ export const commitEvents = async (userId: string, types: Events.EventType[]) =>
   }
   return events;
 };
+
+/** Every event of a subject (all pages), oldest first. */
+export const allEventsOf = async (subject: Events.Subject): Promise<Events.Event[]> => {
+  const events: Events.Event[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await Events.list(subject, { limit: 100, cursor });
+    events.push(...page.events);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return events.reverse();
+};

@@ -239,6 +239,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/user/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A user's events (the audit trail), newest first, optionally of one type (cursor pagination, at most 100 a page)
+         * @description Requires an API key with the `read` scope.
+         */
+        get: operations["user-events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/public/user/me": {
         parameters: {
             query?: never;
@@ -251,6 +271,26 @@ export type paths = {
          * @description Requires the user's Cognito access token (`Authorization: Bearer <token>`).
          */
         get: operations["public-me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/user/me/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's own security log (logins, lockouts, password and session events), newest first (cursor pagination, at most 100 a page)
+         * @description Requires the user's Cognito access token (`Authorization: Bearer <token>`).
+         */
+        get: operations["public-events"];
         put?: never;
         post?: never;
         delete?: never;
@@ -740,6 +780,40 @@ export type components = {
                 };
             };
         };
+        Event: {
+            /** @description ULID: sortable by time; the `webhook-id` of its deliveries */
+            id: string;
+            /** @enum {string} */
+            type: "user.registered" | "user.activated" | "user.status_changed" | "user.role_changed" | "user.profile_updated" | "user.data_replaced" | "user.data_merged" | "user.badge_issued" | "user.badge_revoked" | "user.avatar_changed" | "user.deleted" | "session.login_succeeded" | "session.login_failed" | "session.locked_out" | "session.ended" | "password.reset_requested" | "password.reset" | "password.changed" | "apikey.created" | "apikey.rotated" | "apikey.revoked";
+            userId?: string;
+            keyId?: string;
+            /** @description SHA-256 (base64url) of the lower-cased e-mail, for an address with no account */
+            addressHash?: string;
+            /**
+             * Format: date-time
+             * @description When the change was made (ISO 8601, UTC)
+             */
+            at: string;
+            actor: components["schemas"]["EventActor"];
+            /** @description The caller's address, when known */
+            sourceIp?: string;
+            /** @description Per type: see the event catalogue */
+            data: {
+                [key: string]: unknown;
+            };
+        };
+        EventActor: {
+            /** @constant */
+            type: "apiKey";
+            keyId: string;
+        } | {
+            /** @constant */
+            type: "user";
+            userId: string;
+        } | {
+            /** @constant */
+            type: "system";
+        };
         ApiKey: {
             keyId: string;
             name: string;
@@ -779,40 +853,6 @@ export type components = {
             /** @description What the last attempt got: `HTTP 503`, `no answer within 10 s`, `ECONNREFUSED`… */
             lastFailure: string;
             event: components["schemas"]["Event"];
-        };
-        Event: {
-            /** @description ULID: sortable by time; the `webhook-id` of its deliveries */
-            id: string;
-            /** @enum {string} */
-            type: "user.registered" | "user.activated" | "user.status_changed" | "user.role_changed" | "user.profile_updated" | "user.data_replaced" | "user.data_merged" | "user.badge_issued" | "user.badge_revoked" | "user.avatar_changed" | "user.deleted" | "session.login_succeeded" | "session.login_failed" | "session.locked_out" | "session.ended" | "password.reset_requested" | "password.reset" | "password.changed" | "apikey.created" | "apikey.rotated" | "apikey.revoked";
-            userId?: string;
-            keyId?: string;
-            /** @description SHA-256 (base64url) of the lower-cased e-mail, for an address with no account */
-            addressHash?: string;
-            /**
-             * Format: date-time
-             * @description When the change was made (ISO 8601, UTC)
-             */
-            at: string;
-            actor: components["schemas"]["EventActor"];
-            /** @description The caller's address, when known */
-            sourceIp?: string;
-            /** @description Per type: see the event catalogue */
-            data: {
-                [key: string]: unknown;
-            };
-        };
-        EventActor: {
-            /** @constant */
-            type: "apiKey";
-            keyId: string;
-        } | {
-            /** @constant */
-            type: "user";
-            userId: string;
-        } | {
-            /** @constant */
-            type: "system";
         };
         DependencyCheck: {
             /** @enum {string} */
@@ -1672,6 +1712,45 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    "user-events": {
+        parameters: {
+            query?: {
+                type?: "user.registered" | "user.activated" | "user.status_changed" | "user.role_changed" | "user.profile_updated" | "user.data_replaced" | "user.data_merged" | "user.badge_issued" | "user.badge_revoked" | "user.avatar_changed" | "user.deleted" | "session.login_succeeded" | "session.login_failed" | "session.locked_out" | "session.ended" | "password.reset_requested" | "password.reset" | "password.changed" | "apikey.created" | "apikey.rotated" | "apikey.revoked";
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The user id: the Cognito `sub` */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        events: components["schemas"]["Event"][];
+                        /** @description Pass as `cursor` for the next page; null on the last page */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     "public-me": {
         parameters: {
             query?: never;
@@ -1688,6 +1767,40 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["User"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["UnauthorizedBearer"];
+            405: components["responses"]["MethodNotAllowed"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    "public-events": {
+        parameters: {
+            query?: {
+                type?: "session.login_succeeded" | "session.login_failed" | "session.locked_out" | "session.ended" | "password.reset_requested" | "password.reset" | "password.changed";
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        events: components["schemas"]["Event"][];
+                        /** @description Pass as `cursor` for the next page; null on the last page */
+                        nextCursor: string | null;
+                    };
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -1,6 +1,6 @@
 import { initTRPC } from "@trpc/server";
 import type { OpenApiMeta } from "trpc-to-openapi";
-import { Auth, type ApiKey } from "@iam/core";
+import { Auth, type ApiKey, type Events } from "@iam/core";
 import { authorizeKey, bearerToken } from "./auth.ts";
 import type { Context } from "./context.ts";
 import { toTRPCError, validationError, type Issue } from "./errors.ts";
@@ -57,19 +57,28 @@ const mapErrors = t.middleware(async ({ next }) => {
 
 export const publicProcedure = t.procedure.meta({ access: "public" }).use(mapErrors);
 
-/** For machine callers: a valid `x-api-key` that carries `scope` (read, write, auth, recovery or admin). */
+/**
+ * For machine callers: a valid `x-api-key` that carries `scope` (read, write, auth, recovery or admin).
+ * `ctx.audit` names the key (never the key itself) and the client's address: what core stamps on
+ * the events of the changes this call makes.
+ */
 export const apiKeyProcedure = (scope: ApiKey.Scope) =>
   publicProcedure
     .meta({ access: "apiKey", scope })
     .use(async ({ ctx, next }) => {
       const key = await authorizeKey(ctx.apiKey, scope);
-      return next({ ctx: { key } });
+      const audit: Events.Audit = { actor: { type: "apiKey", keyId: key.keyId }, sourceIp: ctx.sourceIp };
+      return next({ ctx: { key, audit } });
     })
     // Does nothing unless the procedure's meta says `idempotent: true`.
     .use(idempotency);
 
-/** For users: `Authorization: Bearer <Cognito access token>` (id tokens are for the verify route only). */
+/**
+ * For users: `Authorization: Bearer <Cognito access token>` (id tokens are for the verify route only).
+ * `ctx.audit`: the user themself, from the client's address.
+ */
 export const bearerProcedure = publicProcedure.meta({ access: "bearer" }).use(async ({ ctx, next }) => {
   const caller = await Auth.authenticate(bearerToken(ctx.authorization), "access");
-  return next({ ctx: { caller } });
+  const audit: Events.Audit = { actor: { type: "user", userId: caller.user.id }, sourceIp: ctx.sourceIp };
+  return next({ ctx: { caller, audit } });
 });

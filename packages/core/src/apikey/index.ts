@@ -7,6 +7,9 @@ import { db } from "../dynamo/service.ts";
 import { isConditionFailure } from "../dynamo/errors.ts";
 import { retryTransaction } from "../dynamo/transaction.ts";
 import { AppError } from "../errors.ts";
+import type { EventData, EventType } from "../events/catalogue.ts";
+import { type Audit, create as createEvent, SYSTEM } from "../events/event.ts";
+import { put as putEvent } from "../events/store.ts";
 
 /**
  * `iam_<keyId><tag>_<secret>`: the prefix says what it is, the id finds it, the tag — a MAC of the
@@ -97,14 +100,32 @@ const newKey = (name: string, scopes: Scope[], expiresAt: number | undefined) =>
   return { apiKey, item };
 };
 
-export const create = async (input: z.infer<typeof CreateKeyInput>): Promise<ApiKeyInfo & { apiKey: string }> => {
+/**
+ * The event of a change of a key, for the key's own transaction: about the key (by id, never the
+ * key itself), stamped with who made the change.
+ */
+const eventOf = <T extends EventType>(type: T, keyId: string, audit: Audit, data: EventData<T>) =>
+  putEvent(createEvent({ type, subject: { keyId }, actor: audit.actor, sourceIp: audit.sourceIp, data }));
+
+/** A new key, written with its `apikey.created` event in one transaction (on condition that the id is new). */
+export const create = async (
+  input: z.infer<typeof CreateKeyInput>,
+  audit: Audit = SYSTEM,
+): Promise<ApiKeyInfo & { apiKey: string }> => {
   const { apiKey, item } = newKey(
     input.name,
     input.scopes,
     input.expiresInSeconds ? nowS() + input.expiresInSeconds : undefined,
   );
-  const { data } = await db().entities.apiKey.create(item).go();
-  return { ...toInfo(data as Item), apiKey };
+  const expiresAt = iso(item.expiresAt);
+  const created = eventOf("apikey.created", item.keyId, audit, { name: item.name, scopes: item.scopes, expiresAt });
+  const result = await retryTransaction(() =>
+    db()
+      .transaction.write(({ apiKey: keys }) => [keys.create(item).commit(), created])
+      .go(),
+  );
+  if (result.canceled) throw new AppError("CONFLICT", "The key could not be created; retry", { retryAfterSeconds: 1 });
+  return { ...toInfo(item), apiKey };
 };
 
 export const list = async (): Promise<ApiKeyInfo[]> => {
@@ -112,18 +133,25 @@ export const list = async (): Promise<ApiKeyInfo[]> => {
   return (data as Item[]).map(toInfo);
 };
 
-export const revoke = async (keyId: string): Promise<ApiKeyInfo> => {
+/** Revokes a key now, with its `apikey.revoked` event in one transaction (on condition that the key exists). */
+export const revoke = async (keyId: string, audit: Audit = SYSTEM): Promise<ApiKeyInfo> => {
   cache.delete(keyId);
-  try {
-    const { data } = await db()
-      .entities.apiKey.patch({ keyId })
-      .set({ revokedAt: new Date().toISOString() })
-      .go({ response: "all_new" });
-    return toInfo(data as Item);
-  } catch (e) {
-    if (isConditionFailure(e)) throw new AppError("NOT_FOUND", "No such API key");
-    throw e;
+  const revoked = eventOf("apikey.revoked", keyId, audit, {});
+  const result = await retryTransaction(() =>
+    db()
+      .transaction.write(({ apiKey }) => [
+        apiKey.patch({ keyId }).set({ revokedAt: new Date().toISOString() }).commit(),
+        revoked,
+      ])
+      .go(),
+  );
+  if (result.canceled) {
+    if (result.data[0]?.code === "ConditionalCheckFailed") throw new AppError("NOT_FOUND", "No such API key");
+    throw new AppError("CONFLICT", "The key changed meanwhile; retry", { retryAfterSeconds: 1 });
   }
+  const { data } = await db().entities.apiKey.get({ keyId }).go({ consistent: true });
+  if (!data) throw new AppError("NOT_FOUND", "No such API key");
+  return toInfo(data as Item);
 };
 
 /**
@@ -134,7 +162,11 @@ export const revoke = async (keyId: string): Promise<ApiKeyInfo> => {
  * successor is created and the old key marked in one transaction, on condition that the old key is
  * still as read, so of two concurrent rotations one wins.
  */
-export const rotate = async (keyId: string, graceSeconds: number): Promise<ApiKeyInfo & { apiKey: string }> => {
+export const rotate = async (
+  keyId: string,
+  graceSeconds: number,
+  audit: Audit = SYSTEM,
+): Promise<ApiKeyInfo & { apiKey: string }> => {
   const { data: old } = await db().entities.apiKey.get({ keyId }).go({ consistent: true });
   if (!old) throw new AppError("NOT_FOUND", "No such API key");
   const now = nowS();
@@ -144,6 +176,10 @@ export const rotate = async (keyId: string, graceSeconds: number): Promise<ApiKe
     throw new AppError("CONFLICT", "This API key has expired; create a new one");
   const fresh = newKey(old.name, [...old.scopes], old.expiresAt);
   const graceEnd = Math.min(now + graceSeconds, old.expiresAt ?? Number.POSITIVE_INFINITY);
+  const rotated = eventOf("apikey.rotated", keyId, audit, {
+    successorKeyId: fresh.item.keyId,
+    graceUntil: new Date(graceEnd * 1000).toISOString(),
+  });
   const result = await retryTransaction(() =>
     db()
       .transaction.write(({ apiKey }) => [
@@ -156,6 +192,7 @@ export const rotate = async (keyId: string, graceSeconds: number): Promise<ApiKe
               `${notExists(k.rotatedTo)} AND ${notExists(k.revokedAt)} AND (${notExists(k.expiresAt)} OR ${gt(k.expiresAt, now)})`,
           )
           .commit(),
+        rotated,
       ])
       .go(),
   );

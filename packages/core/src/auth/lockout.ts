@@ -3,8 +3,10 @@ import { Config } from "../config.ts";
 import { db } from "../dynamo/service.ts";
 import type { TxEntities, TxReason } from "../dynamo/transaction.ts";
 import { AppError } from "../errors.ts";
-import { updateWith } from "../user/record.ts";
+import { type Audit, SYSTEM } from "../events/event.ts";
+import { type Recording, updateWith } from "../user/record.ts";
 import { addressKey } from "./client-address.ts";
+import { recordFailure } from "./failures.ts";
 
 /**
  * Brute-force lockout, counted BEFORE a password is checked: each attempt reserves a place in two
@@ -43,9 +45,11 @@ const ROUNDS = 3;
  * Reserves an attempt for `email` from `clientIp`, or refuses with 429. One TransactWrite in the
  * common case; a counter whose window has passed is restarted in a second one. A transaction that
  * DynamoDB cancels for a concurrent write to the same counters is a 429 as well (Retry-After 1):
- * only the racing attempts are refused, never more than the limit let through.
+ * only the racing attempts are refused, never more than the limit let through. A refusal by a
+ * counter's limit records `session.locked_out` (which counter: `address` or `account`); one
+ * for a race is no lockout and records nothing.
  */
-export const reserve = async (email: string, clientIp: string | undefined): Promise<Attempt> => {
+export const reserve = async (email: string, clientIp: string | undefined, audit: Audit = SYSTEM): Promise<Attempt> => {
   const { maxFailures, accountMaxFailures, windowSeconds } = Config.lockout;
   const account = email.toLowerCase();
   const counters = [hash(`${account}\n${addressKey(clientIp)}`), hash(account)] as const;
@@ -77,6 +81,7 @@ export const reserve = async (email: string, clientIp: string | undefined): Prom
       .go();
     if (!result.canceled) return { counters };
     let retryAfter = 0;
+    let scope: "address" | "account" = "address";
     let conflict = false;
     reasonsOf(result.data).forEach((reason, i) => {
       if (reason.code === "TransactionConflict") conflict = true;
@@ -84,11 +89,18 @@ export const reserve = async (email: string, clientIp: string | undefined): Prom
       const old = reason.item;
       if (!old || old.windowStart === undefined) forms[i] = "add";
       else if (old.windowStart <= cutoff) forms[i] = "restart";
-      else if ((old.failures ?? 0) >= (limits[i] ?? 0))
-        retryAfter = Math.max(retryAfter, old.windowStart + windowSeconds - now);
-      else forms[i] = "add";
+      else if ((old.failures ?? 0) >= (limits[i] ?? 0)) {
+        const wait = old.windowStart + windowSeconds - now;
+        if (wait > retryAfter) {
+          retryAfter = wait;
+          scope = i === 0 ? "address" : "account";
+        }
+      } else forms[i] = "add";
     });
-    if (retryAfter > 0) throw locked(retryAfter);
+    if (retryAfter > 0) {
+      await recordFailure(email, { type: "session.locked_out", data: { scope, retryAfterSeconds: retryAfter } }, audit);
+      throw locked(retryAfter);
+    }
     if (conflict) throw locked(1);
   }
   throw locked(1);
@@ -100,11 +112,15 @@ type GiveBack = "delete" | "subtract" | "skip";
 /**
  * Gives the attempt's places back (it was not a failure: the right password, or no verdict at
  * all), in one TransactWrite together with the user's `lastLoginAt` when `lastLogin` is given —
- * login's one write on success. Deleting a counter that holds only this attempt (the usual case)
- * leaves no expired window behind for the next login to restart. Returns false when the user's
- * record no longer exists (the places are given back all the same).
+ * login's one write on success, which also records the login's event (`record`). Deleting a
+ * counter that holds only this attempt (the usual case) leaves no expired window behind for the
+ * next login to restart. Returns false when the user's record no longer exists (the places are
+ * given back all the same, and no event is written).
  */
-export const giveBack = async (attempt: Attempt, lastLogin?: { userId: string; at: string }): Promise<boolean> => {
+export const giveBack = async (
+  attempt: Attempt,
+  lastLogin?: { userId: string; at: string; record?: Recording },
+): Promise<boolean> => {
   const forms: GiveBack[] = ["delete", "delete"];
   let userExists = true;
   for (let round = 0; round < ROUNDS; round++) {
@@ -129,7 +145,13 @@ export const giveBack = async (attempt: Attempt, lastLogin?: { userId: string; a
     // With the login's `lastLoginAt`, the user record's writer commits the counters beside it.
     let reasons: TxReason[] | undefined;
     if (touchUser && lastLogin) {
-      const outcome = await updateWith(lastLogin.userId, { set: { lastLoginAt: lastLogin.at } }, {}, counters);
+      const outcome = await updateWith(
+        lastLogin.userId,
+        { set: { lastLoginAt: lastLogin.at } },
+        {},
+        counters,
+        lastLogin.record,
+      );
       reasons = outcome.canceled ? outcome.reasons : undefined;
     } else {
       const result = await db().transaction.write(counters).go();

@@ -1,8 +1,10 @@
 import { decomposeUnverifiedJwt } from "aws-jwt-verify/jwt";
 import { AppError } from "../errors.ts";
+import { type Audit, SYSTEM } from "../events/event.ts";
 import { find, type UserItem } from "../user/record.ts";
 import { isRevoked } from "../user/sessions.ts";
 import * as Cognito from "../adapters/cognito.ts";
+import { recordFailure } from "./failures.ts";
 import { giveBack, reserve, type Attempt } from "./lockout.ts";
 import { sessionStartOf } from "./verifier.ts";
 
@@ -18,14 +20,16 @@ const invalid = () => new AppError("UNAUTHORIZED", "Invalid email or password");
 
 /**
  * The password check under a reserved attempt. Bad credentials are a failure: the attempt keeps
- * its place in the lockout counters. Any other error (throttling, an outage) is no verdict on the
- * password, so the place is given back — best effort: the caller gets Cognito's error either way,
- * and a place not given back only counts against the limit.
+ * its place in the lockout counters, and is recorded (`session.login_failed`). Any other error
+ * (throttling, an outage) is no verdict on the password, so the place is given back — best
+ * effort: the caller gets Cognito's error either way, and a place not given back only counts
+ * against the limit.
  */
 export const checkPassword = async (
   attempt: Attempt,
   email: string,
   password: string,
+  audit: Audit,
   wrong: () => AppError = invalid,
 ): Promise<Cognito.SignedIn> => {
   let result: Cognito.SignedIn | null;
@@ -35,7 +39,10 @@ export const checkPassword = async (
     await giveBack(attempt).catch(() => undefined);
     throw e;
   }
-  if (!result) throw wrong();
+  if (!result) {
+    await recordFailure(email, { type: "session.login_failed", data: { reason: "invalid_credentials" } }, audit);
+    throw wrong();
+  }
   return result;
 };
 
@@ -54,6 +61,7 @@ const liveTokens = async (
   email: string,
   password: string,
   first: Cognito.SignedIn,
+  audit: Audit,
 ) => {
   let result = first;
   // The user is CONFIRMED (checked by the caller): of the liveness rule, only the revocation is left.
@@ -62,7 +70,7 @@ const liveTokens = async (
       throw new AppError("SERVICE_UNAVAILABLE", "Could not issue tokens; retry", { retryAfterSeconds: 1 });
     const validFrom = (user.tokensValidAfter ?? 0) * 1000;
     await new Promise((r) => setTimeout(r, Math.max(0, validFrom - Date.now()) + 10));
-    result = await checkPassword(attempt, email, password);
+    result = await checkPassword(attempt, email, password, audit);
   }
   return result;
 };
@@ -74,17 +82,26 @@ const liveTokens = async (
  * password does the caller learn that the account is not activated or is suspended.
  *
  * DynamoDB requests on success: the reservation (TransactWrite), the user (GetItem), and one
- * TransactWrite that gives the reservation back and sets `lastLoginAt`.
+ * TransactWrite that gives the reservation back, sets `lastLoginAt` and records
+ * `session.login_succeeded`. A failure records `session.login_failed` (or `session.locked_out`)
+ * in a write of its own, for an unknown address as for a known one (auth/failures.ts).
+ *
+ * `audit.sourceIp` is the client's address: the lockout's key and the events' `sourceIp`.
  */
-export const login = async (email: string, password: string, clientIp?: string): Promise<Tokens> => {
-  const attempt = await reserve(email, clientIp);
-  const result = await checkPassword(attempt, email, password);
+export const login = async (email: string, password: string, audit: Audit = SYSTEM): Promise<Tokens> => {
+  const attempt = await reserve(email, audit.sourceIp, audit);
+  const result = await checkPassword(attempt, email, password, audit);
   const sub = String(claimsOf(result.AccessToken).sub);
   const user = await find(sub);
   // Cognito knows the password but the profile is gone (a deletion under way): a failure like any.
-  if (!user) throw invalid();
+  if (!user) {
+    await recordFailure(email, { type: "session.login_failed", data: { reason: "invalid_credentials" } }, audit);
+    throw invalid();
+  }
   if (user.status !== "CONFIRMED") {
     await giveBack(attempt);
+    const reason = user.status === "SUSPENDED" ? "suspended" : "unconfirmed";
+    await recordFailure(email, { type: "session.login_failed", data: { reason } }, audit);
     throw new AppError("FORBIDDEN", user.status === "SUSPENDED" ? "Account suspended" : "Account not activated yet");
   }
   const {
@@ -92,8 +109,9 @@ export const login = async (email: string, password: string, clientIp?: string):
     IdToken = "",
     RefreshToken = "",
     ExpiresIn = 3600,
-  } = await liveTokens(attempt, user, email, password, result);
-  if (!(await giveBack(attempt, { userId: sub, at: new Date().toISOString() }))) throw invalid();
+  } = await liveTokens(attempt, user, email, password, result, audit);
+  const record = { audit, events: [{ type: "session.login_succeeded", data: {} }] } as const;
+  if (!(await giveBack(attempt, { userId: sub, at: new Date().toISOString(), record }))) throw invalid();
   return {
     accessToken: AccessToken,
     idToken: IdToken,

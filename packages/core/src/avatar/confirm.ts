@@ -1,9 +1,10 @@
 import { fileTypeFromBuffer } from "file-type";
 import { deleteObject, putObject, readObject, type StoredObject } from "../adapters/s3.ts";
-import { avatarPrefix, legacyUserPrefix, storedAvatarKey, uploadPrefix } from "../assets/index.ts";
+import { assetUrl, avatarPrefix, legacyUserPrefix, storedAvatarKey, uploadPrefix } from "../assets/index.ts";
 import { AppError } from "../errors.ts";
+import { type Audit, SYSTEM } from "../events/event.ts";
 import { toInfo } from "../user/info.ts";
-import { get, replace, type UserItem } from "../user/record.ts";
+import { find, get, updateIf, type UserItem } from "../user/record.ts";
 import type { Info } from "../user/schema.ts";
 import { AVATAR_MAX_BYTES, TYPE_NAMES, publishedKeyOf, typeOfKey, type AvatarType } from "./rules.ts";
 
@@ -28,13 +29,15 @@ const isOwnAvatar = (key: string, userId: string) =>
  * at most AVATAR_MAX_BYTES, start with the signature of the declared image type and be stored with
  * that Content-Type; a bad file is deleted and refused with 400. The very bytes checked are then
  * written to the public key (`publishedKeyOf`), which no upload form can write, so re-using the
- * form afterwards changes nothing anyone sees. The key replaces the old one in one UpdateItem;
- * the upload and the old avatar are deleted. Confirming the current avatar again is a no-op.
+ * form afterwards changes nothing anyone sees. The key replaces the old one, with the
+ * `user.avatar_changed` event, in one transaction on condition that the avatar is still the one
+ * read (so exactly that one is cleaned up after; a confirm that lost a race reads again); the
+ * upload and the old avatar are deleted. Confirming the current avatar again is a no-op.
  *
- * A crash between publishing and the UpdateItem leaves an unreferenced object under the user's
+ * A crash between publishing and the write leaves an unreferenced object under the user's
  * avatar prefix; the user's hard delete removes it.
  */
-export const confirm = async (userId: string, uploadKey: string): Promise<Info> => {
+export const confirm = async (userId: string, uploadKey: string, audit: Audit = SYSTEM): Promise<Info> => {
   const declared = typeOfKey(uploadKey);
   if (!uploadKey.startsWith(uploadPrefix(userId)) || !declared)
     throw new AppError("BAD_REQUEST", "This key is not an avatar upload of this user");
@@ -51,14 +54,19 @@ export const confirm = async (userId: string, uploadKey: string): Promise<Info> 
   }
   await putObject(key, upload.bytes, declared);
 
-  let previous: UserItem;
-  try {
-    previous = await replace(userId, { set: { avatarKey: key }, remove: ["avatarUrl"] });
-  } catch (e) {
-    // The user is gone: what this call wrote goes too.
-    if (e instanceof AppError && e.code === "NOT_FOUND")
+  const record = { audit, events: [{ type: "user.avatar_changed", data: { avatarUrl: assetUrl(key) } }] } as const;
+  let previous: UserItem = user;
+  for (let attempt = 1; ; attempt++) {
+    const expected = { avatarKey: previous.avatarKey ?? "" };
+    if (await updateIf(userId, expected, { set: { avatarKey: key }, remove: ["avatarUrl"] }, { record })) break;
+    const now = await find(userId, { consistent: true });
+    if (!now) {
+      // The user is gone: what this call wrote goes too.
       await Promise.all([deleteObject(key), deleteObject(uploadKey)]);
-    throw e;
+      throw new AppError("NOT_FOUND", "User not found");
+    }
+    if (attempt >= 5) throw new AppError("CONFLICT", "The avatar changed meanwhile; retry", { retryAfterSeconds: 1 });
+    previous = now;
   }
   await deleteObject(uploadKey);
   const oldKey = storedAvatarKey(previous);

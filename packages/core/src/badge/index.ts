@@ -1,5 +1,7 @@
 import { AppError } from "../errors.ts";
-import { update } from "../user/record.ts";
+import { type Audit, SYSTEM } from "../events/event.ts";
+import { get, updateIf } from "../user/record.ts";
+import { toInfo } from "../user/info.ts";
 import type { Info } from "../user/schema.ts";
 import { isKnownBadge } from "./catalog.ts";
 
@@ -12,15 +14,29 @@ const known = (name: string) => {
 
 /**
  * Badges are a DynamoDB string set: ADD and DELETE of one element are single atomic updates, so
- * issuing a badge the user has (or revoking one they lack) changes nothing, and concurrent issues
- * of different badges all land.
+ * concurrent issues of different badges all land. Each is written, with its event, on condition
+ * that it changes something (the user lacks the badge to issue, has the one to revoke): issuing a
+ * badge the user has, or revoking one they lack, writes nothing — no event — and answers with the
+ * user as they are (404 when there is no such user).
  */
-export const issue = (userId: string, name: string): Promise<Info> => {
+export const issue = async (userId: string, name: string, audit: Audit = SYSTEM): Promise<Info> => {
   known(name);
-  return update(userId, { add: { badges: [name] } });
+  const updated = await updateIf(
+    userId,
+    { lacksBadge: name },
+    { add: { badges: [name] } },
+    { record: { audit, events: [{ type: "user.badge_issued", data: { badge: name } }] } },
+  );
+  return updated ?? toInfo(await get(userId, { consistent: true }));
 };
 
-export const revoke = (userId: string, name: string): Promise<Info> => {
+export const revoke = async (userId: string, name: string, audit: Audit = SYSTEM): Promise<Info> => {
   known(name);
-  return update(userId, { delete: { badges: [name] } });
+  const updated = await updateIf(
+    userId,
+    { hasBadge: name },
+    { delete: { badges: [name] } },
+    { record: { audit, events: [{ type: "user.badge_revoked", data: { badge: name } }] } },
+  );
+  return updated ?? toInfo(await get(userId, { consistent: true }));
 };

@@ -13,7 +13,11 @@ import { ROLES, STATUSES } from "../dynamo/entities/user.ts";
 const Role = z.enum(ROLES);
 const Status = z.enum(STATUSES);
 const Scope = z.enum(SCOPES);
-const Keys = z.array(z.string().max(256)).max(1000).describe("Top-level keys of the data blob (never their values)");
+// Bounded by the blob's own limit (32 KiB of JSON, user/data.ts): every key of an accepted blob fits.
+const Keys = z
+  .array(z.string().max(32 * 1024))
+  .max(32 * 1024)
+  .describe("Top-level keys of the data blob (never their values)");
 const none = z.strictObject({});
 
 /** Why a session ended: logout, a password change or reset, a role change, a suspension. */

@@ -13,6 +13,14 @@ export const Actor = z
 export type Actor = z.infer<typeof Actor>;
 
 /**
+ * Who is making a change and from where: what a writer stamps on the events it records. The edge
+ * builds it from the request (the calling API key, or the signed-in user; the client's address);
+ * core passes it down to the one writer untouched. Without one, the change is the service's own.
+ */
+export type Audit = { actor: Actor; sourceIp?: string };
+export const SYSTEM: Audit = { actor: { type: "system" } };
+
+/**
  * Whose event it is: a user, an API key, or — for a failed login, a lockout or a reset request
  * naming an address that has no account — the address's hash, so that events exist for unknown
  * addresses too and their presence tells nothing about which addresses have accounts.

@@ -15,13 +15,15 @@ export {
   LOGIN_FAILURE_REASONS,
 } from "./catalogue.ts";
 export type { EventType, EventData } from "./catalogue.ts";
-export { Actor, Event, create, addressHash, subjectKey, subjectOf } from "./event.ts";
-export type { Subject, EventInput } from "./event.ts";
+export { Actor, Event, SYSTEM, create, addressHash, subjectKey, subjectOf } from "./event.ts";
+export type { Audit, Subject, EventInput } from "./event.ts";
 export {
   put,
   record,
   list,
+  listSecurity,
   ListOptions,
+  SecurityListOptions,
   Page,
   toItem,
   fromPayload,
@@ -35,3 +37,4 @@ export type { Delivery, Outcome, WebhookSettings } from "./webhooks.ts";
 export { handleMessages, MAX_DELAY_SECONDS } from "./webhook-queue.ts";
 export type { QueueSettings, QueueMessage, QueueReport } from "./webhook-queue.ts";
 export * as DeadLetters from "./dead-letters.ts";
+export { purgeUser } from "./purge.ts";

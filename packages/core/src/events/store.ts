@@ -4,7 +4,8 @@ import { Config } from "../config.ts";
 import { Cursor, openCursor, sealCursor } from "../cursor.ts";
 import type { EventEntity } from "../dynamo/entities/event.ts";
 import { db } from "../dynamo/service.ts";
-import { EVENT_TYPES, type EventType } from "./catalogue.ts";
+import { AppError } from "../errors.ts";
+import { EVENT_TYPES, type EventType, SECURITY_EVENT_TYPES } from "./catalogue.ts";
 import { Event, subjectKey, subjectOf, type Subject } from "./event.ts";
 
 export const MAX_PAGE_SIZE = 100;
@@ -74,6 +75,14 @@ export const ListOptions = z.object({
 });
 export type ListOptions = z.input<typeof ListOptions>;
 
+/** `ListOptions` for a user's own security log: `type` is one of the `SECURITY_EVENT_TYPES`. */
+export const SecurityListOptions = ListOptions.extend({
+  type: z
+    .enum(SECURITY_EVENT_TYPES as [EventType, ...EventType[]])
+    .optional()
+    .describe("Only events of this type (logins, lockouts, passwords, sessions)"),
+});
+
 export const Page = z.object({
   events: z.array(Event),
   nextCursor: z.string().nullable().describe("Pass as `cursor` for the next page; null on the last page"),
@@ -91,15 +100,35 @@ const Position = z.tuple([z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/)]);
  * The cursor is the directory's (directory/cursor.ts): the last id of the page, MAC'd with the
  * subject and the type, so a changed cursor or one presented for another subject or type is a 400.
  */
-export const list = async (subject: Subject, options: ListOptions = {}): Promise<Page> => {
+export const list = (subject: Subject, options: ListOptions = {}): Promise<Page> => listOf(subject, options);
+
+/**
+ * A user's own security log (`/public/user/me/events`): `list`, of the `SECURITY_EVENT_TYPES`
+ * only (logins, lockouts, passwords, sessions). One type: as `list`, and another type is a 400.
+ * All of them: a Query on the primary index with a filter on the type, which ElectroDB repeats
+ * (`count`) until the page is full or the events run out — a page is never short while more
+ * follow. The cursor is scoped to this listing, so one from `list` does not open here.
+ */
+export const listSecurity = (userId: string, options: ListOptions = {}): Promise<Page> => {
+  const { type } = ListOptions.parse(options);
+  if (type !== undefined && !SECURITY_EVENT_TYPES.includes(type))
+    throw new AppError("BAD_REQUEST", `The security log holds ${SECURITY_EVENT_TYPES.join(", ")} only`, {
+      field: "type",
+    });
+  return listOf({ userId }, options, SECURITY_EVENT_TYPES);
+};
+
+const listOf = async (subject: Subject, options: ListOptions, only?: readonly EventType[]): Promise<Page> => {
   const { type, limit, cursor } = ListOptions.parse(options);
   const key = subjectKey(subject);
-  const query = JSON.stringify(["events/v1", key, type ?? null]);
+  const query = JSON.stringify([only ? "events/security/v1" : "events/v1", key, type ?? null]);
   const before = cursor ? openCursor(cursor, query, Position)[0] : undefined;
   const events = db().entities.event.query;
   const base = type ? events.bySubjectType({ subject: key, type }) : events.bySubject({ subject: key });
   const range = before ? base.lt({ id: before }) : base;
-  const { data } = await range.go({ order: "desc", count: limit + 1, limit: limit + 1 });
+  const types: readonly string[] | undefined = type ? undefined : only;
+  const filtered = types ? range.where((e, { eq }) => `(${types.map((t) => eq(e.type, t)).join(" OR ")})`) : range;
+  const { data } = await filtered.go({ order: "desc", count: limit + 1, limit: limit + 1 });
   const page = data.slice(0, limit).map((item) => fromPayload(item.payload));
   const last = page[page.length - 1];
   return { events: page, nextCursor: data.length > limit && last ? sealCursor([last.id], query) : null };

@@ -5,6 +5,8 @@ import { addressHash, hashCode, newCode } from "../codes.ts";
 import { db } from "../dynamo/service.ts";
 import { retryTransaction } from "../dynamo/transaction.ts";
 import { AppError } from "../errors.ts";
+import { type Audit, create, SYSTEM } from "../events/event.ts";
+import { put as putEvent } from "../events/store.ts";
 import { bounded } from "../schema-bounds.ts";
 import { recordRevocation, revokeSessions, type Revocation } from "../session/index.ts";
 import { find } from "../user/record.ts";
@@ -32,19 +34,29 @@ export type ResetTicket = { resetCode: string; expiresAt: string };
  * addresses get the same answer and cost the same work — one GetItem (the address's guard, which
  * names the account or nothing) and one TransactWrite (the code, and the address's pointer to it,
  * which replaces any earlier code) — so neither the answer nor its timing tells whether the address
- * has an account. The code of an unknown address names no user and resets nothing.
+ * has an account. The code of an unknown address names no user and resets nothing. The same
+ * transaction records `password.reset_requested` (never the code), about the account or, for an
+ * unknown address, about the address's hash: an event either way.
  */
-export const forgot = async (email: string): Promise<ResetTicket> => {
+export const forgot = async (email: string, audit: Audit = SYSTEM): Promise<ResetTicket> => {
   const resetCode = newCode();
   const codeHash = hashCode(resetCode);
   const expiresAt = Math.floor(Date.now() / 1000) + RESET_TTL_SECONDS;
   const address = addressHash(email);
   const { data: guard } = await db().entities.unique.get({ kind: "email", value: email.toLowerCase() }).go();
+  const event = create({
+    type: "password.reset_requested",
+    subject: guard ? { userId: guard.userId } : { addressHash: address },
+    actor: audit.actor,
+    sourceIp: audit.sourceIp,
+    data: {},
+  });
   const result = await retryTransaction(() =>
     db()
       .transaction.write(({ passwordReset, resetPointer }) => [
         passwordReset.put({ codeHash, emailHash: address, userId: guard?.userId, expiresAt }).commit(),
         resetPointer.put({ emailHash: address, codeHash, expiresAt }).commit(),
+        putEvent(event),
       ])
       .go(),
   );
@@ -60,10 +72,14 @@ const unknownCode = () => new AppError("NOT_FOUND", "Unknown or already used res
  * like any unknown code). It is consumed first — the code and the pointer to it deleted in one
  * transaction, on condition that both are still there, so of two racing requests only one
  * proceeds; if Cognito then refuses the password, both are put back. Every session of the user
- * ends — recorded before the password is set and again after — and the account-wide lockout
- * window closes.
+ * ends — recorded before the password is set (with `session.ended`) and again after (with
+ * `password.reset`: the password has changed) — and the account-wide lockout window closes.
  */
-export const reset = async (code: string, newPassword: string): Promise<{ userId: string } & Revocation> => {
+export const reset = async (
+  code: string,
+  newPassword: string,
+  audit: Audit = SYSTEM,
+): Promise<{ userId: string } & Revocation> => {
   const codeHash = hashCode(code);
   const { data: pending } = await db().entities.passwordReset.get({ codeHash }).go({ consistent: true });
   if (!pending) throw unknownCode();
@@ -86,7 +102,7 @@ export const reset = async (code: string, newPassword: string): Promise<{ userId
   );
   if (consumed.canceled || !user) throw unknownCode();
   // Sessions end before the password changes: a crash or a lost answer below cannot leave them alive.
-  await recordRevocation(user.id);
+  await recordRevocation(user.id, { audit, events: [{ type: "session.ended", data: { reason: "password_reset" } }] });
   try {
     await Cognito.setPassword(user.id, newPassword);
   } catch (e) {
@@ -100,7 +116,7 @@ export const reset = async (code: string, newPassword: string): Promise<{ userId
     throw e;
   }
   // Again after: a sign-in with the old password in between, and Cognito's own refresh tokens.
-  const revocation = await revokeSessions(user.id);
+  const revocation = await revokeSessions(user.id, { audit, events: [{ type: "password.reset", data: {} }] });
   await clearAccount(user.email);
   return { userId: user.id, ...revocation };
 };
@@ -109,27 +125,30 @@ export const reset = async (code: string, newPassword: string): Promise<{ userId
  * The signed-in user changes their password. The current password is checked by signing in with
  * it, under the login lockout (the caller's address, as login without `clientIp`): a wrong one is
  * a 403 and counts as a failed login, and a locked account gets 429. Afterwards every session
- * ends, the caller's own included (sign in again with the new password).
+ * ends, the caller's own included (sign in again with the new password): `session.ended` with
+ * the first revocation, `password.changed` with the second, once the password has changed.
+ * `audit.sourceIp` is the caller's address, for the lockout too.
  */
 export const change = async (
   user: Pick<Info, "id" | "email">,
   currentPassword: string,
   newPassword: string,
-  clientIp?: string,
+  audit: Audit = SYSTEM,
 ): Promise<Revocation> => {
   if (currentPassword === newPassword)
     throw new AppError("BAD_REQUEST", "The new password must differ from the current one");
-  const attempt = await reserve(user.email, clientIp);
+  const attempt = await reserve(user.email, audit.sourceIp, audit);
   await checkPassword(
     attempt,
     user.email,
     currentPassword,
+    audit,
     () => new AppError("FORBIDDEN", "The current password is not correct"),
   );
   await giveBack(attempt);
   // Sessions end before the password changes (a crash or a lost answer below cannot leave them
   // alive), and again after it (a sign-in with the old password in between; Cognito's refresh tokens).
-  await recordRevocation(user.id);
+  await recordRevocation(user.id, { audit, events: [{ type: "session.ended", data: { reason: "password_changed" } }] });
   await Cognito.setPassword(user.id, newPassword);
-  return revokeSessions(user.id);
+  return revokeSessions(user.id, { audit, events: [{ type: "password.changed", data: {} }] });
 };

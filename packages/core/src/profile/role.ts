@@ -3,6 +3,7 @@ import * as Cognito from "../adapters/cognito.ts";
 import { ROLES } from "../dynamo/entities/user.ts";
 import { abandon, begin, checkItem, cleanup, finish, type Intent } from "../dynamo/intents.ts";
 import { AppError } from "../errors.ts";
+import { type Audit, SYSTEM } from "../events/event.ts";
 import { revokeSessions } from "../session/index.ts";
 import { toInfo } from "../user/info.ts";
 import { find, get, updateIf, updateWith } from "../user/record.ts";
@@ -20,7 +21,7 @@ type RoleName = z.infer<typeof Role>;
  * and makes the groups match the stored role (`settleRole`); what it cannot finish, the next role
  * change or the reconciler does. Setting the role the user already has changes nothing.
  */
-export const setRole = async (id: string, role: RoleName): Promise<Info> => {
+export const setRole = async (id: string, role: RoleName, audit: Audit = SYSTEM): Promise<Info> => {
   const user = await get(id, { consistent: true });
   const previous = user.role;
   if (previous === role) return toInfo(user);
@@ -28,7 +29,16 @@ export const setRole = async (id: string, role: RoleName): Promise<Info> => {
   const intent = await begin("role", id, settleRole);
   try {
     await Cognito.addToGroup(id, role);
-    const outcome = await updateWith(id, { set: { role } }, { role: previous }, (tx) => [checkItem(tx.intent, intent)]);
+    const outcome = await updateWith(
+      id,
+      { set: { role } },
+      { role: previous },
+      (tx) => [checkItem(tx.intent, intent)],
+      {
+        audit,
+        events: [{ type: "user.role_changed", data: { from: previous, to: role } }],
+      },
+    );
     if (outcome.canceled) {
       if (outcome.reasons[1]?.code === "ConditionalCheckFailed")
         throw new AppError("SERVICE_UNAVAILABLE", "The role change took too long and was undone; retry", {
@@ -37,21 +47,39 @@ export const setRole = async (id: string, role: RoleName): Promise<Info> => {
       throw new AppError("CONFLICT", "The user's role changed meanwhile; retry", { retryAfterSeconds: 1 });
     }
     await Cognito.removeFromGroup(id, previous);
-    await revokeSessions(id);
+    await revokeSessions(id, ended(audit));
   } catch (e) {
-    await cleanup(() => undo(intent, previous, role));
+    await cleanup(() => undo(intent, previous, role, audit));
     throw e;
   }
   await cleanup(() => finish(intent));
   return toInfo(await get(id, { consistent: true }));
 };
 
-/** The caller hears of a failure, so the change must not stand: old role back (if it was written), groups to match. */
-const undo = async (intent: Intent, previous: RoleName, role: RoleName) => {
+/** `session.ended` because the role changed (tokens name the old group). */
+const ended = (audit: Audit) => ({
+  audit,
+  events: [{ type: "session.ended", data: { reason: "role_changed" } }] as const,
+});
+
+/**
+ * The caller hears of a failure, so the change must not stand: old role back (if it was written,
+ * with its own `user.role_changed` back, so the trail shows both), groups to match.
+ */
+const undo = async (intent: Intent, previous: RoleName, role: RoleName, audit: Audit) => {
   if ((await abandon(intent)) === "gone") return;
-  // Not written (or the user is gone): nothing to put back.
-  await updateIf(intent.subject, { role }, { set: { role: previous } });
-  await settleRole({ ...intent, state: "aborting" });
+  try {
+    // Not written (or the user is gone): nothing to put back.
+    await updateIf(
+      intent.subject,
+      { role },
+      { set: { role: previous } },
+      { record: { audit, events: [{ type: "user.role_changed", data: { from: role, to: previous } }] } },
+    );
+  } finally {
+    // Whatever the stored role now is (the put-back may fail as the change did), the groups follow it.
+    await settleRole({ ...intent, state: "aborting" });
+  }
 };
 
 const isRole = (group: string): boolean => (ROLES as readonly string[]).includes(group);
@@ -76,7 +104,7 @@ export const settleRole = async (intent: Intent): Promise<"converged" | "gone"> 
       await Cognito.removeFromGroup(user.id, group);
       changed = true;
     }
-    if (changed) await revokeSessions(user.id);
+    if (changed) await revokeSessions(user.id, ended(SYSTEM));
   }
   await finish(intent);
   return "converged";

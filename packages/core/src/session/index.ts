@@ -1,7 +1,8 @@
 import { decomposeUnverifiedJwt } from "aws-jwt-verify/jwt";
 import * as Cognito from "../adapters/cognito.ts";
 import { AppError } from "../errors.ts";
-import { find, update } from "../user/record.ts";
+import { type Audit, SYSTEM } from "../events/event.ts";
+import { find, type Recording, update } from "../user/record.ts";
 import { isLive, revocationTime } from "../user/sessions.ts";
 
 /**
@@ -18,11 +19,12 @@ export type Revocation = {
  * Writes our own revocation record (`tokensValidAfter`) only: what every route and the refresh
  * check read, so every session begun before is over for this service from here on. A change that
  * also touches Cognito (a password set) calls this FIRST, so that a crash or a lost answer in
- * between can leave sessions ended too early, never alive too long.
+ * between can leave sessions ended too early, never alive too long. `record`: the events of this
+ * write (`session.ended`, and what ended them), committed with the revocation time.
  */
-export const recordRevocation = async (userId: string): Promise<Revocation> => {
+export const recordRevocation = async (userId: string, record?: Recording): Promise<Revocation> => {
   const tokensValidAfter = revocationTime();
-  await update(userId, { set: { tokensValidAfter } });
+  await update(userId, { set: { tokensValidAfter } }, record ? { record } : {});
   return { tokensValidAfter };
 };
 
@@ -30,11 +32,15 @@ export const recordRevocation = async (userId: string): Promise<Revocation> => {
  * Ends every session of the user: first our own record, which holds whatever Cognito does; then
  * Cognito's global sign-out, which on AWS also revokes the refresh tokens at the source.
  */
-export const revokeSessions = async (userId: string): Promise<Revocation> => {
-  const revocation = await recordRevocation(userId);
+export const revokeSessions = async (userId: string, record?: Recording): Promise<Revocation> => {
+  const revocation = await recordRevocation(userId, record);
   await Cognito.globalSignOut(userId);
   return revocation;
 };
+
+/** The user ends every session of theirs (`session.ended`, reason `logout`). */
+export const logout = (userId: string, audit: Audit = SYSTEM): Promise<Revocation> =>
+  revokeSessions(userId, { audit, events: [{ type: "session.ended", data: { reason: "logout" } }] });
 
 export type RefreshedTokens = {
   accessToken: string;

@@ -2,6 +2,7 @@ import * as Cognito from "../adapters/cognito.ts";
 import { hashCode } from "../codes.ts";
 import { db } from "../dynamo/service.ts";
 import { AppError } from "../errors.ts";
+import { type Audit, SYSTEM } from "../events/event.ts";
 import { toInfo } from "./info.ts";
 import { get, updateWith } from "./record.ts";
 import type { Info } from "./schema.ts";
@@ -11,9 +12,9 @@ const unknownCode = () => new AppError("NOT_FOUND", "Unknown or already used act
 /**
  * Consumes an activation code: marks the e-mail verified in Cognito (idempotent, so first), then in
  * one transaction deletes the code — on condition that it still exists, so a code works once
- * even when two requests race — and confirms the user if still UNCONFIRMED.
+ * even when two requests race — confirms the user if still UNCONFIRMED, and records `user.activated`.
  */
-export const activate = async (code: string): Promise<Info> => {
+export const activate = async (code: string, audit: Audit = SYSTEM): Promise<Info> => {
   const codeHash = hashCode(code);
   const { data: pending } = await db().entities.activation.get({ codeHash }).go({ consistent: true });
   if (!pending) throw unknownCode();
@@ -30,6 +31,7 @@ export const activate = async (code: string): Promise<Info> => {
         .where((a, { exists }) => exists(a.userId))
         .commit(),
     ],
+    { audit, events: [{ type: "user.activated", data: {} }] },
   );
   if (outcome.canceled) {
     if (outcome.reasons[1]?.code === "ConditionalCheckFailed") throw unknownCode();

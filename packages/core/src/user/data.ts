@@ -1,4 +1,5 @@
 import { AppError } from "../errors.ts";
+import { type Audit, SYSTEM } from "../events/event.ts";
 import { applyMergePatch } from "./merge-patch.ts";
 import { get, update, updateIf } from "./record.ts";
 import type { Info } from "./schema.ts";
@@ -38,9 +39,16 @@ const serialize = (data: Blob): string => {
   return json;
 };
 
-/** PUT: replaces the blob; bumps `version` so that a merge racing with it retries on the new value. */
-export const replaceData = async (id: string, data: Blob): Promise<Info> =>
-  update(id, { set: { dataJson: serialize(data) }, add: { version: 1 } });
+/**
+ * PUT: replaces the blob; bumps `version` so that a merge racing with it retries on the new value.
+ * Its event names the blob's top-level keys, never their values.
+ */
+export const replaceData = async (id: string, data: Blob, audit: Audit = SYSTEM): Promise<Info> =>
+  update(
+    id,
+    { set: { dataJson: serialize(data) }, add: { version: 1 } },
+    { record: { audit, events: [{ type: "user.data_replaced", data: { keys: Object.keys(data) } }] } },
+  );
 
 /**
  * Merges of one user made by this process run one after another: racing each other optimistically
@@ -61,15 +69,22 @@ const oneAtATime = <T>(key: string, work: () => Promise<T>): Promise<T> => {
  * the blob and its `version`, write the merge on condition that `version` is unchanged, and on a
  * lost race re-read and re-apply. Concurrent merges therefore all land, none overwrites another.
  */
-export const mergeData = (id: string, patch: Blob): Promise<Info> => oneAtATime(id, () => mergeOnce(id, patch));
+export const mergeData = (id: string, patch: Blob, audit: Audit = SYSTEM): Promise<Info> =>
+  oneAtATime(id, () => mergeOnce(id, patch, audit));
 
-const mergeOnce = async (id: string, patch: Blob): Promise<Info> => {
+const mergeOnce = async (id: string, patch: Blob, audit: Audit): Promise<Info> => {
+  const record = { audit, events: [{ type: "user.data_merged", data: { keys: Object.keys(patch) } }] } as const;
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     serialize(patch);
     const user = await get(id, { consistent: true });
     const merged = applyMergePatch(JSON.parse(user.dataJson), patch) as Blob;
     const dataJson = serialize(merged);
-    const updated = await updateIf(id, { version: user.version }, { set: { dataJson, version: user.version + 1 } });
+    const updated = await updateIf(
+      id,
+      { version: user.version },
+      { set: { dataJson, version: user.version + 1 } },
+      { record },
+    );
     if (updated) return updated;
     // Another write of the blob came first (or the user is gone: the next read says so).
     await new Promise((r) => setTimeout(r, Math.random() * Math.min(200, 5 * 2 ** attempt)));

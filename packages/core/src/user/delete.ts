@@ -5,6 +5,7 @@ import { addressHash } from "../codes.ts";
 import { UNIQUE_KINDS } from "../dynamo/entities/unique.ts";
 import { db } from "../dynamo/service.ts";
 import { AppError } from "../errors.ts";
+import { type Audit, SYSTEM } from "../events/event.ts";
 import { handleFromName } from "./handle.ts";
 import { find, remove as removeRecord } from "./record.ts";
 
@@ -12,12 +13,15 @@ const TOMBSTONE_TTL_SECONDS = 30 * 24 * 3600;
 
 /**
  * Hard delete, in an order that a failure at any step cannot wedge:
- * 1. one transaction removes the profile, its guards and pending code, and writes a tombstone —
- *    from here the user is gone for every read, login and token check;
+ * 1. one transaction removes the profile, its guards and pending code, and writes a tombstone and
+ *    the `user.deleted` event (nothing personal in it) — from here the user is gone for every
+ *    read, login and token check;
  * 2. the user's S3 objects, 3. the Cognito user, 4. the tombstone.
  * If 2–4 fail, the tombstone remains: a retried DELETE, or the reconciler, resumes at step 2.
+ * The user's other events are purged after the DELETE has answered, by the consumer of
+ * `user.deleted` (events/purge.ts).
  */
-export const remove = async (id: string): Promise<void> => {
+export const remove = async (id: string, audit: Audit = SYSTEM): Promise<void> => {
   const user = await find(id, { consistent: true });
   if (user) {
     const values = {
@@ -25,13 +29,17 @@ export const remove = async (id: string): Promise<void> => {
       name: user.name.toLowerCase(),
       handle: handleFromName(user.name).toLowerCase(),
     };
-    const outcome = await removeRecord(id, (tx) => [
-      ...UNIQUE_KINDS.map((kind) => tx.unique.delete({ kind, value: values[kind] }).commit()),
-      ...(user.activationHash ? [tx.activation.delete({ codeHash: user.activationHash }).commit()] : []),
-      tx.deletion
-        .put({ userId: id, email: user.email, expiresAt: Math.floor(Date.now() / 1000) + TOMBSTONE_TTL_SECONDS })
-        .commit(),
-    ]);
+    const outcome = await removeRecord(
+      id,
+      (tx) => [
+        ...UNIQUE_KINDS.map((kind) => tx.unique.delete({ kind, value: values[kind] }).commit()),
+        ...(user.activationHash ? [tx.activation.delete({ codeHash: user.activationHash }).commit()] : []),
+        tx.deletion
+          .put({ userId: id, email: user.email, expiresAt: Math.floor(Date.now() / 1000) + TOMBSTONE_TTL_SECONDS })
+          .commit(),
+      ],
+      { audit, events: [{ type: "user.deleted", data: {} }] },
+    );
     if (outcome.canceled) throw new AppError("CONFLICT", "The user changed during deletion; retry");
     // A pending password reset (it also expires on its own): its code must not outlive the account.
     await db()

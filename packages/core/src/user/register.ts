@@ -6,6 +6,7 @@ import { UNIQUE_KINDS, type UniqueKind } from "../dynamo/entities/unique.ts";
 import { abandon, begin, cleanup, commitItem, finish, type Intent } from "../dynamo/intents.ts";
 import { db } from "../dynamo/service.ts";
 import { AppError } from "../errors.ts";
+import { type Audit, SYSTEM } from "../events/event.ts";
 import { finishDeletion, pendingDeletionOf } from "./delete.ts";
 import { handleFromName } from "./handle.ts";
 import { create, created, find, type Outcome } from "./record.ts";
@@ -39,7 +40,7 @@ const answered = (e: unknown): boolean => e instanceof AppError || refusedByServ
  */
 export const register = async (
   input: RegisterInput,
-  meta: { sourceIp?: string } = {},
+  audit: Audit = SYSTEM,
 ): Promise<Info & { activationCode: string }> => {
   const handle = handleFromName(input.name);
   const values = { name: input.name.toLowerCase(), email: input.email, handle: handle.toLowerCase() };
@@ -67,7 +68,7 @@ export const register = async (
     handle,
     email: input.email,
     sourceSystem: input.sourceSystem,
-    sourceIp: meta.sourceIp,
+    sourceIp: audit.sourceIp,
     lang: input.lang,
     currency: input.currency,
     badges: ["NEW_MEMBER"],
@@ -79,18 +80,23 @@ export const register = async (
   const userId = sub;
   let result: Outcome;
   try {
-    // The profile, its three guards, its activation code, and the end of the intent: together or not at all.
-    result = await create(item, (tx) => [
-      ...UNIQUE_KINDS.map((kind) => tx.unique.create({ kind, value: values[kind], userId }).commit()),
-      tx.activation
-        .create({
-          codeHash: activationHash,
-          userId,
-          expiresAt: Math.floor(Date.now() / 1000) + Config.activationTtlSeconds,
-        })
-        .commit(),
-      commitItem(tx.intent, intent),
-    ]);
+    // The profile, its three guards, its activation code, the end of the intent and the event: together or not at all.
+    const event = { email: input.email, name: input.name, handle, sourceSystem: input.sourceSystem };
+    result = await create(
+      item,
+      (tx) => [
+        ...UNIQUE_KINDS.map((kind) => tx.unique.create({ kind, value: values[kind], userId }).commit()),
+        tx.activation
+          .create({
+            codeHash: activationHash,
+            userId,
+            expiresAt: Math.floor(Date.now() / 1000) + Config.activationTtlSeconds,
+          })
+          .commit(),
+        commitItem(tx.intent, intent),
+      ],
+      { audit, events: [{ type: "user.registered", data: event }] },
+    );
   } catch (e) {
     if ((await decide(intent, userId)) === "committed") return registered;
     throw e;

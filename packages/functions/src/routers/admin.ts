@@ -27,7 +27,7 @@ export const adminRouter = router({
     })
     .input(ApiKey.CreateKeyInput)
     .output(WithSecret)
-    .mutation(({ input }) => ApiKey.create(input)),
+    .mutation(({ input, ctx }) => ApiKey.create(input, ctx.audit)),
 
   listKeys: admin
     .meta({
@@ -41,7 +41,7 @@ export const adminRouter = router({
     .meta({ openapi: { method: "DELETE", path: "/admin/keys/{keyId}", tags, summary: "Revoke a machine API key now" } })
     .input(KeyId)
     .output(ApiKey.ApiKeyInfo)
-    .mutation(({ input }) => ApiKey.revoke(input.keyId)),
+    .mutation(({ input, ctx }) => ApiKey.revoke(input.keyId, ctx.audit)),
 
   rotateKey: admin
     .meta({
@@ -65,5 +65,5 @@ export const adminRouter = router({
       }),
     )
     .output(WithSecret)
-    .mutation(({ input }) => ApiKey.rotate(input.keyId, input.graceSeconds)),
+    .mutation(({ input, ctx }) => ApiKey.rotate(input.keyId, input.graceSeconds, ctx.audit)),
 });

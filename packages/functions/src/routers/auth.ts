@@ -32,7 +32,10 @@ export const authRouter = router({
       }),
     )
     // S2S callers (a BFF) pass the end user's address; without it the lockout counts the caller's own.
-    .mutation(({ input, ctx }) => Auth.login(input.email, input.password, input.clientIp ?? ctx.sourceIp)),
+    // It is also the events' `sourceIp`.
+    .mutation(({ input, ctx }) =>
+      Auth.login(input.email, input.password, { ...ctx.audit, sourceIp: input.clientIp ?? ctx.sourceIp }),
+    ),
 
   verify: apiKeyProcedure("auth")
     .meta({

@@ -47,7 +47,7 @@ export const avatarRouter = router({
     })
     .input(Confirm)
     .output(User.Info)
-    .mutation(({ input, ctx }) => Avatar.confirm(ctx.caller.user.id, input.key)),
+    .mutation(({ input, ctx }) => Avatar.confirm(ctx.caller.user.id, input.key, ctx.audit)),
 
   requestUpload: apiKeyProcedure("write")
     .meta({
@@ -73,5 +73,5 @@ export const avatarRouter = router({
     })
     .input(ById.extend(Confirm.shape))
     .output(User.Info)
-    .mutation(({ input }) => Avatar.confirm(input.id, input.key)),
+    .mutation(({ input, ctx }) => Avatar.confirm(input.id, input.key, ctx.audit)),
 });

@@ -25,7 +25,7 @@ export const passwordRouter = router({
         expiresAt: z.iso.datetime().describe("ISO-8601 time the code stops working"),
       }),
     )
-    .mutation(({ input }) => Password.forgot(input.email)),
+    .mutation(({ input, ctx }) => Password.forgot(input.email, ctx.audit)),
 
   reset: apiKeyProcedure("recovery")
     .meta({
@@ -39,8 +39,8 @@ export const passwordRouter = router({
     })
     .input(z.strictObject({ code: Password.ResetCode, newPassword: User.NewPassword }))
     .output(z.object({ reset: z.literal(true), userId: z.string() }))
-    .mutation(async ({ input }) => {
-      const { userId } = await Password.reset(input.code, input.newPassword);
+    .mutation(async ({ input, ctx }) => {
+      const { userId } = await Password.reset(input.code, input.newPassword, ctx.audit);
       return { reset: true as const, userId };
     }),
 
@@ -58,7 +58,7 @@ export const passwordRouter = router({
     .input(z.strictObject({ currentPassword: z.string().min(1).max(256), newPassword: User.NewPassword }))
     .output(z.object({ changed: z.literal(true) }))
     .mutation(async ({ input, ctx }) => {
-      await Password.change(ctx.caller.user, input.currentPassword, input.newPassword, ctx.sourceIp);
+      await Password.change(ctx.caller.user, input.currentPassword, input.newPassword, ctx.audit);
       return { changed: true as const };
     }),
 });

@@ -17,7 +17,7 @@ export const profileRouter = router({
     })
     .input(Profile.ProfileDataInput)
     .output(User.Info)
-    .mutation(({ input, ctx }) => Profile.updateProfileData(ctx.caller.user.id, input)),
+    .mutation(({ input, ctx }) => Profile.updateProfileData(ctx.caller.user.id, input, ctx.audit)),
 
   update: apiKeyProcedure("write")
     .meta({
@@ -30,7 +30,7 @@ export const profileRouter = router({
     })
     .input(z.strictObject({ id: User.Id, ...Profile.ProfileFields }).refine(...Profile.atLeastOneField))
     .output(User.Info)
-    .mutation(({ input: { id, ...data } }) => Profile.updateProfileData(id, data)),
+    .mutation(({ input: { id, ...data }, ctx }) => Profile.updateProfileData(id, data, ctx.audit)),
 
   setRole: apiKeyProcedure("admin")
     .meta({
@@ -43,5 +43,5 @@ export const profileRouter = router({
     })
     .input(ById.extend({ role: User.Role }))
     .output(User.Info)
-    .mutation(({ input }) => Profile.setRole(input.id, input.role)),
+    .mutation(({ input, ctx }) => Profile.setRole(input.id, input.role, ctx.audit)),
 });

@@ -42,7 +42,7 @@ export const sessionRouter = router({
       }),
     )
     .mutation(async ({ ctx }) => {
-      const { tokensValidAfter } = await Session.revokeSessions(ctx.caller.user.id);
+      const { tokensValidAfter } = await Session.logout(ctx.caller.user.id, ctx.audit);
       return { loggedOut: true as const, tokensValidAfter: new Date(tokensValidAfter * 1000).toISOString() };
     }),
 });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Badge, User } from "@iam/core";
+import { Badge, Events, User } from "@iam/core";
 import { IdempotencyKey } from "../idempotency.ts";
 import { apiKeyProcedure, router } from "../trpc.ts";
 
@@ -37,7 +37,7 @@ export const userRouter = router({
     })
     .input(User.RegisterInput.extend({ idempotencyKey: IdempotencyKey.optional() }))
     .output(User.Registered)
-    .mutation(({ input, ctx }) => User.register(input, { sourceIp: ctx.sourceIp })),
+    .mutation(({ input, ctx }) => User.register(input, ctx.audit)),
 
   activate: apiKeyProcedure("write")
     .meta({
@@ -58,7 +58,7 @@ export const userRouter = router({
       }),
     )
     .output(User.Info)
-    .query(({ input }) => User.activate(input.activationCode)),
+    .query(({ input, ctx }) => User.activate(input.activationCode, ctx.audit)),
 
   byId: apiKeyProcedure("read")
     .meta({ openapi: { method: "GET", path: "/user/{id}", tags, summary: "Get a user by id" } })
@@ -102,7 +102,7 @@ export const userRouter = router({
     })
     .input(ById.extend({ status: User.Status }))
     .output(User.Info)
-    .mutation(({ input }) => User.setStatus(input.id, input.status)),
+    .mutation(({ input, ctx }) => User.setStatus(input.id, input.status, ctx.audit)),
 
   replaceData: withBlob
     .meta({
@@ -115,7 +115,7 @@ export const userRouter = router({
     })
     .input(DataInput)
     .output(User.Info)
-    .mutation(({ input, ctx }) => User.replaceData(input.id, ctx.blob)),
+    .mutation(({ input, ctx }) => User.replaceData(input.id, ctx.blob, ctx.audit)),
 
   mergeData: withBlob
     .meta({
@@ -130,13 +130,13 @@ export const userRouter = router({
     })
     .input(DataInput)
     .output(User.Info)
-    .mutation(({ input, ctx }) => User.mergeData(input.id, ctx.blob)),
+    .mutation(({ input, ctx }) => User.mergeData(input.id, ctx.blob, ctx.audit)),
 
   issueBadge: apiKeyProcedure("write")
     .meta({ openapi: { method: "POST", path: "/user/{id}/badge/{name}", tags, summary: "Issue a badge (idempotent)" } })
     .input(BadgeInput)
     .output(User.Info)
-    .mutation(({ input }) => Badge.issue(input.id, input.name)),
+    .mutation(({ input, ctx }) => Badge.issue(input.id, input.name, ctx.audit)),
 
   revokeBadge: apiKeyProcedure("write")
     .meta({
@@ -144,7 +144,20 @@ export const userRouter = router({
     })
     .input(BadgeInput)
     .output(User.Info)
-    .mutation(({ input }) => Badge.revoke(input.id, input.name)),
+    .mutation(({ input, ctx }) => Badge.revoke(input.id, input.name, ctx.audit)),
+
+  events: apiKeyProcedure("read")
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/user/{id}/events",
+        tags,
+        summary: `A user's events (the audit trail), newest first, optionally of one type (cursor pagination, at most ${Events.MAX_PAGE_SIZE} a page)`,
+      },
+    })
+    .input(ById.extend(Events.ListOptions.shape))
+    .output(Events.Page)
+    .query(({ input: { id, ...options } }) => Events.list({ userId: id }, options)),
 
   delete: apiKeyProcedure("admin")
     .meta({
@@ -158,8 +171,8 @@ export const userRouter = router({
     })
     .input(ById)
     .output(z.object({ deleted: z.literal(true), id: z.string() }))
-    .mutation(async ({ input }) => {
-      await User.remove(input.id);
+    .mutation(async ({ input, ctx }) => {
+      await User.remove(input.id, ctx.audit);
       return { deleted: true as const, id: input.id };
     }),
 });

@@ -22,6 +22,10 @@ import { StreamReader, type Checkpoints } from "./stream.ts";
  *   24 hours: a stack stopped for longer than that loses the events of the gap. A data folder's
  *   first run starts at that moment: the stream is read from its beginning, but events committed
  *   before delivery ever ran there are not sent.
+ * - The purge of a deleted user's events (`Events.purgeUser`): on AWS the `EventPurger` function
+ *   consumes `user.deleted` from the bus; here this reader does, once the event is committed (so
+ *   after the DELETE has answered). A purge not yet done is kept in the same state file and tried
+ *   again after each pass over the stream; it is idempotent, so a crash repeats it harmlessly.
  */
 export const STATE_FILE = "events-delivery.json";
 
@@ -44,8 +48,11 @@ export type EventDelivery = {
 };
 
 type Pending = { delivery: Events.Delivery; dueAt: number };
-/** `since`: when this data folder's delivery first ran; events committed before then are not sent. */
-type State = Checkpoints & { pending: Pending[]; since: string };
+/**
+ * `since`: when this data folder's delivery first ran; events committed before then are not sent.
+ * `purges`: users whose deletion was read from the stream and whose events are not yet purged.
+ */
+type State = Checkpoints & { pending: Pending[]; since: string; purges: string[] };
 
 /** The local stack's webhook settings from its environment (`IAM_WEBHOOK_*`), the secret given or generated. */
 export const webhookSettings = (env: NodeJS.ProcessEnv, secret: string): DeliverySettings => ({
@@ -64,6 +71,7 @@ export const startEventDelivery = async (options: EventDeliveryOptions): Promise
   const state = file.state as State;
   state.shards ??= {};
   state.pending ??= [];
+  state.purges ??= [];
   // Saved before anything is read, so a crash before the first checkpoint still starts from here.
   state.since ??= new Date().toISOString();
   await file.save();
@@ -141,10 +149,25 @@ export const startEventDelivery = async (options: EventDeliveryOptions): Promise
         log(`  events: skipped an unreadable event (${(e as Error).message.slice(0, 120)})`);
         continue;
       }
+      if (event.type === "user.deleted" && event.userId && !state.purges.includes(event.userId))
+        state.purges.push(event.userId);
       if (event.at < state.since) continue;
       for (const url of options.urls)
         state.pending.push({ delivery: { event, url, attempt: 1, firstAttemptAt }, dueAt: 0 });
     }
+  };
+  /** The purges read so far, each removed from the state once done (a failed one stays for the next pass). */
+  const purge = async () => {
+    for (const userId of [...state.purges]) {
+      try {
+        const removed = await Events.purgeUser(userId);
+        state.purges.splice(state.purges.indexOf(userId), 1);
+        if (removed > 0) log(`  events: purged ${removed} events of deleted user ${userId}`);
+      } catch (e) {
+        log(`  events: purging the events of ${userId} failed (retried): ${(e as Error).message}`);
+      }
+    }
+    await file.save();
   };
   let waiting: (() => void)[] = [];
   const read = (async () => {
@@ -153,6 +176,7 @@ export const startEventDelivery = async (options: EventDeliveryOptions): Promise
       try {
         found = await reader.poll(onRecords);
         await file.save();
+        await purge();
         for (const url of new Set(state.pending.map((p) => p.delivery.url))) ensureLane(url);
       } catch (e) {
         if (!stopped) log(`  events: reading the stream failed: ${(e as Error).message}`);
