@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -47,12 +47,31 @@ const call = async (path: string, init: { method?: string; body?: unknown } = {}
   };
 };
 
+/**
+ * Waits until every thread of `pid` is stopped: SIGSTOP is delivered to each thread on its way back
+ * to user space, so on a loaded machine a thread can still answer a request just after `kill`.
+ */
+const untilStopped = async (pid: number) => {
+  const states = async () => {
+    const tasks = await readdir(`/proc/${pid}/task`);
+    const stats = await Promise.all(tasks.map((t) => readFile(`/proc/${pid}/task/${t}/stat`, "utf8").catch(() => "")));
+    // The state follows the command name, which is in parentheses and may hold spaces.
+    return stats.filter(Boolean).map((s) => s.slice(s.lastIndexOf(")") + 2, s.lastIndexOf(")") + 3));
+  };
+  for (let i = 0; i < 500; i++) {
+    if ((await states()).every((s) => s === "T" || s === "t")) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`process ${pid} did not stop`);
+};
+
 /** Runs `work` while the process listening on the endpoint's port is stopped, and resumes it after. */
 const whileStopped = async <T>(endpoint: string, work: () => Promise<T>): Promise<T> => {
   const pid = await pidListeningOn(Number(new URL(endpoint).port));
   process.kill(pid, "SIGSTOP");
   stopped.add(pid);
   try {
+    await untilStopped(pid);
     return await work();
   } finally {
     process.kill(pid, "SIGCONT");
