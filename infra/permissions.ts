@@ -78,12 +78,15 @@ export const apiPermissions: Statement[] = [
  * The scheduled reconciler (`Reconciler`): finds intents and tombstones by age (gsi1), settles
  * registrations (the Cognito user of one that never committed is deleted), role changes (groups
  * made to match the stored role, sessions ended) and deletions (the user's files, Cognito user and
- * tombstone removed). It creates no user; the one item it puts is the event of a session it ends
- * (`session.ended`, committed with the revocation time when a role change is converged).
+ * tombstone removed), and purges the events of deleted users whose purge was never done (a Query of
+ * the user's partition on the table's own key, batch deletes). It creates no user; the one item it
+ * puts is the event of a session it ends (`session.ended`, committed with the revocation time when a
+ * role change is converged).
  */
 export const reconcilerPermissions: Statement[] = [
-  tableItems("GetItem", "PutItem", "UpdateItem", "DeleteItem"),
+  tableItems("GetItem", "PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem"),
   queryIndexes("gsi1"),
+  { actions: ["dynamodb:Query"], resources: [table.arn] },
   objects(["DeleteObject"], USER_FILES),
   listUnder(...USER_FILES),
   pool(

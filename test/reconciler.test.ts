@@ -1,6 +1,6 @@
 import { ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 import { describe, expect, it } from "vitest";
-import { Assets, Config, Reconciler, User } from "@iam/core";
+import { Assets, Config, Events, Reconciler, User } from "@iam/core";
 import { Cognito, db, s3 } from "@iam/core/testing";
 import { newUser } from "./helpers.ts";
 import { backdate, cognitoHas, intentOf, tombstoneOf } from "./support/saga.ts";
@@ -82,6 +82,33 @@ describe("reconciler", () => {
     for (const prefix of Assets.userPrefixes(user.id)) expect(await objectsUnder(prefix), prefix).toEqual([]);
     expect(await cognitoHas(user.id)).toBe(false);
     expect(await tombstoneOf(user.id)).toBeNull();
+  });
+
+  it("purges a deleted user's events when the consumer of user.deleted never ran, and only once it is old", async () => {
+    const user = await register();
+    await User.activate(user.activationCode);
+    await User.remove(user.id);
+    const eventTypes = async () =>
+      (await Events.list({ userId: user.id }, { limit: 100 })).events.map((e) => e.type).sort();
+    expect(await eventTypes()).toEqual(["user.activated", "user.deleted", "user.registered"]);
+    // The deletion left a purge to do; while it is young, the consumer may still be on its way.
+    expect(await intentOf("purge", user.id)).toMatchObject({ state: "pending" });
+    await Reconciler.reconcile({ olderThanSeconds: 60 });
+    expect(await eventTypes()).toHaveLength(3);
+    // Lost on its way (the bus, the function): an old purge is the reconciler's.
+    await backdate(3600, { purges: [user.id] });
+    const pass = await Reconciler.reconcile({ olderThanSeconds: 60 });
+    expect(pass.purges).toBeGreaterThanOrEqual(1);
+    expect(await eventTypes()).toEqual(["user.deleted"]);
+    expect(await intentOf("purge", user.id)).toBeNull();
+  });
+
+  it("a purge by the consumer of user.deleted settles the purge the deletion left", async () => {
+    const user = await register();
+    await User.remove(user.id);
+    expect(await intentOf("purge", user.id)).not.toBeNull();
+    await Events.purgeUser(user.id);
+    expect(await intentOf("purge", user.id)).toBeNull();
   });
 
   it("leaves alone what is younger than its bound: it may belong to a request in flight", async () => {

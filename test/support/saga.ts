@@ -13,7 +13,7 @@ export const cognitoHas = async (username: string) => {
   }
 };
 
-export const intentOf = async (kind: "register" | "role", subject: string) =>
+export const intentOf = async (kind: "register" | "role" | "purge", subject: string) =>
   (await db().entities.intent.get({ kind, subject }).go({ consistent: true })).data;
 
 export const tombstoneOf = async (userId: string) =>
@@ -26,12 +26,13 @@ export const tombstoneOf = async (userId: string) =>
  */
 export const backdate = async (
   seconds: number,
-  items: { registrations?: string[]; roles?: string[]; deletions?: string[] },
+  items: { registrations?: string[]; roles?: string[]; deletions?: string[]; purges?: string[] },
 ) => {
   const past = new Date(Date.now() - seconds * 1000).toISOString();
   for (const [kind, subjects] of [
     ["register", items.registrations ?? []],
     ["role", items.roles ?? []],
+    ["purge", items.purges ?? []],
   ] as const)
     for (const subject of subjects) {
       const intent = await intentOf(kind, subject);

@@ -13,7 +13,9 @@ const PAGE = 100;
  * In batches: one Query page of the user's partition (keys and type only), then one batch delete
  * of that page's events, until the partition holds nothing else — a user can have more events than
  * one transaction (100 items) holds. Idempotent: a second run, or one overlapping this one, finds
- * less or nothing to delete. Events are only ever read and deleted by key: never a Scan.
+ * less or nothing to delete. Events are only ever read and deleted by key: never a Scan. Last, it
+ * removes the purge intent the deletion left (user/delete.ts), which the reconciler would otherwise
+ * act on once it is old.
  * Answers how many events it removed.
  */
 export const purgeUser = async (userId: string): Promise<number> => {
@@ -34,5 +36,9 @@ export const purgeUser = async (userId: string): Promise<number> => {
     }
     cursor = page.cursor;
   } while (cursor);
+  // The purge the deletion recorded is done (a batch delete, as above: the purger may do nothing else).
+  await db()
+    .entities.intent.delete([{ kind: "purge", subject: userId }])
+    .go();
   return removed;
 };

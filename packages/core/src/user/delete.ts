@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import * as Cognito from "../adapters/cognito.ts";
 import { deleteUnder } from "../adapters/s3.ts";
 import { userPrefixes } from "../assets/index.ts";
@@ -10,6 +11,8 @@ import { handleFromName } from "./handle.ts";
 import { find, remove as removeRecord } from "./record.ts";
 
 const TOMBSTONE_TTL_SECONDS = 30 * 24 * 3600;
+/** A backstop only: the consumer of `user.deleted` purges within seconds, the reconciler within minutes. */
+const PURGE_TTL_SECONDS = 30 * 24 * 3600;
 
 /**
  * Hard delete, in an order that a failure at any step cannot wedge:
@@ -19,7 +22,8 @@ const TOMBSTONE_TTL_SECONDS = 30 * 24 * 3600;
  * 2. the user's S3 objects, 3. the Cognito user, 4. the tombstone.
  * If 2–4 fail, the tombstone remains: a retried DELETE, or the reconciler, resumes at step 2.
  * The user's other events are purged after the DELETE has answered, by the consumer of
- * `user.deleted` (events/purge.ts).
+ * `user.deleted` (events/purge.ts); the first transaction records that purge as an intent, so the
+ * reconciler does it if the consumer never does (a lost event, a function out of retries).
  */
 export const remove = async (id: string, audit: Audit = SYSTEM): Promise<void> => {
   const user = await find(id, { consistent: true });
@@ -36,6 +40,15 @@ export const remove = async (id: string, audit: Audit = SYSTEM): Promise<void> =
         ...(user.activationHash ? [tx.activation.delete({ codeHash: user.activationHash }).commit()] : []),
         tx.deletion
           .put({ userId: id, email: user.email, expiresAt: Math.floor(Date.now() / 1000) + TOMBSTONE_TTL_SECONDS })
+          .commit(),
+        // The purge of the user's other events, owed until its consumer (or the reconciler) does it.
+        tx.intent
+          .put({
+            kind: "purge",
+            subject: id,
+            token: randomUUID(),
+            expiresAt: Math.floor(Date.now() / 1000) + PURGE_TTL_SECONDS,
+          })
           .commit(),
       ],
       { audit, events: [{ type: "user.deleted", data: {} }] },

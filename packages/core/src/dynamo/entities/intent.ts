@@ -1,8 +1,12 @@
 import { Entity } from "electrodb";
 import { TableDefinition } from "../table.ts";
 
-/** What an intent is for: a registration (keyed by e-mail) or a role change (keyed by user id). */
-export const INTENT_KINDS = ["register", "role"] as const;
+/**
+ * What an intent is for: a registration (keyed by e-mail), a role change (keyed by user id), or the
+ * purge of a deleted user's events (keyed by user id; done by the consumer of `user.deleted`, or by
+ * the reconciler if that never happens).
+ */
+export const INTENT_KINDS = ["register", "role", "purge"] as const;
 export type IntentKind = (typeof INTENT_KINDS)[number];
 export const INTENT_STATES = ["pending", "aborting"] as const;
 
