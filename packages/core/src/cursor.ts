@@ -9,6 +9,22 @@ export const Cursor = z
   .regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/, "a cursor as returned in `nextCursor`")
   .describe("Opaque: the `nextCursor` of the previous page, with the same filters");
 
+/** Page sizes every listing shares (the directory, events, dead letters). */
+export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 20;
+
+/** A listing's `limit` input: 1 to `MAX_PAGE_SIZE`, `DEFAULT_PAGE_SIZE` when absent. */
+export const Limit = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .max(MAX_PAGE_SIZE)
+  .default(DEFAULT_PAGE_SIZE)
+  .describe(`Page size, at most ${MAX_PAGE_SIZE}`);
+
+/** A page's `nextCursor`. */
+export const NextCursor = z.string().nullable().describe("Pass as `cursor` for the next page; null on the last page");
+
 let key: Buffer | undefined;
 /**
  * The MAC key, derived from a secret of its own (`IamCursorSecret`): a cursor, which any `read`

@@ -1,10 +1,13 @@
 import { z } from "zod";
-import { Cursor, openCursor, sealCursor } from "../cursor.ts";
+import { Cursor, Limit, NextCursor, openCursor, sealCursor } from "../cursor.ts";
+
 import { STATUSES } from "../dynamo/entities/user.ts";
 import { db } from "../dynamo/service.ts";
 import { toInfo } from "../user/info.ts";
 import type { UserItem } from "../user/record.ts";
 import { Info, Role, Status } from "../user/schema.ts";
+
+export { MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE } from "../cursor.ts";
 
 /** The user directory: a filtered listing, oldest first, a page at a time. */
 
@@ -12,26 +15,17 @@ import { Info, Role, Status } from "../user/schema.ts";
 type Position = { createdAt: string; id: string };
 const PositionPayload = z.tuple([z.iso.datetime(), z.uuid()]);
 
-export const MAX_PAGE_SIZE = 100;
-export const DEFAULT_PAGE_SIZE = 20;
-
 export const ListInput = z.object({
   status: Status.optional().describe("Only users with this status"),
   role: Role.optional().describe("Only users with this role"),
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(MAX_PAGE_SIZE)
-    .default(DEFAULT_PAGE_SIZE)
-    .describe(`Page size, at most ${MAX_PAGE_SIZE}`),
+  limit: Limit,
   cursor: Cursor.optional(),
 });
 export type ListInput = z.infer<typeof ListInput>;
 
 export const Page = z.object({
   users: z.array(Info),
-  nextCursor: z.string().nullable().describe("Pass as `cursor` for the next page; null on the last page"),
+  nextCursor: NextCursor,
 });
 export type Page = z.infer<typeof Page>;
 

@@ -1,13 +1,15 @@
 import { monotonicFactory } from "ulid";
 import { z } from "zod";
-import { Cursor, openCursor, sealCursor } from "../cursor.ts";
+import { Cursor, Limit, NextCursor, openCursor, sealCursor } from "../cursor.ts";
+
 import { db } from "../dynamo/service.ts";
 import { Event } from "./event.ts";
 import type { Delivery } from "./webhooks.ts";
 
+export { MAX_PAGE_SIZE } from "../cursor.ts";
+
 /** How long a dead letter stays listable (its TTL). Long enough to notice and replay, short enough to forget a deleted user. */
 export const DEAD_LETTER_RETENTION_DAYS = 30;
-export const MAX_PAGE_SIZE = 100;
 
 export const DeadLetter = z
   .object({
@@ -56,14 +58,14 @@ export const record = async (delivery: Delivery, lastFailure: string, now = Date
 };
 
 export const ListInput = z.object({
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(20).describe(`Page size, at most ${MAX_PAGE_SIZE}`),
+  limit: Limit,
   cursor: Cursor.optional(),
 });
 export type ListInput = z.input<typeof ListInput>;
 
 export const Page = z.object({
   deadLetters: z.array(DeadLetter),
-  nextCursor: z.string().nullable().describe("Pass as `cursor` for the next page; null on the last page"),
+  nextCursor: NextCursor,
 });
 export type Page = z.infer<typeof Page>;
 

@@ -1,15 +1,15 @@
 import type { Entity, TransactWriteEntity } from "electrodb";
 import { z } from "zod";
 import { Config } from "../config.ts";
-import { Cursor, openCursor, sealCursor } from "../cursor.ts";
+import { Cursor, Limit, NextCursor, openCursor, sealCursor } from "../cursor.ts";
+
 import type { EventEntity } from "../dynamo/entities/event.ts";
 import { db } from "../dynamo/service.ts";
 import { AppError } from "../errors.ts";
 import { EVENT_TYPES, type EventType, SECURITY_EVENT_TYPES } from "./catalogue.ts";
 import { Event, subjectKey, subjectOf, type Subject } from "./event.ts";
 
-export const MAX_PAGE_SIZE = 100;
-export const DEFAULT_PAGE_SIZE = 20;
+export { MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE } from "../cursor.ts";
 
 const DAY_SECONDS = 24 * 3600;
 
@@ -64,13 +64,7 @@ export const ListOptions = z.object({
     .enum(EVENT_TYPES as [EventType, ...EventType[]])
     .optional()
     .describe("Only events of this type"),
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(MAX_PAGE_SIZE)
-    .default(DEFAULT_PAGE_SIZE)
-    .describe(`Page size, at most ${MAX_PAGE_SIZE}`),
+  limit: Limit,
   cursor: Cursor.optional(),
 });
 export type ListOptions = z.input<typeof ListOptions>;
@@ -85,7 +79,7 @@ export const SecurityListOptions = ListOptions.extend({
 
 export const Page = z.object({
   events: z.array(Event),
-  nextCursor: z.string().nullable().describe("Pass as `cursor` for the next page; null on the last page"),
+  nextCursor: NextCursor,
 });
 export type Page = z.infer<typeof Page>;
 
