@@ -91,7 +91,7 @@ const Position = z.tuple([z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/)]);
  * read backwards from before the cursor's id, for `limit + 1` events so the last page is known
  * without another request. Never a Scan.
  *
- * The cursor is the directory's (directory/cursor.ts): the last id of the page, MAC'd with the
+ * The cursor is the directory's (cursor.ts): the last id of the page, MAC'd with the
  * subject and the type, so a changed cursor or one presented for another subject or type is a 400.
  */
 export const list = (subject: Subject, options: ListOptions = {}): Promise<Page> => listOf(subject, options);
