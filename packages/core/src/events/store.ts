@@ -27,14 +27,15 @@ export const toItem = (event: Event) => ({
 export const fromPayload = (payload: string): Event => Event.parse(JSON.parse(payload));
 
 /**
- * The event's write as one element of a transaction, for the writer of the change it records —
- * for a user, the user record's writer (user/record.ts), whose every write takes `also`:
+ * The event's write as one element of a transaction, for the writer of the change it records, so
+ * that the change and its event are committed together or not at all. For a user, that writer is
+ * user/record.ts, which makes and puts the events itself; its callers only name them:
  *
  * ```ts
- * update(id, change, { also: () => [Events.put(event)] })
+ * update(id, change, { record: { audit, events: [{ type: "user.badge_issued", data: { badge } }] } })
  * ```
  *
- * so that the change and its event are committed together or not at all. A plain put: a retried
+ * Other writers (API keys, reset codes) put it in their own transaction. A plain put: a retried
  * transaction writes the same event again, unchanged.
  */
 export const put = (event: Event) => inTransaction().put(toItem(event)).commit();
