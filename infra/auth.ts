@@ -62,7 +62,7 @@ export const userGroups = [...ROLES]
 
 /**
  * The API's app client: server-side password login (AdminInitiateAuth with
- * ADMIN_USER_PASSWORD_AUTH, see packages/core/src/auth/cognito.ts) and refresh. No secret (the
+ * ADMIN_USER_PASSWORD_AUTH, see packages/core/src/adapters/cognito.ts) and refresh. No secret (the
  * refresh route sends no SECRET_HASH), no hosted UI / OAuth, no SRP or other USER_* flow; unknown
  * users and wrong passwords fail alike. With a user's own token, the client may write no
  * attribute that matters: `writeAttributes` lists one the service never reads, because an empty

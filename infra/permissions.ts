@@ -49,7 +49,7 @@ const USER_FILES = [UPLOADS_PREFIX, AVATARS_PREFIX, LEGACY_USERS_PREFIX];
 export const apiPermissions: Statement[] = [
   tableItems("GetItem", "BatchGetItem", "PutItem", "UpdateItem", "DeleteItem", "ConditionCheckItem"),
   // gsi1: API keys by owner, the directory by status, intents and tombstones by age, a subject's
-  // events of one type; gsi2: the directory by role.
+  // events of one type; gsi2: the directory by role, a user's security log.
   queryIndexes("gsi1", "gsi2"),
   // The table's own key: a subject's events, the webhook dead letters.
   { actions: ["dynamodb:Query"], resources: [table.arn] },

@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
@@ -121,4 +121,44 @@ describe("the walkthroughs run as they are", () => {
     },
     60_000,
   );
+});
+
+/**
+ * The source files the project's words name — in the docs and READMEs, and in comments — exist: a
+ * file that moved leaves its old path behind in prose that no compiler reads. A name counts when
+ * some tracked file ends with it (`packages/core/src/cursor.ts`, `user/record.ts`, `core/src/adapters/aws.ts`,
+ * `core/deadline.ts` for the core package's `src/deadline.ts`).
+ */
+describe("every source path the project's words name", () => {
+  const tracked = execFileSync("git", ["ls-files"], { cwd: root, encoding: "utf8" }).split("\n").filter(Boolean);
+  const exists = (name: string) => {
+    const short = name.replace(/^(core|functions|local|client)\//, "packages/$1/src/");
+    return [name, short].some((n) => tracked.some((f) => f === n || f.endsWith(`/${n}`)));
+  };
+  /** Files that name paths on purpose which are not the project's: dependencies' files, made-up probes. */
+  const ELSEWHERE = [
+    /^test\/lint-boundaries\.test\.ts$/, // writes probe files to see the lint refuse them
+    /^test\/fixtures\//, // SST's own component sources
+    /^infra\/globals\.d\.ts$/, // SST's own component sources
+    /^test\/infra-iam\.ts$/, // SST's own component sources
+    /^test\/client-package\.test\.ts$/, // a scratch consumer project
+    /^test\/security\/hygiene\.test\.ts$/, // a sample of a path for the log redaction
+  ];
+  const files = tracked.filter((f) => /\.(ts|md)$/.test(f) && !ELSEWHERE.some((r) => r.test(f)));
+  /** BENCHMARKS.md: the method only; the dated runs below it are a record of what was measured then. */
+  const text = (file: string) => {
+    const all = read(file);
+    return file === "docs/BENCHMARKS.md" ? (all.split(/\n## /)[0] ?? "") : all;
+  };
+
+  it("names no file that does not exist", () => {
+    const missing = files.flatMap((file) =>
+      [...text(file).matchAll(/(?<![\w@./{}$-])((?:[\w-]+\/)+[\w.-]+\.(?:ts|md))(?![\w/])/g)]
+        .map((m) => m[1] ?? "")
+        // dist/: what a build writes, not the source
+        .filter((name) => !/^(node_modules|dist)\//.test(name) && !exists(name))
+        .map((name) => `${file}: ${name}`),
+    );
+    expect(missing).toEqual([]);
+  });
 });

@@ -28,7 +28,7 @@ How each figure is made:
    \`s3()\` of packages/core/src/adapters/aws.ts) records each command's name while every route of the route
    table is called once through the handler. Machine calls use the bootstrap API key (no
    DynamoDB lookup); a stored key adds one cached \`GetItem\` at most every 30 s.
-3. **Bundle and cold start.** esbuild with SST's settings for the \`Api\` function (bench/lib/esbuild.ts;
+3. **Bundle and cold start.** esbuild with SST's settings for the \`Api\` function (infra/build.ts \`buildApi\`, the build \`sst deploy\` ships;
    \`swagger-ui-dist\` stays outside, installed next to the bundle). The metafile says what fills it.
    Cold start: a fresh \`node\` process imports the bundle and answers one event; baseline: the same
    for a hello-world handler bundle (and, for a real read, a bare \`GetItem\` handler bundle). A

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { AppError, Config, Events } from "@iam/core";
-import { db } from "@iam/core/testing";
+import { db, dynamo } from "@iam/core/testing";
 import { actor, commitWithChange, eventOf } from "./writer.ts";
 
 /**
@@ -204,5 +204,44 @@ describe("events: the store", () => {
       expect((error as AppError).code).toBe("BAD_REQUEST");
     }
     expect((await Events.list({ userId }, { limit: 1, cursor })).events).toHaveLength(1); // the real one still works
+  });
+});
+
+describe("events: the security log's cost", () => {
+  /** The DynamoDB commands `run` sends, counted by an SDK middleware on the client the service uses. */
+  const commandsOf = async (run: () => Promise<unknown>): Promise<string[]> => {
+    const sent: string[] = [];
+    const name = `count-security-log-${randomUUID()}`;
+    dynamo().middlewareStack.add(
+      (next, context) => async (args) => {
+        sent.push(String(context.commandName));
+        return next(args);
+      },
+      { step: "initialize", name },
+    );
+    try {
+      await run();
+    } finally {
+      dynamo().middlewareStack.remove(name);
+    }
+    return sent;
+  };
+
+  it("is one Query however many other events the user has (500 newer profile events here)", async () => {
+    const userId = randomUUID();
+    const security = newEvents(userId, ["session.login_succeeded", "session.ended", "password.changed"]);
+    for (const event of security) await Events.record(event);
+    // Newer than the security events, so a listing that filters reads through all of them first.
+    const others = Array.from({ length: 500 }, () => eventOf(userId, "user.data_merged"));
+    for (let i = 0; i < others.length; i += 25) await Promise.all(others.slice(i, i + 25).map(Events.record));
+
+    let page: Events.Page | undefined;
+    const sent = await commandsOf(async () => {
+      page = await Events.listSecurity(userId, { limit: 20 });
+    });
+    expect(page?.events.map((e) => e.id)).toEqual(security.map((e) => e.id).reverse());
+    expect(page?.nextCursor).toBeNull();
+    expect(sent.filter((c) => c === "QueryCommand").length).toBeLessThanOrEqual(1);
+    expect(sent.filter((c) => c !== "QueryCommand")).toEqual([]);
   });
 });

@@ -80,7 +80,7 @@ export const Config = {
   get cursorSecret(): string {
     return Resource.IamCursorSecret.value;
   },
-  /** Key of the MAC that API key ids carry, checked before any lookup (apikey/keys.ts). */
+  /** Key of the MAC that API key ids carry, checked before any lookup (apikey/index.ts). */
   get keyIdSecret(): string {
     return Resource.IamKeyIdSecret.value;
   },

@@ -26,7 +26,7 @@ const keyFrom = (ctx: Context, raw: unknown): unknown => {
  * nothing on demand: registration; never login, refresh, password reset or API keys, whose every
  * call must mint afresh). The key comes from the `Idempotency-Key` header or the input's
  * `idempotencyKey`; the record is scoped to the calling API key and the procedure
- * (core idempotency/records.ts). A replay answers the stored response, marked `Idempotent-Replayed: true`.
+ * (core idempotency/index.ts). A replay answers the stored response, marked `Idempotent-Replayed: true`.
  */
 export const idempotency = experimental_standaloneMiddleware<{
   ctx: Context & { key: ApiKey.Machine };

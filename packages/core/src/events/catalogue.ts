@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { SCOPES } from "../dynamo/entities/apikey.ts";
+import { isSecurityEventType } from "../dynamo/entities/event.ts";
 import { ROLES, STATUSES } from "../dynamo/entities/user.ts";
 
 /**
@@ -129,7 +130,7 @@ export const EVENT_TYPES = Object.keys(CATALOGUE) as EventType[];
 export type EventData<T extends EventType> = z.infer<Catalogue[T]["data"]>;
 
 /** The events a user may read about themself on `/public/user/me/events`: logins, lockouts, passwords, sessions. */
-export const SECURITY_EVENT_TYPES = EVENT_TYPES.filter((t) => /^(session|password)\./.test(t));
+export const SECURITY_EVENT_TYPES = EVENT_TYPES.filter(isSecurityEventType);
 
 /** The `source` of every event on the bus (EventBridge rules match on it): the app's name. */
 export const EVENT_SOURCE = "user-iam";

@@ -27,14 +27,15 @@ export const toItem = (event: Event) => ({
 export const fromPayload = (payload: string): Event => Event.parse(JSON.parse(payload));
 
 /**
- * The event's write as one element of a transaction, for the writer of the change it records —
- * for a user, the user record's writer (user/record.ts), whose every write takes `also`:
+ * The event's write as one element of a transaction, for the writer of the change it records, so
+ * that the change and its event are committed together or not at all. For a user, that writer is
+ * user/record.ts, which makes and puts the events itself; its callers only name them:
  *
  * ```ts
- * update(id, change, { also: () => [Events.put(event)] })
+ * update(id, change, { record: { audit, events: [{ type: "user.badge_issued", data: { badge } }] } })
  * ```
  *
- * so that the change and its event are committed together or not at all. A plain put: a retried
+ * Other writers (API keys, reset codes) put it in their own transaction. A plain put: a retried
  * transaction writes the same event again, unchanged.
  */
 export const put = (event: Event) => inTransaction().put(toItem(event)).commit();
@@ -91,7 +92,7 @@ const Position = z.tuple([z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/)]);
  * read backwards from before the cursor's id, for `limit + 1` events so the last page is known
  * without another request. Never a Scan.
  *
- * The cursor is the directory's (directory/cursor.ts): the last id of the page, MAC'd with the
+ * The cursor is the directory's (cursor.ts): the last id of the page, MAC'd with the
  * subject and the type, so a changed cursor or one presented for another subject or type is a 400.
  */
 export const list = (subject: Subject, options: ListOptions = {}): Promise<Page> => listOf(subject, options);
@@ -99,9 +100,9 @@ export const list = (subject: Subject, options: ListOptions = {}): Promise<Page>
 /**
  * A user's own security log (`/public/user/me/events`): `list`, of the `SECURITY_EVENT_TYPES`
  * only (logins, lockouts, passwords, sessions). One type: as `list`, and another type is a 400.
- * All of them: a Query on the primary index with a filter on the type, which ElectroDB repeats
- * (`count`) until the page is full or the events run out — a page is never short while more
- * follow. The cursor is scoped to this listing, so one from `list` does not open here.
+ * All of them: one Query on gsi2, which holds the security events only (the entity's sparse
+ * `bySecurity` index), so a page is full and costs one request however many other events the user
+ * has. The cursor is scoped to this listing, so one from `list` does not open here.
  */
 export const listSecurity = (userId: string, options: ListOptions = {}): Promise<Page> => {
   const { type } = ListOptions.parse(options);
@@ -109,20 +110,22 @@ export const listSecurity = (userId: string, options: ListOptions = {}): Promise
     throw new AppError("BAD_REQUEST", `The security log holds ${SECURITY_EVENT_TYPES.join(", ")} only`, {
       field: "type",
     });
-  return listOf({ userId }, options, SECURITY_EVENT_TYPES);
+  return listOf({ userId }, options, true);
 };
 
-const listOf = async (subject: Subject, options: ListOptions, only?: readonly EventType[]): Promise<Page> => {
+const listOf = async (subject: Subject, options: ListOptions, security = false): Promise<Page> => {
   const { type, limit, cursor } = ListOptions.parse(options);
   const key = subjectKey(subject);
-  const query = JSON.stringify([only ? "events/security/v1" : "events/v1", key, type ?? null]);
+  const query = JSON.stringify([security ? "events/security/v1" : "events/v1", key, type ?? null]);
   const before = cursor ? openCursor(cursor, query, Position)[0] : undefined;
   const events = db().entities.event.query;
-  const base = type ? events.bySubjectType({ subject: key, type }) : events.bySubject({ subject: key });
+  const base = type
+    ? events.bySubjectType({ subject: key, type })
+    : security
+      ? events.bySecurity({ subject: key })
+      : events.bySubject({ subject: key });
   const range = before ? base.lt({ id: before }) : base;
-  const types: readonly string[] | undefined = type ? undefined : only;
-  const filtered = types ? range.where((e, { eq }) => `(${types.map((t) => eq(e.type, t)).join(" OR ")})`) : range;
-  const { data } = await filtered.go({ order: "desc", count: limit + 1, limit: limit + 1 });
+  const { data } = await range.go({ order: "desc", count: limit + 1, limit: limit + 1 });
   const page = data.slice(0, limit).map((item) => fromPayload(item.payload));
   const last = page[page.length - 1];
   return { events: page, nextCursor: data.length > limit && last ? sealCursor([last.id], query) : null };

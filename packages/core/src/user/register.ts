@@ -36,7 +36,7 @@ const answered = (e: unknown): boolean => e instanceof AppError || refusedByServ
  * Any failure of step 3 — refused, or ambiguous (a timeout or dropped connection, after which the
  * write may have landed) — is decided by giving the intent up and reading (`decide`), never by
  * guessing. Whatever a crash or
- * an outage leaves is an intent the reconciler rolls back (reconcile/registration.ts).
+ * an outage leaves is an intent the reconciler rolls back (user/settle.ts, run by reconcile/index.ts).
  */
 export const register = async (
   input: RegisterInput,

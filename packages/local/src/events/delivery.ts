@@ -156,18 +156,41 @@ export const startEventDelivery = async (options: EventDeliveryOptions): Promise
         state.pending.push({ delivery: { event, url, attempt: 1, firstAttemptAt }, dueAt: 0 });
     }
   };
-  /** The purges read so far, each removed from the state once done (a failed one stays for the next pass). */
+  /**
+   * The state as last handed to `file.save()` here: a poll or a purge pass that changed nothing
+   * writes nothing (each save is a write, an fsync and a rename, and the loop passes every `idleMs`).
+   */
+  let saved = JSON.stringify(state);
+  const saveIfChanged = async () => {
+    const now = JSON.stringify(state);
+    if (now === saved) return;
+    saved = now;
+    // A failed write is not a saved state: the next pass writes again.
+    await file.save().catch((e: Error) => {
+      saved = "";
+      throw e;
+    });
+  };
+  /** When each failed purge is tried again: after 1 s, then twice as long each time, at most a minute. */
+  const purgeRetries = new Map<string, { at: number; delayMs: number }>();
+  /** The purges read so far, each removed from the state once done (a failed one stays, tried again later). */
   const purge = async () => {
-    for (const userId of [...state.purges]) {
+    const due = state.purges.filter((userId) => (purgeRetries.get(userId)?.at ?? 0) <= Date.now());
+    for (const userId of due) {
       try {
         const removed = await Events.purgeUser(userId);
         state.purges.splice(state.purges.indexOf(userId), 1);
+        purgeRetries.delete(userId);
         if (removed > 0) log(`  events: purged ${removed} events of deleted user ${userId}`);
       } catch (e) {
-        log(`  events: purging the events of ${userId} failed (retried): ${(e as Error).message}`);
+        const delayMs = Math.min(60_000, (purgeRetries.get(userId)?.delayMs ?? 500) * 2);
+        purgeRetries.set(userId, { at: Date.now() + delayMs, delayMs });
+        log(
+          `  events: purging the events of ${userId} failed (retried in ${delayMs / 1000} s): ${(e as Error).message}`,
+        );
       }
     }
-    await file.save();
+    await saveIfChanged();
   };
   let waiting: (() => void)[] = [];
   const read = (async () => {
@@ -175,7 +198,7 @@ export const startEventDelivery = async (options: EventDeliveryOptions): Promise
       let found = -1;
       try {
         found = await reader.poll(onRecords);
-        await file.save();
+        await saveIfChanged();
         await purge();
         for (const url of new Set(state.pending.map((p) => p.delivery.url))) ensureLane(url);
       } catch (e) {

@@ -6,7 +6,7 @@ const { primaryIndex: p, globalIndexes: g } = TableDefinition;
 /**
  * A deletion in progress. Written in the same transaction that removes the profile and its guards,
  * removed once Cognito and S3 are clean: if a step in between fails, the tombstone says what is left
- * to do; a retried DELETE or the reconciler (reconcile/reconcile.ts, which finds tombstones by age
+ * to do; a retried DELETE or the reconciler (reconcile/index.ts, which finds tombstones by age
  * through gsi1) finishes it, and registration may reclaim the Cognito user it names.
  */
 export const DeletionEntity = new Entity({

@@ -4,7 +4,7 @@ import { TableDefinition } from "../table.ts";
 const { primaryIndex: p } = TableDefinition;
 
 /**
- * One use of an `Idempotency-Key` (idempotency/records.ts). `recordId` is a hash of the caller's
+ * One use of an `Idempotency-Key` (idempotency/index.ts). `recordId` is a hash of the caller's
  * API key id, the procedure and the Idempotency-Key, so the key itself — from which the response's
  * encryption key is derived — is never stored. `running` with a lease while the first request
  * works; `done` with the sealed response after. `expiresAt` (TTL) ends it after 24 hours.

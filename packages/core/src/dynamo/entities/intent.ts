@@ -13,7 +13,7 @@ export const INTENT_STATES = ["pending", "aborting"] as const;
 const { primaryIndex: p, globalIndexes: g } = TableDefinition;
 
 /**
- * A change that spans DynamoDB and Cognito, recorded before Cognito is touched (reconcile/intents.ts).
+ * A change that spans DynamoDB and Cognito, recorded before Cognito is touched (dynamo/intents.ts).
  * `token` names the attempt that owns it; `aborting` means the attempt gave up and its commit can
  * no longer happen (the commit is conditioned on `pending` and the token). The reconciler finds
  * old intents by age through gsi1 (one partition per kind, sorted by `createdAt`), never by a Scan;
