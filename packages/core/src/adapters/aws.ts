@@ -66,7 +66,8 @@ class DeadlineRetryStrategy extends StandardRetryStrategy {
   }
 }
 
-const clientOptions = () => ({
+/** Every client's options (the bench builds its bare baseline clients with them, so they differ from the service's in nothing). */
+export const clientOptions = () => ({
   maxAttempts: TIMEOUTS.maxAttempts,
   retryStrategy: new DeadlineRetryStrategy(TIMEOUTS.maxAttempts),
   requestHandler: new DeadlineHttpHandler(),
