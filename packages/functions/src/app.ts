@@ -127,7 +127,7 @@ export const createApp = (options: AppOptions = {}) => {
     return result.status === "ready" ? c.json(result) : c.json(result, 503, { "retry-after": "5" });
   });
   // The committed document (generated at build time), naming the origin this request reached as its server.
-  app.get("/openapi.json", (c) => c.json(servedDocument(new URL(c.req.url).origin)));
+  app.get("/openapi.json", async (c) => c.json(await servedDocument(new URL(c.req.url).origin)));
   mountDocs(app);
 
   app.all("/trpc/*", (c) =>
