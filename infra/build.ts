@@ -139,9 +139,10 @@ export type BuildApiOptions = {
   sourcemap?: boolean;
 };
 
-export type BuiltApi = { dir: string; handler: string; outfile: string; metafile: Metafile };
+/** `outfile` is the entry; `files` every JavaScript file of the directory (the entry and its chunks). */
+export type BuiltApi = { dir: string; handler: string; outfile: string; files: string[]; metafile: Metafile };
 
-/** Builds the Api function's directory: handler.mjs (+ .map), and swagger-ui-dist's files for /docs. */
+/** Builds the Api function's directory: handler.mjs and chunks/ (+ .map), openapi.json, and swagger-ui-dist's files for /docs. */
 export const buildApi = async (options: BuildApiOptions = {}): Promise<BuiltApi> => {
   let dir: string;
   if (options.outDir) {
@@ -158,7 +159,14 @@ export const buildApi = async (options: BuildApiOptions = {}): Promise<BuiltApi>
   const { metafile } = await build({
     entryPoints: [resolve(root, options.entry ?? API_ENTRY)],
     absWorkingDir: root,
-    outfile,
+    // ESM code splitting: what is imported dynamically (the Cognito, S3, SQS and EventBridge
+    // adapters, adapters/cognito.ts) goes in chunks/ and is read only when first called; the
+    // entry and what it imports statically are all a cold start parses.
+    outdir: dir,
+    entryNames: API_HANDLER.split(".")[0],
+    chunkNames: "chunks/[name]-[hash]",
+    outExtension: { ".js": ".mjs" },
+    splitting: true,
     bundle: true,
     platform: "node",
     format: "esm",
@@ -184,5 +192,8 @@ export const buildApi = async (options: BuildApiOptions = {}): Promise<BuiltApi>
   }
   // Node reads handler.mjs as ESM whatever the directory; this keeps any other .js file so too.
   await writeFile(join(dir, "package.json"), `${JSON.stringify({ type: "module" })}\n`);
-  return { dir, handler: API_HANDLER, outfile, metafile };
+  const files = Object.keys(metafile.outputs)
+    .filter((f) => f.endsWith(".mjs"))
+    .map((f) => resolve(root, f));
+  return { dir, handler: API_HANDLER, outfile, files, metafile };
 };
