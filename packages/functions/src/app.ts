@@ -80,22 +80,21 @@ export const createApp = (options: AppOptions = {}) => {
     (c: HonoContext) =>
     ({ error, path }: { error: TRPCError; path?: string }) =>
       logInternal(error, path, c.get("requestId"));
-  // The request id and the headers of every answer, in one middleware: each middleware is an
-  // async hop on every request, and these did nothing but set fixed headers (four hops before).
+  // Tokens and codes travel in some paths: the log shows a path as the route table reports it.
+  const logged = accessLogger(() => app.routes.map((r) => r.path), Object.keys(procedures));
+  // What every request gets, in one middleware (each middleware is an async hop on every
+  // request): its id; one budget that every dependency call of the request shares
+  // (core/deadline.ts: a stalled dependency costs the caller at most this, then a 503 with
+  // Retry-After); its access-log line; and the headers of every answer.
   app.use(async (c, next) => {
     const id = requestIdOf(c.req.header("x-request-id"));
     c.set("requestId", id);
-    await next();
+    await withDeadline(Config.requestDeadlineMs, () => logged(c, next));
     // Whoever built the answer (tRPC and REST return their own Response objects).
     const headers = c.res.headers;
     for (const [name, value] of ANSWER_HEADERS) if (!headers.has(name)) headers.set(name, value);
     headers.set("x-request-id", id);
   });
-  // Every dependency call of the request shares one budget (core/deadline.ts): a stalled
-  // dependency costs the caller at most this, then a 503 with Retry-After.
-  app.use((_c, next) => withDeadline(Config.requestDeadlineMs, next));
-  // Tokens and codes travel in some paths: the log shows a path as the route table reports it.
-  app.use(accessLogger(() => app.routes.map((r) => r.path), Object.keys(procedures)));
   // Two guards that a GET never needs, in one hop that a GET skips (each middleware is an async
   // hop on every request, and reads are the hot path): a body over 1 MiB is a 413 (neither the
   // Lambda adapter nor the Node server passes a GET's body on, and nothing reads one), and a
