@@ -1,4 +1,4 @@
-import { initTRPC } from "@trpc/server";
+import { getTRPCErrorFromUnknown, initTRPC, type TRPCError } from "@trpc/server";
 import type { OpenApiMeta } from "trpc-to-openapi";
 import { Auth, type ApiKey } from "@iam/core";
 import { authorizeKey, bearerToken } from "./auth.ts";
@@ -49,27 +49,45 @@ const t = initTRPC
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-const mapErrors = t.middleware(async ({ next }) => {
-  const result = await next();
-  if (!result.ok) throw toTRPCError(result.error);
+/**
+ * Every procedure's errors leave as the edge maps them (errors.ts: the domain's AppError and a
+ * dependency's failure to their codes). Each base procedure does this in its first middleware,
+ * together with its credential check: a tRPC middleware level costs object copies and promises
+ * on every call, so the check does not get a level of its own.
+ */
+const throwMapped = (cause: unknown): never => {
+  throw toTRPCError(getTRPCErrorFromUnknown(cause));
+};
+const mapped = <R extends { ok: true } | { ok: false; error: TRPCError }>(result: R): R => {
+  if (!result.ok) throwMapped(result.error);
   return result;
-});
+};
 
-export const publicProcedure = t.procedure.meta({ access: "public" }).use(mapErrors);
+export const publicProcedure = t.procedure.meta({ access: "public" }).use(async ({ next }) => mapped(await next()));
 
 /** For machine callers: a valid `x-api-key` that carries `scope` (read, write, auth, recovery or admin). */
 export const apiKeyProcedure = (scope: ApiKey.Scope) =>
-  publicProcedure
+  t.procedure
     .meta({ access: "apiKey", scope })
     .use(async ({ ctx, next }) => {
-      const key = await authorizeKey(ctx.apiKey, scope);
-      return next({ ctx: { key } });
+      let key: ApiKey.Machine;
+      try {
+        key = await authorizeKey(ctx.apiKey, scope);
+      } catch (cause) {
+        return throwMapped(cause);
+      }
+      return mapped(await next({ ctx: { key } }));
     })
     // Does nothing unless the procedure's meta says `idempotent: true`.
     .use(idempotency);
 
 /** For users: `Authorization: Bearer <Cognito access token>` (id tokens are for the verify route only). */
-export const bearerProcedure = publicProcedure.meta({ access: "bearer" }).use(async ({ ctx, next }) => {
-  const caller = await Auth.authenticate(bearerToken(ctx.authorization), "access");
-  return next({ ctx: { caller } });
+export const bearerProcedure = t.procedure.meta({ access: "bearer" }).use(async ({ ctx, next }) => {
+  let caller: Auth.Caller;
+  try {
+    caller = await Auth.authenticate(bearerToken(ctx.authorization), "access");
+  } catch (cause) {
+    return throwMapped(cause);
+  }
+  return mapped(await next({ ctx: { caller } }));
 });
