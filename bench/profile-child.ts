@@ -8,12 +8,16 @@ import { apiEvent, invoke, type Handler } from "./lib/lambda.ts";
 import { activeUser } from "./sections/fixture.ts";
 import { signingKey } from "./sections/jwt.ts";
 import { makeFloor } from "./sections/overhead.ts";
+import { countRequests } from "./sections/requests.ts";
 
 const apiKey = process.env.BENCH_API_KEY ?? "";
 const requests = Number(process.env.PROFILE_REQUESTS ?? 3000);
 const [, , what = "id", out = "profile.cpuprofile"] = process.argv;
 const { handler } = await import("@iam/functions/handler");
 const user = await activeUser(handler, apiKey);
+// Every route once first, as the bench does before it measures (section 2): the code is then as
+// warm, and its call sites as varied, as in a function that serves all of them.
+if (process.env.PROFILE_ALL_ROUTES === "1") await countRequests(handler, apiKey, user);
 const subject: Handler = what.startsWith("floor")
   ? await makeFloor(handler, apiKey, user.id, await signingKey(user.accessToken, fetch))
   : handler;
