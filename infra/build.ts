@@ -12,7 +12,9 @@
  *   and the nested clients it brings are not shipped;
  * - ElectroDB does not re-validate each entity model with jsonschema at cold start: the models
  *   are constants of the code, validated by ElectroDB whenever the test suite loads core (which
- *   runs unbundled), so the bundle skips a check whose answer cannot change.
+ *   runs unbundled), so the bundle skips a check whose answer cannot change; and so jsonschema,
+ *   which ElectroDB loads for that check only, is not shipped either (a stand-in that throws if
+ *   anything ever asks it to validate).
  */
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
@@ -37,6 +39,9 @@ export const API_HANDLER = "handler.handler";
 
 /** Lambda's runtime (infra/api.ts `runtime: "nodejs22.x"`). */
 export const API_TARGET = "node22";
+
+/** The committed OpenAPI document (packages/client/openapi.json), shipped next to the handler. */
+const OPENAPI_FILE = "openapi.json";
 
 /** The files `/docs` reads from swagger-ui-dist at run time (packages/functions/src/docs.ts). */
 const DOCS_FILES = ["package.json", "LICENSE", "swagger-ui.css", "swagger-ui-bundle.js"];
@@ -64,6 +69,19 @@ export const defaultProvider = (init = {}) => {
 };
 `;
 
+/** jsonschema's stand-in: ElectroDB's model validation is not in the bundle (see above). */
+const NO_JSONSCHEMA = `
+class Validator {
+  addSchema() {}
+  validate() {
+    throw new Error("ElectroDB model validation is not in this bundle (infra/build.ts): the test suite validates every model");
+  }
+}
+// ElectroDB adds its formats here at load.
+Validator.prototype.customFormats = {};
+module.exports.Validator = Validator;
+`;
+
 const lean: Plugin = {
   name: "iam-lean",
   setup(b) {
@@ -83,6 +101,23 @@ const lean: Plugin = {
       loader: "js",
       resolveDir: (args.pluginData as { resolveDir: string }).resolveDir,
     }));
+    // ElectroDB's validations.js builds a jsonschema Validator at load (its model schemas added)
+    // and calls it only from the model check skipped below and from `createSchema`, which core
+    // does not use.
+    b.onResolve({ filter: /^jsonschema$/ }, (args) =>
+      /electrodb[\\/]src[\\/]validations\.js$/.test(args.importer)
+        ? { path: "jsonschema", namespace: "iam-no-jsonschema" }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "iam-no-jsonschema" }, () => ({
+      contents: NO_JSONSCHEMA,
+      loader: "js",
+    }));
+    // The OpenAPI document is data, read on the first /openapi.json request (openapi-serve.ts):
+    // shipped as the file next to the handler rather than as a 68 kB literal every cold start parses.
+    b.onResolve({ filter: /[\\/]client[\\/]openapi\.json$/ }, (args) =>
+      args.importer.endsWith("openapi-serve.ts") ? { path: `./${OPENAPI_FILE}`, external: true } : undefined,
+    );
     b.onLoad({ filter: /electrodb[\\/]src[\\/]entity\.js$/ }, async (args) => {
       const source = await readFile(args.path, "utf8");
       const call = "this._validateModel(model);";
@@ -104,9 +139,10 @@ export type BuildApiOptions = {
   sourcemap?: boolean;
 };
 
-export type BuiltApi = { dir: string; handler: string; outfile: string; metafile: Metafile };
+/** `outfile` is the entry; `files` every JavaScript file of the directory (the entry and its chunks). */
+export type BuiltApi = { dir: string; handler: string; outfile: string; files: string[]; metafile: Metafile };
 
-/** Builds the Api function's directory: handler.mjs (+ .map), and swagger-ui-dist's files for /docs. */
+/** Builds the Api function's directory: handler.mjs and chunks/ (+ .map), openapi.json, and swagger-ui-dist's files for /docs. */
 export const buildApi = async (options: BuildApiOptions = {}): Promise<BuiltApi> => {
   let dir: string;
   if (options.outDir) {
@@ -123,7 +159,14 @@ export const buildApi = async (options: BuildApiOptions = {}): Promise<BuiltApi>
   const { metafile } = await build({
     entryPoints: [resolve(root, options.entry ?? API_ENTRY)],
     absWorkingDir: root,
-    outfile,
+    // ESM code splitting: what is imported dynamically (the Cognito, S3, SQS and EventBridge
+    // adapters, adapters/cognito.ts) goes in chunks/ and is read only when first called; the
+    // entry and what it imports statically are all a cold start parses.
+    outdir: dir,
+    entryNames: API_HANDLER.split(".")[0],
+    chunkNames: "chunks/[name]-[hash]",
+    outExtension: { ".js": ".mjs" },
+    splitting: true,
     bundle: true,
     platform: "node",
     format: "esm",
@@ -138,6 +181,7 @@ export const buildApi = async (options: BuildApiOptions = {}): Promise<BuiltApi>
     metafile: true,
     logLevel: "warning",
   });
+  await cp(join(root, "packages/client", OPENAPI_FILE), join(dir, OPENAPI_FILE));
   if (options.docs ?? true) {
     const from = dirname(
       createRequire(join(root, "packages/functions/package.json")).resolve("swagger-ui-dist/package.json"),
@@ -148,5 +192,8 @@ export const buildApi = async (options: BuildApiOptions = {}): Promise<BuiltApi>
   }
   // Node reads handler.mjs as ESM whatever the directory; this keeps any other .js file so too.
   await writeFile(join(dir, "package.json"), `${JSON.stringify({ type: "module" })}\n`);
-  return { dir, handler: API_HANDLER, outfile, metafile };
+  const files = Object.keys(metafile.outputs)
+    .filter((f) => f.endsWith(".mjs"))
+    .map((f) => resolve(root, f));
+  return { dir, handler: API_HANDLER, outfile, files, metafile };
 };

@@ -259,10 +259,11 @@ const recording =
     return next(args);
   };
 
+/** Each client is in the module that makes it (adapters/aws.ts, adapters/*-sdk.ts): any of them, as each loads. */
 type Clients = {
-  dynamo: DynamoDBClient;
-  cognito: CognitoIdentityProviderClient;
-  s3: S3Client;
+  dynamo?: DynamoDBClient;
+  cognito?: CognitoIdentityProviderClient;
+  s3?: S3Client;
   eventBridge?: EventBridgeClient;
   sqs?: SQSClient;
 };
@@ -273,11 +274,12 @@ type Clients = {
  */
 export const recordClients = (rec: Recorder, clients: Clients): void => {
   const options = { step: "initialize", priority: "high", name: MIDDLEWARE, override: true } as const;
-  clients.dynamo.middlewareStack.add(recording(rec, "dynamodb"), options);
-  clients.cognito.middlewareStack.add(recording(rec, "cognito-idp"), options);
-  clients.s3.middlewareStack.add(recording(rec, "s3"), options);
+  clients.dynamo?.middlewareStack.add(recording(rec, "dynamodb"), options);
+  clients.cognito?.middlewareStack.add(recording(rec, "cognito-idp"), options);
+  clients.s3?.middlewareStack.add(recording(rec, "s3"), options);
   clients.eventBridge?.middlewareStack.add(recording(rec, "events"), options);
   clients.sqs?.middlewareStack.add(recording(rec, "sqs"), options);
+  if (!clients.s3) return;
   // createPresignedPost resolves the endpoint of a PutObject for its bucket and key, and sends nothing.
   const config = clients.s3.config as unknown as {
     endpointProvider: (params: Input, context?: unknown) => unknown;

@@ -11,15 +11,30 @@ Object.assign(process.env, inject("stackEnv"));
 // still see every connection.
 const sdkCommandLog = inject("sdkCommandLog");
 recordRan(sdkCommandLog, expect.getState().testPath ?? "?");
-// The one deep import in the tests: the mock must be of the module core itself loads its clients from.
+// The deep imports in the tests: the mocks must be of the modules core itself loads its clients
+// from (DynamoDB's in aws.ts; the others in the adapters' *-sdk.ts, loaded on first use).
 vi.mock(import("../packages/core/src/adapters/aws.ts"), async (importOriginal) => {
   const aws = await importOriginal();
-  recordClients(recorder(sdkCommandLog), {
-    dynamo: aws.dynamo(),
-    cognito: aws.cognito(),
-    s3: aws.s3(),
-    eventBridge: aws.eventBridge(),
-    sqs: aws.sqs(),
-  });
+  recordClients(recorder(sdkCommandLog), { dynamo: aws.dynamo() });
   return aws;
+});
+vi.mock(import("../packages/core/src/adapters/cognito-sdk.ts"), async (importOriginal) => {
+  const sdk = await importOriginal();
+  recordClients(recorder(sdkCommandLog), { cognito: sdk.cognito() });
+  return sdk;
+});
+vi.mock(import("../packages/core/src/adapters/s3-sdk.ts"), async (importOriginal) => {
+  const sdk = await importOriginal();
+  recordClients(recorder(sdkCommandLog), { s3: sdk.s3() });
+  return sdk;
+});
+vi.mock(import("../packages/core/src/adapters/sqs-sdk.ts"), async (importOriginal) => {
+  const sdk = await importOriginal();
+  recordClients(recorder(sdkCommandLog), { sqs: sdk.sqs() });
+  return sdk;
+});
+vi.mock(import("../packages/core/src/adapters/eventbridge-sdk.ts"), async (importOriginal) => {
+  const sdk = await importOriginal();
+  recordClients(recorder(sdkCommandLog), { eventBridge: sdk.eventBridge() });
+  return sdk;
 });

@@ -6,12 +6,12 @@ import { Hono } from "hono";
 import { handle } from "hono/aws-lambda";
 import { toInfo } from "../../packages/core/src/user/info.ts";
 import type { UserItem } from "../../packages/core/src/user/record.ts";
-import { userGetItem } from "../lib/user-get-item.ts";
+import { userGetItemFor } from "../lib/user-get-item.ts";
 
 /**
  * The floor for P1: what any Lambda serving `GET /user/{id}` must do, written as plainly as
  * possible. A minimal Hono app behind the same Lambda adapter (hono/aws-lambda), the same GetItem
- * (ElectroDB's own parameters) on the service's own SDK client (`dynamo()`: the same retry
+ * (ElectroDB's own key, built without ElectroDB per request) on the service's own SDK client (`dynamo()`: the same retry
  * strategy, timeouts and HTTP handler), the same JSON (core's `toInfo` of the item) and the same
  * response headers (`headers`: the service's, captured from one of its answers, with a fresh
  * request id per request). No API key, no tRPC, no zod, no ElectroDB, no access log.
@@ -21,8 +21,9 @@ import { userGetItem } from "../lib/user-get-item.ts";
  */
 export const floorHandler = (headers: Record<string, string>, key: KeyObject) => {
   const app = new Hono();
+  const getItem = userGetItemFor();
   const answer = async (id: string) => {
-    const { Item } = await dynamo().send(new GetItemCommand(userGetItem(id)));
+    const { Item } = await dynamo().send(new GetItemCommand(getItem(id)));
     if (!Item) return new Response('{"code":"NOT_FOUND"}', { status: 404 });
     const body = JSON.stringify(toInfo(unmarshall(Item) as UserItem));
     return new Response(body, { status: 200, headers: { ...headers, "x-request-id": randomUUID() } });

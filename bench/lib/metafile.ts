@@ -95,9 +95,11 @@ const duplicates = (inputs: Record<string, { bytesInOutput: number }>): BundleAn
 };
 
 /** What fills the bundle, by package and by file, how each package got in, and what each cut would save. */
-export const analyze = (metafile: Metafile, outfile: string, entry: string): BundleAnalysis => {
-  const output = Object.entries(metafile.outputs).find(([path]) => outfile.endsWith(path))?.[1];
-  if (!output) throw new Error("esbuild metafile names no output for the bundle");
+export const analyze = (metafile: Metafile, entry: string): BundleAnalysis => {
+  // The entry and its chunks together: every input is in exactly one of them.
+  const js = Object.entries(metafile.outputs).filter(([path]) => path.endsWith(".mjs"));
+  if (js.length === 0) throw new Error("esbuild metafile names no output for the bundle");
+  const output = { inputs: Object.assign({}, ...js.map(([, o]) => o.inputs)) as Metafile["outputs"][string]["inputs"] };
   const bytesOf = (files: Iterable<string>) => {
     let sum = 0;
     for (const f of files) sum += output.inputs[f]?.bytesInOutput ?? 0;

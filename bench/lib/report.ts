@@ -90,7 +90,7 @@ export const renderRun = (machine: Machine, m: MeasureResults, b: BundleResult, 
     "",
     "### 3. Bundle and cold start",
     "",
-    `The handler's JavaScript (infra/build.ts \`buildApi\`: the directory \`sst deploy\` ships, without /docs' files; minified): **${mb(b.bytes)}** (${kb(b.gzipBytes)} gzipped, ${b.inputs} input files). Hello-world bundle: ${kb(b.helloBytes)}; bare GetItem bundle: ${kb(b.getItemBytes)}.`,
+    `The handler's JavaScript (infra/build.ts \`buildApi\`: the directory \`sst deploy\` ships, without /docs' files; minified): **${mb(b.bytes)}** (${kb(b.gzipBytes)} gzipped, ${b.inputs} input files), of which a cold start loads ${mb(b.coldBytes)} (the entry, ${kb(b.entryBytes)}, and the chunks it imports statically; the Cognito, S3, SQS and EventBridge chunks load on first use). Hello-world bundle: ${kb(b.helloBytes)}; bare GetItem bundle: ${kb(b.getItemBytes)}.`,
     "",
     table(
       ["what fills the bundle (by package)", "bytes", "share", "brought in by"],

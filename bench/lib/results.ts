@@ -63,7 +63,10 @@ export type ColdStart = Comparison & {
 
 /** The metafile's analysis (bench/lib/metafile.ts) plus sizes and cold starts. */
 export type BundleResult = BundleAnalysis & {
+  /** Every .mjs of the directory (entry + chunks); `entryBytes` the entry and `coldBytes` what a cold start loads (the entry and the chunks it imports statically). */
   bytes: number;
+  entryBytes: number;
+  coldBytes: number;
   gzipBytes: number;
   target: number;
   helloBytes: number;

@@ -1,7 +1,7 @@
 import { AdminInitiateAuthCommand, CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { DynamoDBClient, GetItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { Config } from "@iam/core";
-import { db } from "@iam/core/testing";
+import { clientOptions, db } from "@iam/core/testing";
 import { createApp } from "@iam/functions/app";
 import type { KeyObject } from "node:crypto";
 import { floorHandler } from "../handlers/floor.ts";
@@ -38,8 +38,9 @@ export const measureOverhead = async (
   floor: Handler,
   options: OverheadOptions,
 ): Promise<{ comparisons: Comparison[]; layers: Layer[]; whatIf: Layer[] }> => {
-  const dynamodb = new DynamoDBClient({});
-  const cognito = new CognitoIdentityProviderClient({});
+  // Configured as the service's clients (timeouts, retry strategy, HTTP handler), fresh.
+  const dynamodb = new DynamoDBClient(clientOptions());
+  const cognito = new CognitoIdentityProviderClient(clientOptions());
   const getItem = userGetItem(user.id);
   const bareGet = () => dynamodb.send(new GetItemCommand(getItem));
   const key = { "x-api-key": apiKey };

@@ -1,11 +1,10 @@
+import { randomUUID } from "node:crypto";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { Hono, type Context as HonoContext } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { methodNotAllowed } from "hono/method-not-allowed";
-import { secureHeaders } from "hono/secure-headers";
 import { Config, Health, withDeadline } from "@iam/core";
-import { requestId } from "hono/request-id";
 import type { TRPCError } from "@trpc/server";
 import { contextFromRequest } from "./context.ts";
 import { mountDocs } from "./docs.ts";
@@ -31,6 +30,34 @@ const methodNotAllowedBody = (allow: readonly string[]) => ({
   code: "METHOD_NOT_SUPPORTED",
 });
 
+/**
+ * Headers for browsers, on every answer; a handler's own value wins (the /docs page's CSP, its
+ * assets' Cache-Control). JSON answers load nothing and are framed nowhere. Every API answer is
+ * about a user or hands out a secret (tokens, codes, keys): no cache may keep it. Only the
+ * headers that do something for a JSON API and its one HTML page: nosniff, Referrer-Policy,
+ * X-Frame-Options, CSP and HSTS (the values hono's secureHeaders gives them; its other headers
+ * are legacy or for HTML apps, and each header is paid on every response).
+ */
+const ANSWER_HEADERS: readonly (readonly [string, string])[] = [
+  ["content-security-policy", "default-src 'none'; frame-ancestors 'none'"],
+  ["strict-transport-security", "max-age=15552000; includeSubDomains"],
+  ["x-content-type-options", "nosniff"],
+  ["x-frame-options", "DENY"],
+  ["referrer-policy", "no-referrer"],
+  ["cache-control", "no-store"],
+];
+
+/** The caller's `X-Request-Id` when it is a safe token (as hono's requestId takes it: ≤ 255 of `[\w\-=]`), else a new UUID. */
+const requestIdOf = (given: string | undefined): string =>
+  given && given.length <= 255 && !/[^\w\-=]/.test(given) ? given : randomUUID();
+
+declare module "hono" {
+  interface ContextVariableMap {
+    /** The request's id: the caller's `X-Request-Id`, or a new UUID; echoed on every answer and logged. */
+    requestId: string;
+  }
+}
+
 export type AppOptions = {
   /** The caller's IP as the runtime sees it (API Gateway event or Node socket). */
   sourceIp?: (c: HonoContext) => string | undefined;
@@ -53,51 +80,43 @@ export const createApp = (options: AppOptions = {}) => {
     (c: HonoContext) =>
     ({ error, path }: { error: TRPCError; path?: string }) =>
       logInternal(error, path, c.get("requestId"));
-  // Headers for browsers, on every answer; a handler's own value wins (the /docs page's CSP,
-  // its assets' Cache-Control). JSON answers load nothing and are framed nowhere. Every API
-  // answer is about a user or hands out a secret (tokens, codes, keys): no cache may keep it.
-  // Only the headers that do something for a JSON API and its one HTML page: nosniff,
-  // Referrer-Policy, X-Frame-Options, CSP and HSTS (the rest of hono's defaults are off: legacy
-  // or for HTML apps, and each header is paid on every response).
-  app.use(
-    secureHeaders({
-      contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
-      xFrameOptions: "DENY",
-      referrerPolicy: "no-referrer",
-      crossOriginResourcePolicy: false,
-      crossOriginOpenerPolicy: false,
-      originAgentCluster: false,
-      xDnsPrefetchControl: false,
-      xDownloadOptions: false,
-      xPermittedCrossDomainPolicies: false,
-      xXssProtection: false,
-      overwrite: false,
-    }),
-  );
-  app.use(async (c, next) => {
-    await next();
-    if (!c.res.headers.has("cache-control")) c.res.headers.set("cache-control", "no-store");
-  });
-  app.use(requestId());
-  // On every answer, whoever built it (tRPC and REST return their own Response objects, which
-  // the request-id middleware's header does not reach).
-  app.use(async (c, next) => {
-    await next();
-    c.res.headers.set("x-request-id", c.get("requestId"));
-  });
-  // Every dependency call of the request shares one budget (core/deadline.ts): a stalled
-  // dependency costs the caller at most this, then a 503 with Retry-After.
-  app.use((_c, next) => withDeadline(Config.requestDeadlineMs, next));
   // Tokens and codes travel in some paths: the log shows a path as the route table reports it.
-  app.use(accessLogger(() => app.routes.map((r) => r.path), Object.keys(procedures)));
-  app.use(
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      // Answered before the body is read: the rest of it is still on the wire, so this connection
-      // cannot carry another request. Closing it makes the client open a fresh one for the next.
-      onError: (c) =>
-        c.json({ message: "Request body exceeds 1 MiB", code: "PAYLOAD_TOO_LARGE" }, 413, { connection: "close" }),
-    }),
+  const logged = accessLogger(() => app.routes.map((r) => r.path), Object.keys(procedures));
+  // What every request gets, in one middleware (each middleware is an async hop on every
+  // request): its id; one budget that every dependency call of the request shares
+  // (core/deadline.ts: a stalled dependency costs the caller at most this, then a 503 with
+  // Retry-After); its access-log line; and the headers of every answer.
+  app.use(async (c, next) => {
+    const id = requestIdOf(c.req.header("x-request-id"));
+    c.set("requestId", id);
+    await withDeadline(Config.requestDeadlineMs, () => logged(c, next));
+    // Whoever built the answer (tRPC and REST return their own Response objects).
+    const headers = c.res.headers;
+    for (const [name, value] of ANSWER_HEADERS) if (!headers.has(name)) headers.set(name, value);
+    headers.set("x-request-id", id);
+  });
+  // Two guards that a GET never needs, in one hop that a GET skips (each middleware is an async
+  // hop on every request, and reads are the hot path): a body over 1 MiB is a 413 (neither the
+  // Lambda adapter nor the Node server passes a GET's body on, and nothing reads one), and a
+  // wrong method on one of the app's own routes, all GET (/health, /openapi.json, /docs…), is a
+  // 405 with Allow. REST routes are not Hono routes: the route table answers their 405s itself.
+  const limitBody = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    // Answered before the body is read: the rest of it is still on the wire, so this connection
+    // cannot carry another request. Closing it makes the client open a fresh one for the next.
+    onError: (c) =>
+      c.json({ message: "Request body exceeds 1 MiB", code: "PAYLOAD_TOO_LARGE" }, 413, { connection: "close" }),
+  });
+  const wrongMethod = methodNotAllowed({
+    app,
+    onMethodNotAllowed: (c, methods) => c.json(methodNotAllowedBody(methods), 405, { allow: methods.join(", ") }),
+  });
+  app.use((c, next) =>
+    c.req.method === "GET"
+      ? next()
+      : limitBody(c, async () => {
+          await wrongMethod(c, next);
+        }),
   );
 
   // Browsers may call the user-facing routes from the configured origins only; S2S routes get no CORS.
@@ -109,15 +128,6 @@ export const createApp = (options: AppOptions = {}) => {
   });
   app.use("/public/*", browserCors);
   app.use("/trpc/*", browserCors);
-  // A wrong method on one of the app's own GET routes (/health, /openapi.json, /docs…): 405 with
-  // Allow. REST routes are not Hono routes: the route table answers those itself.
-  app.use(
-    methodNotAllowed({
-      app,
-      onMethodNotAllowed: (c, methods) => c.json(methodNotAllowedBody(methods), 405, { allow: methods.join(", ") }),
-    }),
-  );
-
   // Liveness: the process answers; nothing else is called.
   app.get("/health", (c) => c.json({ status: "ok" }));
   // Readiness: each dependency and its latency; 503 when one is down (cached a few seconds).
@@ -127,7 +137,7 @@ export const createApp = (options: AppOptions = {}) => {
     return result.status === "ready" ? c.json(result) : c.json(result, 503, { "retry-after": "5" });
   });
   // The committed document (generated at build time), naming the origin this request reached as its server.
-  app.get("/openapi.json", (c) => c.json(servedDocument(new URL(c.req.url).origin)));
+  app.get("/openapi.json", async (c) => c.json(await servedDocument(new URL(c.req.url).origin)));
   mountDocs(app);
 
   app.all("/trpc/*", (c) =>

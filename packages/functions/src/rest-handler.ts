@@ -1,9 +1,9 @@
 import { getErrorShape, getTRPCErrorFromUnknown, TRPCError } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import type { Context } from "./context.ts";
+import { procedures } from "./procedures.ts";
 import type { Route } from "./rest-routes.ts";
 import { appRouter } from "./router.ts";
-import { createCallerFactory } from "./trpc.ts";
 
 type ErrorHook = (opts: { error: TRPCError; path?: string; ctx?: Context }) => void;
 /** Status and headers for an answer (the app's, shared with /trpc): error statuses, Retry-After, Location. */
@@ -84,21 +84,28 @@ const mediaType = (contentType: string | null) => (contentType ?? "").split(";")
 const isRefusal = (value: unknown): value is Refusal =>
   typeof value === "object" && value !== null && "status" in value && "body" in value;
 
-/** Calls `procedure` (a dotted router path) on a caller. */
-const invoke = (caller: unknown, procedure: string, input: unknown): Promise<unknown> => {
-  let target: unknown = caller;
-  for (const key of procedure.split(".")) target = (target as Record<string, unknown>)[key];
-  if (typeof target !== "function") throw new TRPCError({ code: "NOT_FOUND", message: "Not found" });
-  return (target as (input: unknown) => Promise<unknown>)(input);
+/**
+ * Calls the procedure at `path` (a dotted router path) as tRPC's own caller does, without building
+ * a caller (a proxy per request, and a lookup of the path) for each request.
+ */
+const invoke = (path: string, ctx: Context, input: unknown): Promise<unknown> => {
+  const procedure = procedures[path];
+  if (!procedure) throw new TRPCError({ code: "NOT_FOUND", message: "Not found" });
+  return procedure({
+    path,
+    type: procedure._def.type,
+    ctx,
+    getRawInput: async () => input,
+    signal: undefined,
+    batchIndex: 0,
+  });
 };
 
 /**
  * The REST side of the app: a matched route's request → its procedure, called through the
- * router's caller (the same middlewares, validation and error mapping as /trpc), → a JSON answer.
+ * procedure (the same middlewares, validation and error mapping as /trpc), → a JSON answer.
  */
 export const createRestHandler = (hooks: { onError: ErrorHook; responseMeta: MetaHook }) => {
-  const createCaller = createCallerFactory(appRouter);
-
   const errorResponse = (cause: unknown, route: Route | undefined, ctx: Context | undefined, input: unknown) => {
     const error = getTRPCErrorFromUnknown(cause);
     hooks.onError({ error, path: route?.procedure, ctx });
@@ -135,7 +142,7 @@ export const createRestHandler = (hooks: { onError: ErrorHook; responseMeta: Met
       if (input instanceof TRPCError) return errorResponse(input, route, ctx, undefined);
       const given = route.noInput ? undefined : input;
       try {
-        const data = await invoke(createCaller(ctx), route.procedure, given);
+        const data = await invoke(route.procedure, ctx, given);
         const meta = hooks.responseMeta({ errors: [], ctx, paths: [route.procedure], data: [data] });
         return json(meta.status ?? 200, data, meta.headers);
       } catch (cause) {

@@ -1,4 +1,4 @@
-import { initTRPC } from "@trpc/server";
+import { getTRPCErrorFromUnknown, initTRPC, type TRPCError } from "@trpc/server";
 import type { OpenApiMeta } from "trpc-to-openapi";
 import { Auth, type ApiKey, type Events } from "@iam/core";
 import { authorizeKey, bearerToken } from "./auth.ts";
@@ -49,13 +49,21 @@ const t = initTRPC
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-const mapErrors = t.middleware(async ({ next }) => {
-  const result = await next();
-  if (!result.ok) throw toTRPCError(result.error);
+/**
+ * Every procedure's errors leave as the edge maps them (errors.ts: the domain's AppError and a
+ * dependency's failure to their codes). Each base procedure does this in its first middleware,
+ * together with its credential check: a tRPC middleware level costs object copies and promises
+ * on every call, so the check does not get a level of its own.
+ */
+const throwMapped = (cause: unknown): never => {
+  throw toTRPCError(getTRPCErrorFromUnknown(cause));
+};
+const mapped = <R extends { ok: true } | { ok: false; error: TRPCError }>(result: R): R => {
+  if (!result.ok) throwMapped(result.error);
   return result;
-});
+};
 
-export const publicProcedure = t.procedure.meta({ access: "public" }).use(mapErrors);
+export const publicProcedure = t.procedure.meta({ access: "public" }).use(async ({ next }) => mapped(await next()));
 
 /**
  * For machine callers: a valid `x-api-key` that carries `scope` (read, write, auth, recovery or admin).
@@ -63,12 +71,17 @@ export const publicProcedure = t.procedure.meta({ access: "public" }).use(mapErr
  * the events of the changes this call makes.
  */
 export const apiKeyProcedure = (scope: ApiKey.Scope) =>
-  publicProcedure
+  t.procedure
     .meta({ access: "apiKey", scope })
     .use(async ({ ctx, next }) => {
-      const key = await authorizeKey(ctx.apiKey, scope);
+      let key: ApiKey.Machine;
+      try {
+        key = await authorizeKey(ctx.apiKey, scope);
+      } catch (cause) {
+        return throwMapped(cause);
+      }
       const audit: Events.Audit = { actor: { type: "apiKey", keyId: key.keyId }, sourceIp: ctx.sourceIp };
-      return next({ ctx: { key, audit } });
+      return mapped(await next({ ctx: { key, audit } }));
     })
     // Does nothing unless the procedure's meta says `idempotent: true`.
     .use(idempotency);
@@ -77,8 +90,13 @@ export const apiKeyProcedure = (scope: ApiKey.Scope) =>
  * For users: `Authorization: Bearer <Cognito access token>` (id tokens are for the verify route only).
  * `ctx.audit`: the user themself, from the client's address.
  */
-export const bearerProcedure = publicProcedure.meta({ access: "bearer" }).use(async ({ ctx, next }) => {
-  const caller = await Auth.authenticate(bearerToken(ctx.authorization), "access");
+export const bearerProcedure = t.procedure.meta({ access: "bearer" }).use(async ({ ctx, next }) => {
+  let caller: Auth.Caller;
+  try {
+    caller = await Auth.authenticate(bearerToken(ctx.authorization), "access");
+  } catch (cause) {
+    return throwMapped(cause);
+  }
   const audit: Events.Audit = { actor: { type: "user", userId: caller.user.id }, sourceIp: ctx.sourceIp };
-  return next({ ctx: { caller, audit } });
+  return mapped(await next({ ctx: { caller, audit } }));
 });

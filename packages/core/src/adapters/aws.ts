@@ -1,9 +1,5 @@
-import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
-import { SQSClient } from "@aws-sdk/client-sqs";
-import { S3Client } from "@aws-sdk/client-s3";
 import { StandardRetryStrategy } from "@smithy/core/retry";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { DeadlineExceeded, remainingMs } from "../deadline.ts";
@@ -27,7 +23,8 @@ type RetryArgs = Parameters<StandardRetryStrategy["refreshRetryTokenForRetry"]>;
 export const TIMEOUTS = { connectMs: 1_000, attemptMs: 10_000, maxAttempts: 3 } as const;
 const MIN_RETRY_BUDGET_MS = 250;
 
-const once = <T>(make: () => T): (() => T) => {
+/** A value made on first use, then kept (a client per process). */
+export const once = <T>(make: () => T): (() => T) => {
   let value: T | undefined;
   return () => (value ??= make());
 };
@@ -66,21 +63,21 @@ class DeadlineRetryStrategy extends StandardRetryStrategy {
   }
 }
 
-const clientOptions = () => ({
+/** Every client's options (the bench builds its bare baseline clients with them, so they differ from the service's in nothing). */
+export const clientOptions = () => ({
   maxAttempts: TIMEOUTS.maxAttempts,
   retryStrategy: new DeadlineRetryStrategy(TIMEOUTS.maxAttempts),
   requestHandler: new DeadlineHttpHandler(),
 });
 
+/**
+ * DynamoDB's clients. Cognito's, S3's, SQS's and EventBridge's are made in their adapters'
+ * `*-sdk.ts` modules, loaded on first use (adapters/cognito.ts says why).
+ */
 export const dynamo = once(() => new DynamoDBClient(clientOptions()));
 export const documentClient = once(() =>
   DynamoDBDocumentClient.from(dynamo(), { marshallOptions: { removeUndefinedValues: true } }),
 );
-export const cognito = once(() => new CognitoIdentityProviderClient(clientOptions()));
-export const s3 = once(() => new S3Client({ ...clientOptions(), forcePathStyle: true }));
-/** The stream publisher's and the webhook sender's (adapters/eventbridge.ts, adapters/sqs.ts). */
-export const eventBridge = once(() => new EventBridgeClient(clientOptions()));
-export const sqs = once(() => new SQSClient(clientOptions()));
 
 /** AWS SDK error names that mean "slow down / try again", whatever the service. */
 const THROTTLED = new Set([

@@ -1,40 +1,15 @@
-import { PutEventsCommand } from "@aws-sdk/client-eventbridge";
-import { eventBridge } from "./aws.ts";
-
-/** One event for the bus, as PutEvents takes it. */
-export type BusEntry = { busName: string; source: string; detailType: string; detail: string; time: Date };
+import type * as Sdk from "./eventbridge-sdk.ts";
+export type { BusEntry, PutAnswer } from "./eventbridge-sdk.ts";
 
 /**
- * What the bus said about one entry: put; or refused, for good (`permanent`: retrying cannot
- * fix it) or for now. EventBridge's per-entry error codes are known here and nowhere else.
+ * The event bus, loaded on first use: this module is what the domain imports, and each call loads
+ * eventbridge-sdk.ts (the SDK client, its commands) the first time. The Lambda build
+ * (infra/build.ts) puts that module in a chunk of its own, so a cold start that does not call
+ * EventBridge neither parses nor evaluates its code. Behaviour, errors included, is eventbridge-sdk.ts's.
  */
-export type PutAnswer = { ok: true } | { ok: false; permanent: boolean; reason: string };
+const sdk = (): Promise<typeof Sdk> => import("./eventbridge-sdk.ts");
 
 /** EventBridge takes at most 10 entries per PutEvents. */
 export const MAX_ENTRIES = 10;
 
-/** Per-entry errors that retrying cannot fix. */
-const PERMANENT = new Set(["MalformedDetail", "InvalidArgument", "ValidationException"]);
-
-/**
- * One PutEvents of at most `MAX_ENTRIES` entries: an answer per entry, in order. A call that fails
- * as a whole (after the SDK's own retries) throws.
- */
-export const putEvents = async (entries: readonly BusEntry[]): Promise<PutAnswer[]> => {
-  const { Entries: answers = [] } = await eventBridge().send(
-    new PutEventsCommand({
-      Entries: entries.map((e) => ({
-        EventBusName: e.busName,
-        Source: e.source,
-        DetailType: e.detailType,
-        Detail: e.detail,
-        Time: e.time,
-      })),
-    }),
-  );
-  return entries.map((_, i) => {
-    const code = answers[i]?.ErrorCode;
-    if (!code) return { ok: true };
-    return { ok: false, permanent: PERMANENT.has(code), reason: `${code}: ${answers[i]?.ErrorMessage ?? ""}` };
-  });
-};
+export const putEvents: typeof Sdk.putEvents = async (...args) => (await sdk()).putEvents(...args);

@@ -1,7 +1,11 @@
-import { SendMessageCommand } from "@aws-sdk/client-sqs";
-import { sqs } from "./aws.ts";
+import type * as Sdk from "./sqs-sdk.ts";
 
-/** Puts one message on the queue, delivered after `delaySeconds` (SQS allows at most 900). */
-export const sendMessage = async (queueUrl: string, body: string, delaySeconds: number): Promise<void> => {
-  await sqs().send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body, DelaySeconds: delaySeconds }));
-};
+/**
+ * The webhook queue, loaded on first use: this module is what the domain imports, and each call loads
+ * sqs-sdk.ts (the SDK client, its commands) the first time. The Lambda build
+ * (infra/build.ts) puts that module in a chunk of its own, so a cold start that does not call
+ * SQS neither parses nor evaluates its code. Behaviour, errors included, is sqs-sdk.ts's.
+ */
+const sdk = (): Promise<typeof Sdk> => import("./sqs-sdk.ts");
+
+export const sendMessage: typeof Sdk.sendMessage = async (...args) => (await sdk()).sendMessage(...args);

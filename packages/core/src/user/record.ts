@@ -8,6 +8,7 @@ import { AppError } from "../errors.ts";
 import type { EventData, EventType } from "../events/catalogue.ts";
 import { type Audit, create as createEvent, type EventInput } from "../events/event.ts";
 import { put as putEvent } from "../events/store.ts";
+import { readUser } from "./hot-read.ts";
 import { toInfo } from "./info.ts";
 import type { Info } from "./schema.ts";
 
@@ -79,12 +80,8 @@ const notFound = () => new AppError("NOT_FOUND", "User not found");
 // --- Reads -------------------------------------------------------------------------------------
 
 /** One GetItem; `consistent` for a read that must see the caller's own write. */
-export const find = async (id: string, opts: { consistent?: boolean } = {}): Promise<UserItem | null> => {
-  const { data } = await db()
-    .entities.user.get({ id })
-    .go({ consistent: opts.consistent ?? false });
-  return data;
-};
+export const find = (id: string, opts: { consistent?: boolean } = {}): Promise<UserItem | null> =>
+  readUser(id, opts.consistent ?? false);
 
 export const get = async (id: string, opts: { consistent?: boolean } = {}): Promise<UserItem> => {
   const user = await find(id, opts);
