@@ -94,7 +94,7 @@ export const CATALOGUE = {
     { reason: "invalid_credentials" },
   ),
   "session.locked_out": entry(
-    "A login was refused by the lockout: from one client address (`address`) or from everywhere (`account`).",
+    "The lockout refused a login, from one client address (`address`) or from everywhere (`account`): recorded once per window, at its first refusal.",
     z.strictObject({ scope: z.enum(["address", "account"]), retryAfterSeconds: z.number().int().nonnegative() }),
     { scope: "address", retryAfterSeconds: 840 },
   ),
