@@ -153,6 +153,11 @@ type GiveBack = "delete" | "subtract" | "skip";
  * counter that holds only this attempt (the usual case) leaves no expired window behind for the
  * next login to restart. Returns false when the user's record no longer exists (the places are
  * given back all the same, and no event is written).
+ *
+ * When every round is cancelled (concurrent writes to the counters), the login has still
+ * succeeded — Cognito has issued its tokens — so its `lastLoginAt` and event are written on their
+ * own after (`recordLogin`): a login is never missing from the audit trail. The places it could
+ * not give back stay counted until their window ends.
  */
 export const giveBack = async (
   attempt: Attempt,
@@ -160,6 +165,7 @@ export const giveBack = async (
 ): Promise<boolean> => {
   const forms: GiveBack[] = ["delete", "delete"];
   let userExists = true;
+  let loginWritten = false;
   for (let round = 0; round < ROUNDS; round++) {
     const touchUser = lastLogin !== undefined && userExists;
     const active = attempt.counters
@@ -194,7 +200,10 @@ export const giveBack = async (
       const result = await db().transaction.write(counters).go();
       reasons = result.canceled ? result.data : undefined;
     }
-    if (!reasons) break;
+    if (!reasons) {
+      loginWritten = touchUser;
+      break;
+    }
     const all = reasonsOf(reasons);
     if (touchUser && all[0]?.code === "ConditionalCheckFailed") userExists = false;
     (touchUser ? all.slice(1) : all).forEach((reason, k) => {
@@ -207,7 +216,26 @@ export const giveBack = async (
     if (all.every((r) => r.code !== "ConditionalCheckFailed"))
       await new Promise((r) => setTimeout(r, Math.random() * 20 * 2 ** round));
   }
+  if (lastLogin && userExists && !loginWritten) return recordLogin(lastLogin);
   return userExists;
+};
+
+/**
+ * The login's `lastLoginAt` and event without the counters (giveBack could not commit them
+ * together). False when the user no longer exists; a write that still cannot commit is a 503:
+ * better no answer than tokens whose login is missing from the trail.
+ */
+const recordLogin = async (lastLogin: { userId: string; at: string; record?: Recording }): Promise<boolean> => {
+  const outcome = await updateWith(
+    lastLogin.userId,
+    { set: { lastLoginAt: lastLogin.at } },
+    {},
+    () => [],
+    lastLogin.record,
+  );
+  if (!outcome.canceled) return true;
+  if (outcome.reasons[0]?.code === "ConditionalCheckFailed") return false;
+  throw new AppError("SERVICE_UNAVAILABLE", "Could not record the login; retry", { retryAfterSeconds: 1 });
 };
 
 /** Ends the account-wide window (a password reset proves the owner: the guessing so far is moot). */
