@@ -290,6 +290,16 @@ describe("a change that changes nothing records nothing", () => {
     expect((await allEventsOf({ userId: u.id })).slice(before).map((e) => e.type)).toEqual(["user.badge_issued"]);
   });
 
+  it("revoking a revoked key answers the key as it is and records nothing", async () => {
+    const { keyId } = ok(await rest("/admin/keys", { method: "POST", body: { name: "twice", scopes: ["read"] } })).json;
+    const first = ok(await rest(`/admin/keys/${keyId}`, { method: "DELETE" })).json;
+    expect(first.revokedAt).toEqual(expect.any(String));
+    await new Promise((r) => setTimeout(r, 5)); // a second revocation must not stamp a later revokedAt
+    const second = ok(await rest(`/admin/keys/${keyId}`, { method: "DELETE" })).json;
+    expect(second).toEqual(first);
+    expect((await allEventsOf({ keyId })).map((e) => e.type)).toEqual(["apikey.created", "apikey.revoked"]);
+  });
+
   it("the data events name the blob's top-level keys, never their values", async () => {
     const { user: u } = await registered();
     ok(await rest(`/user/${u.id}/data/update`, { method: "PUT", body: { plan: "gold", limits: { seats: 3 } } }));
