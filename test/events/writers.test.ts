@@ -290,6 +290,18 @@ describe("a change that changes nothing records nothing", () => {
     expect((await allEventsOf({ userId: u.id })).slice(before).map((e) => e.type)).toEqual(["user.badge_issued"]);
   });
 
+  it.each(["CONFIRMED", "SUSPENDED"])(
+    "activating a user already %s consumes the code, keeps the status, records no user.activated",
+    async (status) => {
+      const { user: u } = await registered();
+      ok(await rest(`/user/${u.id}/status/${status}`, { method: "PATCH" }));
+      const before = (await allEventsOf({ userId: u.id })).length;
+      expect(ok(await rest(`/user/activate/${u.activationCode}`)).json.status).toBe(status);
+      expect((await rest(`/user/activate/${u.activationCode}`)).status).toBe(404);
+      expect(await allEventsOf({ userId: u.id })).toHaveLength(before);
+    },
+  );
+
   it("revoking a revoked key answers the key as it is and records nothing", async () => {
     const { keyId } = ok(await rest("/admin/keys", { method: "POST", body: { name: "twice", scopes: ["read"] } })).json;
     const first = ok(await rest(`/admin/keys/${keyId}`, { method: "DELETE" })).json;
