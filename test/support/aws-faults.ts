@@ -15,9 +15,15 @@ export type Service = "dynamodb" | "cognito" | "s3";
 /**
  * What the matched call gets: an AWS error (its `__type`/`Code` and HTTP status); `drop`: the
  * request goes through to the emulator (a write lands) and the client sees the connection fail;
- * `reset`: the connection fails before the request reaches the emulator; `delayMs`: a slow answer.
+ * `reset`: the connection fails before the request reaches the emulator; `delayMs`: a slow answer;
+ * `until`: the request is held, and goes through once the promise settles (to force an interleaving).
  */
-export type Fault = { error: string; status?: number; message?: string } | "drop" | "reset" | { delayMs: number };
+export type Fault =
+  | { error: string; status?: number; message?: string }
+  | "drop"
+  | "reset"
+  | { delayMs: number }
+  | { until: Promise<unknown> };
 
 /**
  * A TransactWriteItems cancelled by concurrent writes, every round: DynamoDB's
@@ -155,6 +161,10 @@ export const failing = (
     if (fault === "drop") {
       await fetch(bypass(request));
       throw connectionReset();
+    }
+    if ("until" in fault) {
+      await fault.until.catch(() => undefined);
+      return passthrough();
     }
     if ("delayMs" in fault) {
       await new Promise((r) => setTimeout(r, fault.delayMs));
