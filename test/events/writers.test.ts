@@ -375,3 +375,24 @@ describe("a lockout is recorded once per window, not once per refused attempt", 
     }
   });
 });
+
+describe("user.avatar_changed names the object, not a URL (hosts and ports change)", () => {
+  it("its data is the published avatar's key, which the user's avatarUrl ends with", async () => {
+    const { user: u, tokens } = await activeUser();
+    const headers = bearer(tokens.accessToken);
+    const ticket = ok(
+      await rest("/public/user/me/avatar/upload", { method: "POST", body: { contentType: "image/png" }, headers }),
+    );
+    await s3().send(
+      new PutObjectCommand({ Bucket: Config.bucketName, Key: ticket.json.key, Body: PNG, ContentType: "image/png" }),
+    );
+    const confirmed = ok(
+      await rest("/public/user/me/avatar/confirm", { method: "POST", body: { key: ticket.json.key }, headers }),
+    );
+    const [event] = (await allEventsOf({ userId: u.id })).filter((e) => e.type === "user.avatar_changed");
+    const avatarKey = ticket.json.key.replace(/^[^/]+\//, "avatars/");
+    expect(event?.data).toEqual({ avatarKey });
+    expect(avatarKey.startsWith(`avatars/${u.id}/`)).toBe(true);
+    expect(confirmed.json.profile.profileData.avatarUrl).toMatch(new RegExp(`/${avatarKey}$`));
+  });
+});
