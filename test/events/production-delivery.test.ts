@@ -1,15 +1,17 @@
 import { fakeEventBridge, fakeSqs, restoreAllFaults, type EntryAnswer, type PutEntry } from "../support/aws-faults.ts"; // first: msw listens before any AWS client connects
 import { randomUUID } from "node:crypto";
 import { marshall } from "@aws-sdk/util-dynamodb";
-import type { DynamoDBRecord, DynamoDBStreamEvent, SQSEvent, SQSRecord } from "aws-lambda";
+import type { DynamoDBRecord, DynamoDBStreamEvent, EventBridgeEvent, SQSEvent, SQSRecord } from "aws-lambda";
 import { Webhook } from "standardwebhooks";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { Events } from "@iam/core";
+import { Events, User } from "@iam/core";
 import { db } from "@iam/core/testing";
+import { handler as purge } from "@iam/functions/events/purger";
 import { createPublisher } from "@iam/functions/events/publisher";
 import { createWebhookSender } from "@iam/functions/events/webhook-sender";
 import { startReceiver, type Receiver } from "../support/webhook-receiver.ts";
-import { eventOf } from "./writer.ts";
+import { registered } from "../helpers.ts";
+import { allEventsOf, eventOf } from "./writer.ts";
 
 /**
  * The two production functions of the delivery chain, run in-process on real-shaped Lambda events.
@@ -261,5 +263,45 @@ describe("production: the webhook sender (bus → SQS → receivers)", () => {
     );
     queue.state.failing = false;
     expect(await sender([ok.url])(sqsEvent(another))).toEqual({ batchItemFailures: [] });
+  });
+});
+
+// --- the purger (the bus's user.deleted subscriber) --------------------------------------------
+
+describe("production: the purger (EventBridge user.deleted → the user's events purged)", () => {
+  /** The EventBridge event the bus hands its subscriber for an entry the publisher put. */
+  const busEvent = (entry: PutEntry): EventBridgeEvent<string, unknown> => ({
+    version: "0",
+    id: randomUUID(),
+    "detail-type": entry.DetailType ?? "",
+    source: entry.Source ?? "",
+    account: "123456789012",
+    time: new Date((entry.Time ?? Date.now() / 1000) * 1000).toISOString(),
+    region: "eu-west-1",
+    resources: [],
+    detail: JSON.parse(entry.Detail ?? "null"),
+  });
+  /** A deleted user's events as the table holds them (not purged yet), and the entries the publisher put for them. */
+  const deletedUser = async () => {
+    const { user } = await registered();
+    await User.remove(user.id);
+    const events = await allEventsOf({ userId: user.id });
+    bus.calls.length = 0;
+    expect(await publish(streamEvent(...events.map(eventRecord)))).toEqual({ batchItemFailures: [] });
+    const entries = bus.calls.flat();
+    return { userId: user.id, events, entryOf: (type: string) => entries.find((e) => e.DetailType === type) };
+  };
+
+  it("purges all but user.deleted when handed the bus's user.deleted; an event of another type is ignored", async () => {
+    const { userId, events, entryOf } = await deletedUser();
+    expect(events.map((e) => e.type)).toEqual(["user.registered", "user.deleted"]);
+    const registeredEntry = entryOf("user.registered");
+    const deletedEntry = entryOf("user.deleted");
+    if (!registeredEntry || !deletedEntry) throw new Error("the publisher put no entry for the user's events");
+    // Another type about the same deleted user: nothing is purged.
+    await purge(busEvent(registeredEntry));
+    expect((await allEventsOf({ userId })).map((e) => e.type)).toEqual(["user.registered", "user.deleted"]);
+    await purge(busEvent(deletedEntry));
+    expect((await allEventsOf({ userId })).map((e) => e.type)).toEqual(["user.deleted"]);
   });
 });

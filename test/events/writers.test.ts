@@ -1,6 +1,6 @@
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { describe, expect, it } from "vitest";
-import { Config, Events } from "@iam/core";
+import { Auth, Config, Events, isAppError } from "@iam/core";
 import { s3 } from "@iam/core/testing";
 import { activeUser, bearer, newUser, registered, rest } from "../helpers.ts";
 import { pastRevocationSecond } from "../lifecycle/helpers.ts";
@@ -290,6 +290,28 @@ describe("a change that changes nothing records nothing", () => {
     expect((await allEventsOf({ userId: u.id })).slice(before).map((e) => e.type)).toEqual(["user.badge_issued"]);
   });
 
+  it.each(["CONFIRMED", "SUSPENDED"])(
+    "activating a user already %s consumes the code, keeps the status, records no user.activated",
+    async (status) => {
+      const { user: u } = await registered();
+      ok(await rest(`/user/${u.id}/status/${status}`, { method: "PATCH" }));
+      const before = (await allEventsOf({ userId: u.id })).length;
+      expect(ok(await rest(`/user/activate/${u.activationCode}`)).json.status).toBe(status);
+      expect((await rest(`/user/activate/${u.activationCode}`)).status).toBe(404);
+      expect(await allEventsOf({ userId: u.id })).toHaveLength(before);
+    },
+  );
+
+  it("revoking a revoked key answers the key as it is and records nothing", async () => {
+    const { keyId } = ok(await rest("/admin/keys", { method: "POST", body: { name: "twice", scopes: ["read"] } })).json;
+    const first = ok(await rest(`/admin/keys/${keyId}`, { method: "DELETE" })).json;
+    expect(first.revokedAt).toEqual(expect.any(String));
+    await new Promise((r) => setTimeout(r, 5)); // a second revocation must not stamp a later revokedAt
+    const second = ok(await rest(`/admin/keys/${keyId}`, { method: "DELETE" })).json;
+    expect(second).toEqual(first);
+    expect((await allEventsOf({ keyId })).map((e) => e.type)).toEqual(["apikey.created", "apikey.revoked"]);
+  });
+
   it("the data events name the blob's top-level keys, never their values", async () => {
     const { user: u } = await registered();
     ok(await rest(`/user/${u.id}/data/update`, { method: "PUT", body: { plan: "gold", limits: { seats: 3 } } }));
@@ -298,5 +320,79 @@ describe("a change that changes nothing records nothing", () => {
       .filter((e) => e.type.startsWith("user.data_"))
       .map((e) => e.data);
     expect(data).toEqual([{ keys: ["plan", "limits"] }, { keys: ["plan", "theme"] }]);
+  });
+});
+
+describe("a lockout is recorded once per window, not once per refused attempt", () => {
+  /** Runs `fn` with a lockout window long enough that the attempts below cannot outlast it. */
+  const withLongWindow = async <T>(fn: () => Promise<T>): Promise<T> => {
+    const saved = process.env.IAM_LOCKOUT_WINDOW_SECONDS;
+    process.env.IAM_LOCKOUT_WINDOW_SECONDS = "600";
+    try {
+      return await fn();
+    } finally {
+      process.env.IAM_LOCKOUT_WINDOW_SECONDS = saved;
+    }
+  };
+  const codeOf = (p: Promise<unknown>) =>
+    p.then(
+      () => "OK",
+      (e: unknown) => (isAppError(e) ? e.code : String(e)),
+    );
+
+  it("N+5 attempts against one account from one address: exactly one session.locked_out", async () => {
+    const { user: u, body } = await activeUser();
+    const limit = Config.lockout.maxFailures;
+    const audit = { actor: BOOTSTRAP, sourceIp: "198.51.100.77" };
+    const codes = await withLongWindow(async () => {
+      const out: string[] = [];
+      for (let i = 0; i < limit + 5; i++) out.push(await codeOf(Auth.login(body.email, "Wrong-Horse1", audit)));
+      return out;
+    });
+    expect(codes).toEqual([...Array(limit).fill("UNAUTHORIZED"), ...Array(5).fill("TOO_MANY_REQUESTS")]);
+    const events = await allEventsOf({ userId: u.id });
+    expect(events.filter((e) => e.type === "session.login_failed")).toHaveLength(limit);
+    expect(events.filter((e) => e.type === "session.locked_out").map((e) => e.data)).toEqual([
+      { scope: "address", retryAfterSeconds: expect.any(Number) },
+    ]);
+  });
+
+  it("an unknown address locked out: one session.locked_out about its hash", async () => {
+    const email = newUser().email;
+    const limit = Config.lockout.maxFailures;
+    const audit = { actor: BOOTSTRAP, sourceIp: "198.51.100.78" };
+    const codes = await withLongWindow(async () => {
+      const out: string[] = [];
+      for (let i = 0; i < limit + 2; i++) out.push(await codeOf(Auth.login(email, "Wrong-Horse1", audit)));
+      return out;
+    });
+    expect(codes).toEqual([...Array(limit).fill("UNAUTHORIZED"), ...Array(2).fill("TOO_MANY_REQUESTS")]);
+    const events = await allEventsOf({ addressHash: Events.addressHash(email) });
+    expect(events.map((e) => e.type)).toEqual([...Array(limit).fill("session.login_failed"), "session.locked_out"]);
+    for (const event of events) {
+      expect(event.actor).toEqual(BOOTSTRAP);
+      expect(event.sourceIp).toBe("198.51.100.78");
+    }
+  });
+});
+
+describe("user.avatar_changed names the object, not a URL (hosts and ports change)", () => {
+  it("its data is the published avatar's key, which the user's avatarUrl ends with", async () => {
+    const { user: u, tokens } = await activeUser();
+    const headers = bearer(tokens.accessToken);
+    const ticket = ok(
+      await rest("/public/user/me/avatar/upload", { method: "POST", body: { contentType: "image/png" }, headers }),
+    );
+    await s3().send(
+      new PutObjectCommand({ Bucket: Config.bucketName, Key: ticket.json.key, Body: PNG, ContentType: "image/png" }),
+    );
+    const confirmed = ok(
+      await rest("/public/user/me/avatar/confirm", { method: "POST", body: { key: ticket.json.key }, headers }),
+    );
+    const [event] = (await allEventsOf({ userId: u.id })).filter((e) => e.type === "user.avatar_changed");
+    const avatarKey = ticket.json.key.replace(/^[^/]+\//, "avatars/");
+    expect(event?.data).toEqual({ avatarKey });
+    expect(avatarKey.startsWith(`avatars/${u.id}/`)).toBe(true);
+    expect(confirmed.json.profile.profileData.avatarUrl).toMatch(new RegExp(`/${avatarKey}$`));
   });
 });

@@ -15,9 +15,26 @@ export type Service = "dynamodb" | "cognito" | "s3";
 /**
  * What the matched call gets: an AWS error (its `__type`/`Code` and HTTP status); `drop`: the
  * request goes through to the emulator (a write lands) and the client sees the connection fail;
- * `reset`: the connection fails before the request reaches the emulator; `delayMs`: a slow answer.
+ * `reset`: the connection fails before the request reaches the emulator; `delayMs`: a slow answer;
+ * `until`: the request is held, and goes through once the promise settles (to force an interleaving).
  */
-export type Fault = { error: string; status?: number; message?: string } | "drop" | "reset" | { delayMs: number };
+export type Fault =
+  | { error: string; status?: number; message?: string }
+  | "drop"
+  | "reset"
+  | { delayMs: number }
+  | { until: Promise<unknown> };
+
+/**
+ * A TransactWriteItems cancelled by concurrent writes, every round: DynamoDB's
+ * TransactionCanceledException with one `TransactionConflict` reason per item of the request
+ * (what ElectroDB reads to report `canceled`). Only for TransactWriteItems.
+ */
+export const TRANSACTION_CONFLICT: Fault = {
+  error: "TransactionCanceledException",
+  status: 400,
+  message: "Transaction cancelled, please refer cancellation reasons for specific reasons",
+};
 
 export const THROTTLED: Record<Service, Fault> = {
   dynamodb: {
@@ -66,7 +83,11 @@ const operationOf = (service: Service, req: Request): string | undefined => {
 const connectionReset = () =>
   Object.assign(new Error("socket hang up"), { code: "ECONNRESET", errno: -104, syscall: "read" });
 
-const errorResponse = (service: Service, fault: { error: string; status?: number; message?: string }) => {
+const errorResponse = (
+  service: Service,
+  fault: { error: string; status?: number; message?: string },
+  extra: Record<string, unknown> = {},
+) => {
   const status = fault.status ?? 400;
   const message = fault.message ?? fault.error;
   if (service === "s3")
@@ -79,7 +100,7 @@ const errorResponse = (service: Service, fault: { error: string; status?: number
     );
   const type = service === "dynamodb" ? `com.amazonaws.dynamodb.v20120810#${fault.error}` : fault.error;
   return HttpResponse.json(
-    { __type: type, message },
+    { __type: type, message, ...extra },
     {
       status,
       headers: {
@@ -113,13 +134,14 @@ export type Injected = {
 
 /**
  * Fails calls of `operation` (e.g. "TransactWriteItems", "AdminCreateUser", "ListObjectsV2") to
- * `service` with `fault`, the first `times` of them (default: all), until `restore()`.
+ * `service` with `fault`, the first `times` of them (default: all), until `restore()`; with `when`,
+ * only the calls whose request body it accepts.
  */
 export const failing = (
   service: Service,
   operation: string,
   fault: Fault,
-  options: { times?: number } = {},
+  options: { times?: number; when?: (body: string) => boolean } = {},
 ): Injected => {
   const endpoint = process.env[endpointOf[service]];
   if (!endpoint) throw new Error(`${endpointOf[service]} is not set: no stack configuration in this process`);
@@ -132,15 +154,30 @@ export const failing = (
       hits >= (options.times ?? Infinity)
     )
       return passthrough();
+    const body = options.when || fault === TRANSACTION_CONFLICT ? await request.clone().text() : "";
+    if (options.when && !options.when(body)) return passthrough();
     hits++;
     if (fault === "reset") throw connectionReset();
     if (fault === "drop") {
       await fetch(bypass(request));
       throw connectionReset();
     }
+    if ("until" in fault) {
+      await fault.until.catch(() => undefined);
+      return passthrough();
+    }
     if ("delayMs" in fault) {
       await new Promise((r) => setTimeout(r, fault.delayMs));
       return passthrough();
+    }
+    if (fault === TRANSACTION_CONFLICT) {
+      const items = (JSON.parse(body) as { TransactItems?: unknown[] }).TransactItems ?? [];
+      return errorResponse(service, fault, {
+        CancellationReasons: items.map(() => ({
+          Code: "TransactionConflict",
+          Message: "Transaction is ongoing for the item",
+        })),
+      });
     }
     return errorResponse(service, fault);
   });

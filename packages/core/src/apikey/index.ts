@@ -133,22 +133,29 @@ export const list = async (): Promise<ApiKeyInfo[]> => {
   return (data as Item[]).map(toInfo);
 };
 
-/** Revokes a key now, with its `apikey.revoked` event in one transaction (on condition that the key exists). */
+/**
+ * Revokes a key now, with its `apikey.revoked` event in one transaction, on condition that the key
+ * exists and is not revoked yet: revoking a revoked key changes nothing (its `revokedAt` stays the
+ * first revocation's), records nothing, and answers the key as it is.
+ */
 export const revoke = async (keyId: string, audit: Audit = SYSTEM): Promise<ApiKeyInfo> => {
   cache.delete(keyId);
   const revoked = eventOf("apikey.revoked", keyId, audit, {});
   const result = await retryTransaction(() =>
     db()
       .transaction.write(({ apiKey }) => [
-        apiKey.patch({ keyId }).set({ revokedAt: new Date().toISOString() }).commit(),
+        apiKey
+          .patch({ keyId })
+          .set({ revokedAt: new Date().toISOString() })
+          .where((k, { notExists }) => notExists(k.revokedAt))
+          .commit(),
         revoked,
       ])
       .go(),
   );
-  if (result.canceled) {
-    if (result.data[0]?.code === "ConditionalCheckFailed") throw new AppError("NOT_FOUND", "No such API key");
+  // Cancelled by the condition: no such key (404 below), or one already revoked (answered as it is).
+  if (result.canceled && result.data[0]?.code !== "ConditionalCheckFailed")
     throw new AppError("CONFLICT", "The key changed meanwhile; retry", { retryAfterSeconds: 1 });
-  }
   const { data } = await db().entities.apiKey.get({ keyId }).go({ consistent: true });
   if (!data) throw new AppError("NOT_FOUND", "No such API key");
   return toInfo(data as Item);

@@ -26,7 +26,10 @@ const nowS = () => Math.floor(Date.now() / 1000);
  * (ReturnValuesOnConditionCheckFailure ALL_OLD). ElectroDB cannot type this for items built in a
  * map, hence the one cast in `reasonsOf`.
  */
-type Cancellation = { code?: string; item?: { failures?: number; windowStart?: number } | null };
+type Cancellation = {
+  code?: string;
+  item?: { failures?: number; windowStart?: number; lockedWindow?: number } | null;
+};
 const reasonsOf = (data: unknown): Cancellation[] => data as Cancellation[];
 
 /** A reserved attempt: the two counters it holds a place in (per address, per account). */
@@ -45,9 +48,9 @@ const ROUNDS = 3;
  * Reserves an attempt for `email` from `clientIp`, or refuses with 429. One TransactWrite in the
  * common case; a counter whose window has passed is restarted in a second one. A transaction that
  * DynamoDB cancels for a concurrent write to the same counters is a 429 as well (Retry-After 1):
- * only the racing attempts are refused, never more than the limit let through. A refusal by a
- * counter's limit records `session.locked_out` (which counter: `address` or `account`); one
- * for a race is no lockout and records nothing.
+ * only the racing attempts are refused, never more than the limit let through. The first refusal
+ * of a window by a counter's limit records `session.locked_out` (which counter: `address` or
+ * `account`); later refusals in that window, and one for a race, record nothing (`markLocked`).
  */
 export const reserve = async (email: string, clientIp: string | undefined, audit: Audit = SYSTEM): Promise<Attempt> => {
   const { maxFailures, accountMaxFailures, windowSeconds } = Config.lockout;
@@ -82,6 +85,7 @@ export const reserve = async (email: string, clientIp: string | undefined, audit
     if (!result.canceled) return { counters };
     let retryAfter = 0;
     let scope: "address" | "account" = "address";
+    let full: { counter: string; old: Cancellation["item"] } | undefined;
     let conflict = false;
     reasonsOf(result.data).forEach((reason, i) => {
       if (reason.code === "TransactionConflict") conflict = true;
@@ -94,16 +98,49 @@ export const reserve = async (email: string, clientIp: string | undefined, audit
         if (wait > retryAfter) {
           retryAfter = wait;
           scope = i === 0 ? "address" : "account";
+          full = { counter: i === 0 ? counters[0] : counters[1], old };
         }
       } else forms[i] = "add";
     });
     if (retryAfter > 0) {
-      await recordFailure(email, { type: "session.locked_out", data: { scope, retryAfterSeconds: retryAfter } }, audit);
+      if (full && (await markLocked(full.counter, full.old)))
+        await recordFailure(
+          email,
+          { type: "session.locked_out", data: { scope, retryAfterSeconds: retryAfter } },
+          audit,
+        );
       throw locked(retryAfter);
     }
     if (conflict) throw locked(1);
   }
   throw locked(1);
+};
+
+/**
+ * Claims the right to record the lockout of a full counter's window: true for the one refusal
+ * that marks the window (`lockedWindow` = its `windowStart`, on condition that no other has), false
+ * for every other. A refusal sees the counter as it was (ALL_OLD), so once the window is marked the
+ * later refusals cost no request at all; so an attacker hammering a locked account writes neither
+ * events nor webhooks, only the refused reservation. Best effort like the event itself: a failed
+ * mark records nothing and the answer (429) stands.
+ */
+const markLocked = async (counter: string, old: Cancellation["item"]): Promise<boolean> => {
+  const windowStart = old?.windowStart;
+  if (windowStart === undefined || old?.lockedWindow === windowStart) return false;
+  try {
+    await db()
+      .entities.loginFailure.patch({ counter })
+      .set({ lockedWindow: windowStart })
+      .where(
+        (c, { eq, ne, notExists }) =>
+          `${eq(c.windowStart, windowStart)} AND (${notExists(c.lockedWindow)} OR ${ne(c.lockedWindow, windowStart)})`,
+      )
+      .go({ response: "none" });
+    return true;
+  } catch {
+    // The condition failed (another refusal marked the window first), or the write did: no event.
+    return false;
+  }
 };
 
 /** How a place is given back: delete a counter that holds only this attempt, else take one off. */
@@ -116,6 +153,11 @@ type GiveBack = "delete" | "subtract" | "skip";
  * counter that holds only this attempt (the usual case) leaves no expired window behind for the
  * next login to restart. Returns false when the user's record no longer exists (the places are
  * given back all the same, and no event is written).
+ *
+ * When every round is cancelled (concurrent writes to the counters), the login has still
+ * succeeded — Cognito has issued its tokens — so its `lastLoginAt` and event are written on their
+ * own after (`recordLogin`): a login is never missing from the audit trail. The places it could
+ * not give back stay counted until their window ends.
  */
 export const giveBack = async (
   attempt: Attempt,
@@ -123,6 +165,7 @@ export const giveBack = async (
 ): Promise<boolean> => {
   const forms: GiveBack[] = ["delete", "delete"];
   let userExists = true;
+  let loginWritten = false;
   for (let round = 0; round < ROUNDS; round++) {
     const touchUser = lastLogin !== undefined && userExists;
     const active = attempt.counters
@@ -157,7 +200,10 @@ export const giveBack = async (
       const result = await db().transaction.write(counters).go();
       reasons = result.canceled ? result.data : undefined;
     }
-    if (!reasons) break;
+    if (!reasons) {
+      loginWritten = touchUser;
+      break;
+    }
     const all = reasonsOf(reasons);
     if (touchUser && all[0]?.code === "ConditionalCheckFailed") userExists = false;
     (touchUser ? all.slice(1) : all).forEach((reason, k) => {
@@ -170,7 +216,26 @@ export const giveBack = async (
     if (all.every((r) => r.code !== "ConditionalCheckFailed"))
       await new Promise((r) => setTimeout(r, Math.random() * 20 * 2 ** round));
   }
+  if (lastLogin && userExists && !loginWritten) return recordLogin(lastLogin);
   return userExists;
+};
+
+/**
+ * The login's `lastLoginAt` and event without the counters (giveBack could not commit them
+ * together). False when the user no longer exists; a write that still cannot commit is a 503:
+ * better no answer than tokens whose login is missing from the trail.
+ */
+const recordLogin = async (lastLogin: { userId: string; at: string; record?: Recording }): Promise<boolean> => {
+  const outcome = await updateWith(
+    lastLogin.userId,
+    { set: { lastLoginAt: lastLogin.at } },
+    {},
+    () => [],
+    lastLogin.record,
+  );
+  if (!outcome.canceled) return true;
+  if (outcome.reasons[0]?.code === "ConditionalCheckFailed") return false;
+  throw new AppError("SERVICE_UNAVAILABLE", "Could not record the login; retry", { retryAfterSeconds: 1 });
 };
 
 /** Ends the account-wide window (a password reset proves the owner: the guessing so far is moot). */

@@ -83,7 +83,8 @@ const liveTokens = async (
  *
  * DynamoDB requests on success: the reservation (TransactWrite), the user (GetItem), and one
  * TransactWrite that gives the reservation back, sets `lastLoginAt` and records
- * `session.login_succeeded`. A failure records `session.login_failed` (or `session.locked_out`)
+ * `session.login_succeeded` (if DynamoDB cancels it every time, the last two follow in a write of
+ * their own: auth/lockout.ts giveBack). A failure records `session.login_failed` (or `session.locked_out`)
  * in a write of its own, for an unknown address as for a known one (auth/failures.ts).
  *
  * `audit.sourceIp` is the client's address: the lockout's key and the events' `sourceIp`.

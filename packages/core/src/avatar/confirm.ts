@@ -1,6 +1,6 @@
 import { fileTypeFromBuffer } from "file-type";
 import { deleteObject, putObject, readObject, type StoredObject } from "../adapters/s3.ts";
-import { assetUrl, avatarPrefix, legacyUserPrefix, storedAvatarKey, uploadPrefix } from "../assets/index.ts";
+import { avatarPrefix, legacyUserPrefix, storedAvatarKey, uploadPrefix } from "../assets/index.ts";
 import { AppError } from "../errors.ts";
 import { type Audit, SYSTEM } from "../events/event.ts";
 import { toInfo } from "../user/info.ts";
@@ -54,7 +54,7 @@ export const confirm = async (userId: string, uploadKey: string, audit: Audit = 
   }
   await putObject(key, upload.bytes, declared);
 
-  const record = { audit, events: [{ type: "user.avatar_changed", data: { avatarUrl: assetUrl(key) } }] } as const;
+  const record = { audit, events: [{ type: "user.avatar_changed", data: { avatarKey: key } }] } as const;
   let previous: UserItem = user;
   for (let attempt = 1; ; attempt++) {
     const expected = { avatarKey: previous.avatarKey ?? "" };

@@ -79,9 +79,9 @@ export const CATALOGUE = {
     { badge: "EARLY_ADOPTER" },
   ),
   "user.avatar_changed": entry(
-    "A new avatar was published; `avatarUrl` is its public URL.",
-    z.strictObject({ avatarUrl: z.string() }),
-    { avatarUrl: "https://assets.example.com/avatars/6b09fb7c-518f-48df-9e2d-d406b5cc6965/Xk3v9q.png" },
+    "A new avatar was published; `avatarKey` is its object's key in the assets bucket (the user's `avatarUrl` is the assets host's URL of it: a stored URL would go stale when hosts or ports change).",
+    z.strictObject({ avatarKey: z.string() }),
+    { avatarKey: "avatars/6b09fb7c-518f-48df-9e2d-d406b5cc6965/Xk3v9q.png" },
   ),
   "user.deleted": entry(
     "The user was deleted. This record carries nothing personal and outlives the user's other events, which are purged.",
@@ -95,7 +95,7 @@ export const CATALOGUE = {
     { reason: "invalid_credentials" },
   ),
   "session.locked_out": entry(
-    "A login was refused by the lockout: from one client address (`address`) or from everywhere (`account`).",
+    "The lockout refused a login, from one client address (`address`) or from everywhere (`account`): recorded once per window, at its first refusal.",
     z.strictObject({ scope: z.enum(["address", "account"]), retryAfterSeconds: z.number().int().nonnegative() }),
     { scope: "address", retryAfterSeconds: 840 },
   ),

@@ -32,37 +32,58 @@ export type ResetTicket = { resetCode: string; expiresAt: string };
 /**
  * Issues a single-use reset code for the caller to deliver (e-mail, SMS…). Known and unknown
  * addresses get the same answer and cost the same work — one GetItem (the address's guard, which
- * names the account or nothing) and one TransactWrite (the code, and the address's pointer to it,
- * which replaces any earlier code) — so neither the answer nor its timing tells whether the address
- * has an account. The code of an unknown address names no user and resets nothing. The same
- * transaction records `password.reset_requested` (never the code), about the account or, for an
- * unknown address, about the address's hash: an event either way.
+ * names the account or nothing) and one TransactWrite (the code, the address's pointer to it,
+ * which replaces any earlier code, and a check that the guard is still as read) — so neither the
+ * answer nor its timing tells whether the address has an account. The code of an unknown address
+ * names no user and resets nothing. The same transaction records `password.reset_requested`
+ * (never the code), about the account or, for an unknown address, about the address's hash: an
+ * event either way.
+ *
+ * The guard check is what keeps the event from outliving its user: a DELETE between the read and
+ * the write removes the guard, the transaction is cancelled, and the next round finds the address
+ * unknown and records the event about its hash — never under a user the purge has already passed.
  */
 export const forgot = async (email: string, audit: Audit = SYSTEM): Promise<ResetTicket> => {
   const resetCode = newCode();
   const codeHash = hashCode(resetCode);
   const expiresAt = Math.floor(Date.now() / 1000) + RESET_TTL_SECONDS;
   const address = addressHash(email);
-  const { data: guard } = await db().entities.unique.get({ kind: "email", value: email.toLowerCase() }).go();
-  const event = create({
-    type: "password.reset_requested",
-    subject: guard ? { userId: guard.userId } : { addressHash: address },
-    actor: audit.actor,
-    sourceIp: audit.sourceIp,
-    data: {},
-  });
-  const result = await retryTransaction(() =>
-    db()
-      .transaction.write(({ passwordReset, resetPointer }) => [
-        passwordReset.put({ codeHash, emailHash: address, userId: guard?.userId, expiresAt }).commit(),
-        resetPointer.put({ emailHash: address, codeHash, expiresAt }).commit(),
-        putEvent(event),
-      ])
-      .go(),
-  );
-  if (result.canceled) throw new AppError("CONFLICT", "Another reset of this address is under way; retry");
-  return { resetCode, expiresAt: new Date(expiresAt * 1000).toISOString() };
+  const guardKey = { kind: "email", value: email.toLowerCase() } as const;
+  for (let round = 0; round < GUARD_ROUNDS; round++) {
+    const { data: guard } = await db()
+      .entities.unique.get(guardKey)
+      .go({ consistent: round > 0 });
+    const userId = guard?.userId;
+    const event = create({
+      type: "password.reset_requested",
+      subject: userId ? { userId } : { addressHash: address },
+      actor: audit.actor,
+      sourceIp: audit.sourceIp,
+      data: {},
+    });
+    const result = await retryTransaction(() =>
+      db()
+        .transaction.write(({ passwordReset, resetPointer, unique }) => [
+          passwordReset.put({ codeHash, emailHash: address, userId, expiresAt }).commit(),
+          resetPointer.put({ emailHash: address, codeHash, expiresAt }).commit(),
+          // The guard as read: naming the same user, or (unknown address) still absent.
+          unique
+            .check(guardKey)
+            .where((g, { eq, notExists }) => (userId ? eq(g.userId, userId) : notExists(g.userId)))
+            .commit(),
+          putEvent(event),
+        ])
+        .go(),
+    );
+    if (!result.canceled) return { resetCode, expiresAt: new Date(expiresAt * 1000).toISOString() };
+    // Only a guard that changed since it was read (a deletion, a registration) is read again.
+    if (result.data[2]?.code !== "ConditionalCheckFailed") break;
+  }
+  throw new AppError("CONFLICT", "Another reset of this address is under way; retry");
 };
+
+/** How many times forgot reads the address's guard again when it changed under the write. */
+const GUARD_ROUNDS = 3;
 
 const unknownCode = () => new AppError("NOT_FOUND", "Unknown or already used reset code");
 

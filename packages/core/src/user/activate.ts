@@ -12,7 +12,9 @@ const unknownCode = () => new AppError("NOT_FOUND", "Unknown or already used act
 /**
  * Consumes an activation code: marks the e-mail verified in Cognito (idempotent, so first), then in
  * one transaction deletes the code — on condition that it still exists, so a code works once
- * even when two requests race — confirms the user if still UNCONFIRMED, and records `user.activated`.
+ * even when two requests race — and confirms the user if still UNCONFIRMED, recording
+ * `user.activated` then only: a user already CONFIRMED, or SUSPENDED, keeps its status and the
+ * code is consumed without an event (nothing about the user changed).
  */
 export const activate = async (code: string, audit: Audit = SYSTEM): Promise<Info> => {
   const codeHash = hashCode(code);
@@ -20,10 +22,11 @@ export const activate = async (code: string, audit: Audit = SYSTEM): Promise<Inf
   if (!pending) throw unknownCode();
   if (pending.expiresAt * 1000 < Date.now()) throw new AppError("GONE", "Activation code has expired");
   const user = await get(pending.userId, { consistent: true });
+  const confirms = user.status === "UNCONFIRMED";
   await Cognito.markEmailVerified(user.email);
   const outcome = await updateWith(
     pending.userId,
-    { set: { status: user.status === "UNCONFIRMED" ? "CONFIRMED" : user.status }, remove: ["activationHash"] },
+    { set: { status: confirms ? "CONFIRMED" : user.status }, remove: ["activationHash"] },
     { status: user.status },
     (tx) => [
       tx.activation
@@ -31,7 +34,7 @@ export const activate = async (code: string, audit: Audit = SYSTEM): Promise<Inf
         .where((a, { exists }) => exists(a.userId))
         .commit(),
     ],
-    { audit, events: [{ type: "user.activated", data: {} }] },
+    { audit, events: confirms ? [{ type: "user.activated", data: {} }] : [] },
   );
   if (outcome.canceled) {
     if (outcome.reasons[1]?.code === "ConditionalCheckFailed") throw unknownCode();

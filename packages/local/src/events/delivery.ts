@@ -38,6 +38,12 @@ export type EventDeliveryOptions = DeliverySettings & {
   tableName: string;
   /** How long to wait after a pass over the stream that found nothing (default 200 ms). */
   idleMs?: number;
+  /**
+   * Which deleted users' events this delivery purges (default: every one it reads — it is the
+   * stack's purger). A delivery run beside others on a shared table (a test's) names its own
+   * users, so it never purges a user another reader is still looking at.
+   */
+  purgesUser?: (userId: string) => boolean;
   log?: (line: string) => void;
 };
 
@@ -149,7 +155,8 @@ export const startEventDelivery = async (options: EventDeliveryOptions): Promise
         log(`  events: skipped an unreadable event (${(e as Error).message.slice(0, 120)})`);
         continue;
       }
-      if (event.type === "user.deleted" && event.userId && !state.purges.includes(event.userId))
+      const purges = options.purgesUser ?? (() => true);
+      if (event.type === "user.deleted" && event.userId && !state.purges.includes(event.userId) && purges(event.userId))
         state.purges.push(event.userId);
       if (event.at < state.since) continue;
       for (const url of options.urls)
