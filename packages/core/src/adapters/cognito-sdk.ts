@@ -111,26 +111,37 @@ export const findUser = async (username: string): Promise<{ sub?: string; create
 /** Tokens as Cognito issues them; the access token is always there (else the call threw). */
 export type SignedIn = AuthenticationResultType & { AccessToken: string };
 
-/** A password sign-in: the tokens, or null when Cognito refuses the credentials (wrong password, no such user…). */
-export const passwordAuth = async (email: string, password: string): Promise<SignedIn | null> => {
+/**
+ * One AdminInitiateAuth: the tokens, or null when Cognito refuses (`refused` names the errors that
+ * mean "not these credentials"). The one place both sign-in flows call.
+ */
+const initiateAuth = async (
+  flow: "ADMIN_USER_PASSWORD_AUTH" | "REFRESH_TOKEN_AUTH",
+  parameters: Record<string, string>,
+  refused: ReadonlySet<string>,
+): Promise<SignedIn | null> => {
   let result: AuthenticationResultType | undefined;
   try {
     ({ AuthenticationResult: result } = await cognito().send(
       new AdminInitiateAuthCommand({
         UserPoolId: pool(),
         ClientId: Config.auth.clientId,
-        AuthFlow: "ADMIN_USER_PASSWORD_AUTH",
-        AuthParameters: { USERNAME: email, PASSWORD: password },
+        AuthFlow: flow,
+        AuthParameters: parameters,
       }),
     ));
   } catch (e) {
-    if (BAD_CREDENTIALS.has(nameOf(e) ?? "")) return null;
+    if (refused.has(nameOf(e) ?? "")) return null;
     throw e;
   }
   const accessToken = result?.AccessToken;
-  if (!result || !accessToken) throw new Error("Cognito returned no tokens (unexpected challenge)");
+  if (!result || !accessToken) throw new Error(`Cognito returned no tokens for ${flow} (unexpected challenge)`);
   return { ...result, AccessToken: accessToken };
 };
+
+/** A password sign-in: the tokens, or null when Cognito refuses the credentials (wrong password, no such user…). */
+export const passwordAuth = (email: string, password: string): Promise<SignedIn | null> =>
+  initiateAuth("ADMIN_USER_PASSWORD_AUTH", { USERNAME: email, PASSWORD: password }, BAD_CREDENTIALS);
 
 /** Sets `email_verified`; the address is sent along, as cognito-local requires (AWS accepts both forms). */
 export const markEmailVerified = async (email: string): Promise<void> => {
@@ -178,25 +189,8 @@ export const setPassword = async (username: string, password: string): Promise<v
  * New access and id tokens for a refresh token (the app client has no secret, so no SECRET_HASH),
  * or null when Cognito does not accept the refresh token.
  */
-export const refreshAuth = async (refreshToken: string): Promise<SignedIn | null> => {
-  let result: AuthenticationResultType | undefined;
-  try {
-    ({ AuthenticationResult: result } = await cognito().send(
-      new AdminInitiateAuthCommand({
-        UserPoolId: pool(),
-        ClientId: Config.auth.clientId,
-        AuthFlow: "REFRESH_TOKEN_AUTH",
-        AuthParameters: { REFRESH_TOKEN: refreshToken },
-      }),
-    ));
-  } catch (e) {
-    if (REFRESH_REFUSED.has(nameOf(e) ?? "")) return null;
-    throw e;
-  }
-  const accessToken = result?.AccessToken;
-  if (!result || !accessToken) throw new Error("Cognito returned no tokens for a refresh");
-  return { ...result, AccessToken: accessToken };
-};
+export const refreshAuth = (refreshToken: string): Promise<SignedIn | null> =>
+  initiateAuth("REFRESH_TOKEN_AUTH", { REFRESH_TOKEN: refreshToken }, REFRESH_REFUSED);
 
 /**
  * AdminUserGlobalSignOut: Cognito revokes the user's refresh tokens (its access tokens stay
