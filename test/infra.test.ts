@@ -481,7 +481,8 @@ describe("infra (structure, not a deployment)", () => {
 
     it("has a client allowing every AuthFlow the code uses, plus refresh", () => {
       const client = one(prod.registry, "aws.cognito.UserPoolClient").args;
-      const flows = [...matches(core(), /AuthFlow:\s*"(\w+)"/g)];
+      // The flows the code asks for: an AuthFlow literal, or the Cognito adapter's initiateAuth(flow, …).
+      const flows = [...matches(core(), /(?:AuthFlow:\s*|initiateAuth\(\s*)"(\w+)"/g)];
       expect(flows).toContain("ADMIN_USER_PASSWORD_AUTH");
       const allow = (flow: string) => (flow === "REFRESH_TOKEN" ? "ALLOW_REFRESH_TOKEN_AUTH" : `ALLOW_${flow}`);
       expect(client.explicitAuthFlows).toEqual(
