@@ -24,6 +24,15 @@ export const makeFloor = async (handler: Handler, apiKey: string, userId: string
   return floorHandler(headers, key) as unknown as Handler;
 };
 
+/** A comparison of two summaries by their medians (`target`: the limit the ratio must stay under). */
+const compared = (
+  name: string,
+  baseline: string,
+  subject: Comparison["subject"],
+  base: Comparison["base"],
+  target?: number,
+): Comparison => ({ name, baseline, subject, base, ratio: subject.median / base.median, target });
+
 export type OverheadOptions = { rounds: number; warmup: number; loginRounds: number };
 
 /**
@@ -55,7 +64,7 @@ export const measureOverhead = async (
     const s = await interleave({ subject, base }, { rounds, warmup: options.warmup });
     const [sub, bas] = [summarize(s.subject), summarize(s.base)];
     process.stderr.write(`  ${name}: ${sub.median.toFixed(3)} ms vs ${bas.median.toFixed(3)} ms\n`);
-    return { name, baseline, subject: sub, base: bas, ratio: sub.median / bas.median, target };
+    return compared(name, baseline, sub, bas, target);
   };
 
   // GET /user/{id} layer by layer, all interleaved: where the added time goes.
@@ -100,28 +109,9 @@ export const measureOverhead = async (
   process.stderr.write(
     `  GET /user/{id}: ${h.median.toFixed(3)} ms vs floor ${f.median.toFixed(3)} ms vs bare ${b.median.toFixed(3)} ms\n`,
   );
-  const byId: Comparison = {
-    name: "GET /user/{id}",
-    baseline: "floor handler",
-    subject: h,
-    base: f,
-    ratio: h.median / f.median,
-    target: FLOOR_TARGET,
-  };
-  const byIdBare: Comparison = {
-    name: "GET /user/{id}",
-    baseline: "GetItem",
-    subject: h,
-    base: b,
-    ratio: h.median / b.median,
-  };
-  const floorBare: Comparison = {
-    name: "floor handler",
-    baseline: "GetItem",
-    subject: f,
-    base: b,
-    ratio: f.median / b.median,
-  };
+  const byId = compared("GET /user/{id}", "floor handler", h, f, FLOOR_TARGET);
+  const byIdBare = compared("GET /user/{id}", "GetItem", h, b);
+  const floorBare = compared("floor handler", "GetItem", f, b);
   const bearer = { authorization: `Bearer ${user.accessToken}` };
   const meSamples = await interleave(
     {
@@ -135,21 +125,8 @@ export const measureOverhead = async (
   process.stderr.write(
     `  GET /public/user/me: ${mh.median.toFixed(3)} ms vs floor ${mf.median.toFixed(3)} ms vs bare ${mb.median.toFixed(3)} ms\n`,
   );
-  const me: Comparison = {
-    name: "GET /public/user/me",
-    baseline: "floor handler + bare verify",
-    subject: mh,
-    base: mf,
-    ratio: mh.median / mf.median,
-    target: ME_FLOOR_TARGET,
-  };
-  const meBare: Comparison = {
-    name: "GET /public/user/me",
-    baseline: "GetItem",
-    subject: mh,
-    base: mb,
-    ratio: mh.median / mb.median,
-  };
+  const me = compared("GET /public/user/me", "floor handler + bare verify", mh, mf, ME_FLOOR_TARGET);
+  const meBare = compared("GET /public/user/me", "GetItem", mh, mb);
   // Login needs Cognito's password check, the user's status and the `lastLoginAt` write whatever
   // the framework: its baseline is those three requests, bare.
   const { userPoolId, clientId } = Config.auth;
